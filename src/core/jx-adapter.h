@@ -1,0 +1,119 @@
+/* jx-adapter.h — the contract between the streaming engine and one wire protocol
+ *
+ * An adapter builds the HTTP request for a provider and turns each parsed stream event
+ * into calls on JxStream. It never touches sockets, timers or the main loop: JxRequest
+ * reads the bytes, timestamps them, runs the parser and calls the adapter.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "jx-catalog.h"
+#include "jx-usage.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char   *system;        /* NULL or "" = none */
+  char   *user;
+  double  temperature;   /* NAN = provider default */
+  int     max_tokens;    /* <= 0 = provider default */
+} JxPrompt;
+
+void jx_prompt_init  (JxPrompt *prompt);
+void jx_prompt_clear (JxPrompt *prompt);
+
+typedef enum
+{
+  JX_WIRE_SSE,
+  JX_WIRE_NDJSON,
+  JX_WIRE_EVENTSTREAM,
+} JxWireFormat;
+
+/* The per-request stream state the adapter writes into (owned by JxRequest). */
+typedef struct _JxStream JxStream;
+
+JxProvider  *jx_stream_get_provider      (JxStream   *stream);
+const char  *jx_stream_get_model         (JxStream   *stream);
+/* A place for the adapter's own per-request state, freed with destroy at the end. */
+gpointer     jx_stream_get_adapter_data  (JxStream   *stream);
+void         jx_stream_set_adapter_data  (JxStream   *stream,
+                                          gpointer    data,
+                                          GDestroyNotify destroy);
+/* Generated text. Empty text is ignored (it is not a token, §0.3). */
+void         jx_stream_add_content       (JxStream   *stream,
+                                          const char *text,
+                                          gssize      len);
+/* Reasoning/thinking text streamed separately (not counted for TTFT). */
+void         jx_stream_add_reasoning     (JxStream   *stream,
+                                          const char *text,
+                                          gssize      len);
+/* Usage as reported so far; the last call wins (providers send cumulative figures). */
+void         jx_stream_set_usage         (JxStream      *stream,
+                                          const JxUsage *usage);
+/* Money amount the provider itself reports (OpenRouter usage.cost). */
+void         jx_stream_set_provider_cost (JxStream   *stream,
+                                          double      cost_usd);
+/* A server-side timing the provider reports, in ms (Groq, Ollama, Bedrock latencyMs…). */
+void         jx_stream_set_server_timing (JxStream   *stream,
+                                          const char *name,
+                                          double      ms);
+/* The protocol's end marker was seen ([DONE], message_stop, done:true…). */
+void         jx_stream_set_done          (JxStream   *stream,
+                                          const char *finish_reason);
+/* An error reported inside the stream; message is the provider's own text. The request
+ * fails with "<provider>: <message>" and keeps the text received so far. */
+void         jx_stream_fail              (JxStream   *stream,
+                                          const char *message);
+gboolean     jx_stream_is_done           (JxStream   *stream);
+
+typedef struct
+{
+  const char   *protocol;
+  JxWireFormat  wire;
+  /* FALSE when a clean EOF is the normal end (Gemini has no sentinel). */
+  gboolean      has_end_marker;
+
+  /* Builds the streaming request. `credential` is the API key, an access token, or for
+   * protocols with several parts (bedrock, azure-openai) a JSON object of named parts;
+   * NULL when the provider needs none. */
+  SoupMessage *(*build_message) (JxProvider      *provider,
+                                 const char      *model,
+                                 const JxPrompt  *prompt,
+                                 const char      *credential,
+                                 GError         **error);
+
+  /* One SSE event (event_type may be NULL), one NDJSON line (event_type NULL), or one
+   * eventstream frame (frame_headers set, else NULL). data is NUL-terminated. */
+  void         (*handle_event)  (JxStream        *stream,
+                                 const char      *event_type,
+                                 const char      *data,
+                                 gsize            len,
+                                 GHashTable      *frame_headers);
+
+  /* Optional: the human-readable part of an HTTP error body (NULL = use the generic
+   * extractor, which knows {"error":{"message"}}, {"message"}, [{"error":…}]…). */
+  char        *(*describe_error_body) (const char *body,
+                                       gsize       len);
+} JxAdapter;
+
+/* NULL for an unknown protocol. */
+const JxAdapter *jx_adapter_lookup              (const char *protocol);
+/* Every protocol name a providers file may use. */
+const char     **jx_adapter_list_protocols      (void);
+/* Generic error-body extractor used when an adapter has none. */
+char            *jx_adapter_describe_error_body (const char *body,
+                                                 gsize       len);
+
+/* Shared helpers for adapters. */
+/* base_url + path, with exactly one '/' between. */
+char        *jx_adapter_join_url   (const char *base_url,
+                                    const char *path);
+SoupMessage *jx_adapter_new_post   (const char *url,
+                                    JsonBuilder *body,
+                                    GError    **error);
+
+G_END_DECLS

@@ -1,0 +1,54 @@
+/* jx-usage.h — token usage normalised across providers, and its cost
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  JX_USAGE_SOURCE_NONE,     /* nothing known yet */
+  JX_USAGE_SOURCE_PROVIDER, /* reported by the provider */
+  JX_USAGE_SOURCE_ESTIMATE, /* estimated by us (labelled as such everywhere) */
+} JxUsageSource;
+
+/* All counts are -1 when unknown. Normalised (see providers.md §0.4):
+ * - input_tokens is the *total* prompt, cached reads and cache writes included;
+ * - output_tokens includes reasoning tokens (Gemini thoughts are added in).
+ * billed_* are set only where the provider bills differently from what it counts (Cohere). */
+typedef struct
+{
+  gint64        input_tokens;
+  gint64        cached_input_tokens;
+  gint64        cache_write_tokens;
+  gint64        output_tokens;
+  gint64        reasoning_tokens;
+  gint64        billed_input_tokens;
+  gint64        billed_output_tokens;
+  JxUsageSource source;
+} JxUsage;
+
+/* Prices in USD per 1M tokens; negative = unknown. */
+typedef struct
+{
+  double input_per_mtok;
+  double cached_input_per_mtok;
+  double cache_write_per_mtok;
+  double output_per_mtok;
+} JxPrice;
+
+void     jx_usage_init             (JxUsage       *usage);
+gboolean jx_usage_is_known         (const JxUsage *usage);
+void     jx_usage_estimate         (JxUsage       *usage,
+                                    const char    *prompt_text,
+                                    const char    *output_text);
+gint64   jx_usage_estimate_tokens  (const char    *text);
+void     jx_price_init             (JxPrice       *price);
+gboolean jx_price_is_known         (const JxPrice *price);
+double   jx_price_cost             (const JxPrice *price,
+                                    const JxUsage *usage);
+
+G_END_DECLS
