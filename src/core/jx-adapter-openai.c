@@ -1,0 +1,444 @@
+/* jx-adapter-openai.c — OpenAI Chat Completions SSE and its compatible family
+ *
+ * One adapter for OpenAI, Mistral, Together, Fireworks, Groq, OpenRouter, Hugging Face,
+ * Portkey, Infron, Ollama /v1 and custom endpoints; the differences (providers.md §17.1)
+ * are keyed on the provider's built-in id so an overridden base URL keeps its quirks.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "jx-adapters-private.h"
+
+static gboolean
+is_profile (JxProvider *provider,
+            const char *builtin_id)
+{
+  return g_strcmp0 (provider->builtin_id, builtin_id) == 0;
+}
+
+static void
+add_messages (JsonBuilder    *builder,
+              const JxPrompt *prompt)
+{
+  json_builder_set_member_name (builder, "messages");
+  json_builder_begin_array (builder);
+  if (prompt->system != NULL && *prompt->system != '\0')
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "role");
+      json_builder_add_string_value (builder, "system");
+      json_builder_set_member_name (builder, "content");
+      json_builder_add_string_value (builder, prompt->system);
+      json_builder_end_object (builder);
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, "user");
+  json_builder_set_member_name (builder, "content");
+  json_builder_add_string_value (builder, prompt->user != NULL ? prompt->user : "");
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+}
+
+static JsonBuilder *
+build_body (JxProvider     *provider,
+            const char     *model,
+            const JxPrompt *prompt)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const char *max_field = jx_provider_get_option (provider, "max_tokens_field");
+  /* Mistral rejects stream_options with 422; everyone else needs it to report usage. */
+  gboolean stream_options = !is_profile (provider, "mistral") &&
+                            g_strcmp0 (jx_provider_get_option (provider, "stream_options"), "false") != 0;
+
+  if (max_field == NULL)
+    max_field = is_profile (provider, "openai") ? "max_completion_tokens" : "max_tokens";
+
+  json_builder_begin_object (builder);
+  if (model != NULL)
+    {
+      json_builder_set_member_name (builder, "model");
+      json_builder_add_string_value (builder, model);
+    }
+  add_messages (builder, prompt);
+  if (prompt->max_tokens > 0)
+    {
+      json_builder_set_member_name (builder, max_field);
+      json_builder_add_int_value (builder, prompt->max_tokens);
+    }
+  if (!isnan (prompt->temperature))
+    {
+      json_builder_set_member_name (builder, "temperature");
+      json_builder_add_double_value (builder, prompt->temperature);
+    }
+  json_builder_set_member_name (builder, "stream");
+  json_builder_add_boolean_value (builder, TRUE);
+  if (stream_options)
+    {
+      json_builder_set_member_name (builder, "stream_options");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "include_usage");
+      json_builder_add_boolean_value (builder, TRUE);
+      if (is_profile (provider, "openai"))
+        {
+          /* Padding only costs bandwidth here; we measure timing, not packet sizes. */
+          json_builder_set_member_name (builder, "include_obfuscation");
+          json_builder_add_boolean_value (builder, FALSE);
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+
+  return g_steal_pointer (&builder);
+}
+
+static void
+add_extra_headers (SoupMessage *message,
+                   JxProvider  *provider)
+{
+  SoupMessageHeaders *headers = soup_message_get_request_headers (message);
+  JsonObject *extra;
+
+  soup_message_headers_replace (headers, "Accept", "text/event-stream");
+
+  if (is_profile (provider, "openrouter"))
+    {
+      soup_message_headers_replace (headers, "HTTP-Referer", PACKAGE_WEBSITE);
+      soup_message_headers_replace (headers, "X-Title", "Juxta");
+    }
+
+  if (provider->options != NULL &&
+      json_object_has_member (provider->options, "headers") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (provider->options, "headers")))
+    {
+      extra = json_object_get_object_member (provider->options, "headers");
+      for (GList *l = json_object_get_members (extra); l != NULL; l = g_list_delete_link (l, l))
+        {
+          JsonNode *value = json_object_get_member (extra, l->data);
+
+          if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+            soup_message_headers_replace (headers, l->data, json_node_get_string (value));
+        }
+    }
+}
+
+static void
+add_auth (SoupMessage *message,
+          JxProvider  *provider,
+          const char  *credential)
+{
+  SoupMessageHeaders *headers = soup_message_get_request_headers (message);
+  const char *kind = provider->auth_kind != NULL ? provider->auth_kind : "bearer";
+
+  if (credential == NULL || *credential == '\0' || g_str_equal (kind, "none"))
+    return;
+
+  if (g_str_equal (kind, "api-key"))
+    soup_message_headers_replace (headers, "api-key", credential);
+  else if (g_str_equal (kind, "portkey"))
+    soup_message_headers_replace (headers, "x-portkey-api-key", credential);
+  else
+    {
+      g_autofree char *value = g_strdup_printf ("Bearer %s", credential);
+
+      soup_message_headers_replace (headers, "Authorization", value);
+    }
+}
+
+static SoupMessage *
+openai_build_message (JxProvider      *provider,
+                      const char      *model,
+                      const JxPrompt  *prompt,
+                      const char      *credential,
+                      GError         **error)
+{
+  g_autoptr(JsonBuilder) body = build_body (provider, model, prompt);
+  g_autofree char *url = jx_adapter_join_url (provider->base_url, "chat/completions");
+  SoupMessage *message;
+
+  if ((message = jx_adapter_new_post (url, body, error)) == NULL)
+    return NULL;
+
+  add_auth (message, provider, credential);
+  add_extra_headers (message, provider);
+
+  return message;
+}
+
+static gint64
+get_int (JsonObject *object,
+         const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return -1;
+  node = json_object_get_member (object, member);
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return -1;
+  return (gint64) json_node_get_double (node);
+}
+
+static JsonObject *
+get_object (JsonObject *object,
+            const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return NULL;
+  node = json_object_get_member (object, member);
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static const char *
+get_string (JsonObject *object,
+            const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return NULL;
+  node = json_object_get_member (object, member);
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return NULL;
+}
+
+static void
+take_usage (JxStream   *stream,
+            JsonObject *usage)
+{
+  JsonObject *prompt_details = get_object (usage, "prompt_tokens_details");
+  JsonObject *completion_details = get_object (usage, "completion_tokens_details");
+  JsonNode *cost;
+  JxUsage normalised;
+
+  jx_usage_from_openai (&normalised,
+                        get_int (usage, "prompt_tokens"),
+                        get_int (prompt_details, "cached_tokens"),
+                        get_int (usage, "completion_tokens"),
+                        get_int (completion_details, "reasoning_tokens"));
+  jx_stream_set_usage (stream, &normalised);
+
+  /* OpenRouter bills in credits (1 credit = 1 USD) and tells us the exact amount. */
+  if (json_object_has_member (usage, "cost") &&
+      JSON_NODE_HOLDS_VALUE ((cost = json_object_get_member (usage, "cost"))))
+    jx_stream_set_provider_cost (stream, json_node_get_double (cost));
+}
+
+static void
+take_content (JxStream *stream,
+              JsonNode *content,
+              gboolean  reasoning)
+{
+  if (content == NULL)
+    return;
+
+  if (JSON_NODE_HOLDS_VALUE (content) && json_node_get_value_type (content) == G_TYPE_STRING)
+    {
+      if (reasoning)
+        jx_stream_add_reasoning (stream, json_node_get_string (content), -1);
+      else
+        jx_stream_add_content (stream, json_node_get_string (content), -1);
+      return;
+    }
+
+  /* Mistral reasoning models: an array of typed blocks. */
+  if (JSON_NODE_HOLDS_ARRAY (content))
+    {
+      JsonArray *blocks = json_node_get_array (content);
+
+      for (guint i = 0; i < json_array_get_length (blocks); i++)
+        {
+          JsonNode *block_node = json_array_get_element (blocks, i);
+          JsonObject *block;
+          const char *type;
+
+          if (!JSON_NODE_HOLDS_OBJECT (block_node))
+            continue;
+          block = json_node_get_object (block_node);
+          type = get_string (block, "type");
+          if (g_strcmp0 (type, "text") == 0)
+            take_content (stream, json_object_get_member (block, "text"), reasoning);
+          else if (g_strcmp0 (type, "thinking") == 0 && json_object_has_member (block, "thinking"))
+            take_content (stream, json_object_get_member (block, "thinking"), TRUE);
+        }
+    }
+}
+
+static void
+openai_handle_event (JxStream   *stream,
+                     const char *event_type,
+                     const char *data,
+                     gsize       len,
+                     GHashTable *frame_headers)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *chunk;
+  JsonObject *usage;
+  JsonObject *x_groq;
+  JsonNode *choices;
+
+  if (g_str_equal (data, "[DONE]"))
+    {
+      jx_stream_set_done (stream, NULL);
+      return;
+    }
+
+  root = jx_adapter_parse_json (data, len);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      jx_stream_fail (stream, "sent an event that is not valid JSON");
+      return;
+    }
+  chunk = json_node_get_object (root);
+
+  if (g_strcmp0 (event_type, "error") == 0 || json_object_has_member (chunk, "error"))
+    {
+      g_autofree char *message = jx_adapter_describe_error_body (data, len);
+
+      jx_stream_fail (stream, message != NULL ? message : "reported an error mid-stream");
+      return;
+    }
+
+  choices = json_object_has_member (chunk, "choices") ? json_object_get_member (chunk, "choices") : NULL;
+  if (choices != NULL && JSON_NODE_HOLDS_ARRAY (choices) &&
+      json_array_get_length (json_node_get_array (choices)) > 0)
+    {
+      JsonNode *choice_node = json_array_get_element (json_node_get_array (choices), 0);
+      JsonObject *choice = JSON_NODE_HOLDS_OBJECT (choice_node) ? json_node_get_object (choice_node) : NULL;
+      /* Azure filter annotations come as choices without a delta: not text. */
+      JsonObject *delta = get_object (choice, "delta");
+      const char *finish_reason = get_string (choice, "finish_reason");
+
+      if (delta != NULL)
+        {
+          if (json_object_has_member (delta, "reasoning_content"))
+            take_content (stream, json_object_get_member (delta, "reasoning_content"), TRUE);
+          else if (json_object_has_member (delta, "reasoning"))
+            take_content (stream, json_object_get_member (delta, "reasoning"), TRUE);
+          if (json_object_has_member (delta, "content"))
+            take_content (stream, json_object_get_member (delta, "content"), FALSE);
+        }
+
+      if (finish_reason != NULL)
+        {
+          if (g_str_equal (finish_reason, "error"))
+            {
+              jx_stream_fail (stream, "ended the answer with finish_reason “error”");
+              return;
+            }
+          /* Together says "eos" where everyone else says "stop". */
+          jx_stream_set_done (stream, g_str_equal (finish_reason, "eos") ? "stop" : finish_reason);
+        }
+    }
+
+  /* Rule for the whole family: the last non-null usage seen anywhere wins. */
+  if ((usage = get_object (chunk, "usage")) != NULL)
+    take_usage (stream, usage);
+
+  if ((x_groq = get_object (chunk, "x_groq")) != NULL &&
+      (usage = get_object (x_groq, "usage")) != NULL)
+    {
+      JsonNode *node;
+
+      if (get_object (chunk, "usage") == NULL)
+        take_usage (stream, usage);
+      if (json_object_has_member (usage, "queue_time") &&
+          JSON_NODE_HOLDS_VALUE ((node = json_object_get_member (usage, "queue_time"))))
+        jx_stream_set_server_timing (stream, "queue", json_node_get_double (node) * 1000.0);
+      if (json_object_has_member (usage, "completion_time") &&
+          JSON_NODE_HOLDS_VALUE ((node = json_object_get_member (usage, "completion_time"))))
+        jx_stream_set_server_timing (stream, "completion", json_node_get_double (node) * 1000.0);
+    }
+}
+
+const JxAdapter jx_adapter_openai = {
+  .protocol = "openai",
+  .wire = JX_WIRE_SSE,
+  .has_end_marker = TRUE,
+  .build_message = openai_build_message,
+  .handle_event = openai_handle_event,
+};
+
+/* Azure OpenAI: a deployment URL with api-version, or the /openai/v1 form (§2). The credential
+ * is the key, or a JSON object {"api_key":…,"endpoint":…} when the endpoint came with it. */
+static SoupMessage *
+azure_build_message (JxProvider      *provider,
+                     const char      *model,
+                     const JxPrompt  *prompt,
+                     const char      *credential,
+                     GError         **error)
+{
+  g_autoptr(JsonNode) parts = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(JsonBuilder) body = NULL;
+  const char *endpoint = NULL;
+  const char *key = credential;
+  const char *api_version = jx_provider_get_option (provider, "api_version");
+  SoupMessage *message;
+
+  if (credential != NULL && credential[0] == '{' &&
+      (parts = jx_adapter_parse_json (credential, strlen (credential))) != NULL &&
+      JSON_NODE_HOLDS_OBJECT (parts))
+    {
+      key = get_string (json_node_get_object (parts), "api_key");
+      endpoint = get_string (json_node_get_object (parts), "endpoint");
+    }
+
+  if (provider->base_url != NULL && *provider->base_url != '\0')
+    endpoint = provider->base_url;
+
+  if (endpoint == NULL || *endpoint == '\0')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "no Azure OpenAI endpoint: set AZURE_OPENAI_ENDPOINT or the provider's base_url");
+      return NULL;
+    }
+
+  if (g_str_has_suffix (endpoint, "/openai/v1") || g_str_has_suffix (endpoint, "/openai/v1/"))
+    {
+      /* v1 form: the deployment name goes in the body as the model. */
+      url = jx_adapter_join_url (endpoint, "chat/completions");
+      body = build_body (provider, model, prompt);
+    }
+  else
+    {
+      g_autofree char *escaped = g_uri_escape_string (model, NULL, FALSE);
+      g_autofree char *path = g_strdup_printf ("openai/deployments/%s/chat/completions?api-version=%s",
+                                               escaped, api_version != NULL ? api_version : "2024-10-21");
+
+      url = jx_adapter_join_url (endpoint, path);
+      body = build_body (provider, NULL, prompt);
+    }
+
+  if ((message = jx_adapter_new_post (url, body, error)) == NULL)
+    return NULL;
+
+  if (key != NULL && *key != '\0')
+    soup_message_headers_replace (soup_message_get_request_headers (message), "api-key", key);
+  add_extra_headers (message, provider);
+
+  return message;
+}
+
+const JxAdapter jx_adapter_azure_openai = {
+  .protocol = "azure-openai",
+  .wire = JX_WIRE_SSE,
+  .has_end_marker = TRUE,
+  .build_message = azure_build_message,
+  .handle_event = openai_handle_event,
+};
+
+/* The offline demo's simulator speaks OpenAI's wire format on loopback. */
+const JxAdapter jx_adapter_simulated = {
+  .protocol = "simulated",
+  .wire = JX_WIRE_SSE,
+  .has_end_marker = TRUE,
+  .build_message = openai_build_message,
+  .handle_event = openai_handle_event,
+};

@@ -1,0 +1,232 @@
+/* jx-adapter.c — protocol table and helpers shared by the adapters
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "jx-adapters-private.h"
+
+static const JxAdapter *adapters[] = {
+  &jx_adapter_openai,
+  &jx_adapter_azure_openai,
+  &jx_adapter_simulated,
+};
+
+void
+jx_prompt_init (JxPrompt *prompt)
+{
+  prompt->system = NULL;
+  prompt->user = NULL;
+  prompt->temperature = NAN;
+  prompt->max_tokens = 0;
+}
+
+void
+jx_prompt_clear (JxPrompt *prompt)
+{
+  g_clear_pointer (&prompt->system, g_free);
+  g_clear_pointer (&prompt->user, g_free);
+}
+
+const JxAdapter *
+jx_adapter_lookup (const char *protocol)
+{
+  if (protocol == NULL)
+    return NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (adapters); i++)
+    if (g_str_equal (adapters[i]->protocol, protocol))
+      return adapters[i];
+
+  /* Vertex is handled by the Gemini/Anthropic adapters once they land. */
+  return NULL;
+}
+
+const char **
+jx_adapter_list_protocols (void)
+{
+  static const char *names[G_N_ELEMENTS (adapters) + 1];
+
+  if (names[0] == NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (adapters); i++)
+      names[i] = adapters[i]->protocol;
+
+  return names;
+}
+
+JsonNode *
+jx_adapter_parse_json (const char *data,
+                       gsize       len)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+
+  if (!json_parser_load_from_data (parser, data, len, NULL))
+    return NULL;
+
+  return json_parser_steal_root (parser);
+}
+
+static const char *
+object_get_string (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return NULL;
+
+  node = json_object_get_member (object, member);
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+
+  return NULL;
+}
+
+static char *
+describe_node (JsonNode *node)
+{
+  JsonObject *object;
+  JsonNode *error;
+  const char *message;
+
+  if (node == NULL)
+    return NULL;
+
+  /* Vertex wraps errors in an array: [{"error":{…}}] */
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      if (json_array_get_length (array) > 0)
+        return describe_node (json_array_get_element (array, 0));
+      return NULL;
+    }
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  object = json_node_get_object (node);
+
+  if (json_object_has_member (object, "error"))
+    {
+      error = json_object_get_member (object, "error");
+      if (JSON_NODE_HOLDS_OBJECT (error))
+        {
+          char *inner = describe_node (error);
+
+          if (inner != NULL)
+            return inner;
+        }
+      else if (JSON_NODE_HOLDS_VALUE (error) && json_node_get_value_type (error) == G_TYPE_STRING)
+        {
+          const char *description = object_get_string (object, "error_description");
+
+          if (description != NULL)
+            return g_strdup_printf ("%s: %s", json_node_get_string (error), description);
+          return g_strdup (json_node_get_string (error));
+        }
+    }
+
+  if ((message = object_get_string (object, "message")) != NULL)
+    return g_strdup (message);
+  if ((message = object_get_string (object, "detail")) != NULL)
+    return g_strdup (message);
+  if ((message = object_get_string (object, "error_description")) != NULL)
+    return g_strdup (message);
+
+  /* Mistral 422: {"message":{"detail":[{"msg":…,"loc":[…]}]}} */
+  if (json_object_has_member (object, "message"))
+    {
+      JsonNode *inner = json_object_get_member (object, "message");
+
+      if (JSON_NODE_HOLDS_OBJECT (inner))
+        return describe_node (inner);
+    }
+  if (json_object_has_member (object, "detail"))
+    {
+      JsonNode *detail = json_object_get_member (object, "detail");
+
+      if (JSON_NODE_HOLDS_ARRAY (detail) && json_array_get_length (json_node_get_array (detail)) > 0)
+        {
+          JsonNode *first = json_array_get_element (json_node_get_array (detail), 0);
+
+          if (JSON_NODE_HOLDS_OBJECT (first))
+            {
+              const char *msg = object_get_string (json_node_get_object (first), "msg");
+
+              if (msg != NULL)
+                return g_strdup (msg);
+            }
+        }
+    }
+
+  return NULL;
+}
+
+char *
+jx_adapter_describe_error_body (const char *body,
+                                gsize       len)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  char *message;
+
+  if (body == NULL || len == 0)
+    return NULL;
+
+  if ((root = jx_adapter_parse_json (body, len)) != NULL &&
+      (message = describe_node (root)) != NULL)
+    return message;
+
+  /* Not JSON: a short plain-text body is still better than nothing. */
+  text = g_utf8_make_valid (body, MIN (len, 300));
+  g_strstrip (text);
+  if (*text == '\0' || *text == '<')
+    return NULL;
+
+  return g_steal_pointer (&text);
+}
+
+char *
+jx_adapter_join_url (const char *base_url,
+                     const char *path)
+{
+  gsize len = strlen (base_url);
+
+  while (len > 0 && base_url[len - 1] == '/')
+    len--;
+  while (*path == '/')
+    path++;
+
+  return g_strdup_printf ("%.*s/%s", (int) len, base_url, path);
+}
+
+SoupMessage *
+jx_adapter_new_post (const char   *url,
+                     JsonBuilder  *body,
+                     GError      **error)
+{
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (body);
+  g_autoptr(GBytes) bytes = NULL;
+  gsize len;
+  char *json;
+
+  message = soup_message_new (SOUP_METHOD_POST, url);
+  if (message == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not a valid URL", url);
+      return NULL;
+    }
+
+  json_generator_set_root (generator, root);
+  json = json_generator_to_data (generator, &len);
+  bytes = g_bytes_new_take (json, len);
+  soup_message_set_request_body_from_bytes (message, "application/json", bytes);
+
+  return g_steal_pointer (&message);
+}

@@ -1,0 +1,19 @@
+/* jx-adapters-private.h — the adapter table; one extern per protocol file
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "jx-adapter.h"
+
+G_BEGIN_DECLS
+
+extern const JxAdapter jx_adapter_openai;
+extern const JxAdapter jx_adapter_azure_openai;
+extern const JxAdapter jx_adapter_simulated;
+
+/* Shared by the OpenAI-compatible family and adapters that embed OpenAI-shaped JSON. */
+JsonNode *jx_adapter_parse_json (const char *data,
+                                 gsize       len);
+
+G_END_DECLS

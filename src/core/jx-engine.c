@@ -1,0 +1,163 @@
+/* jx-engine.c
+ *
+ * One SoupSession for every pane: connections are pooled per host, and the pool is large
+ * enough that N parallel streams to one host never queue behind each other (libsoup's
+ * default of 2 per host would serialise them, platform.md §4.3).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "jx-engine.h"
+#include "jx-simulator.h"
+
+#define MAX_CONNS          256
+#define MAX_CONNS_PER_HOST 64
+
+struct _JxEngine
+{
+  GObject      parent_instance;
+  JxCatalog   *catalog;
+  SoupSession *session;
+  JxSimulator *simulator;
+  guint        connect_timeout;
+  guint        idle_timeout;
+};
+
+G_DEFINE_FINAL_TYPE (JxEngine, jx_engine, G_TYPE_OBJECT)
+
+static const char * const secret_headers[] = {
+  "authorization", "api-key", "x-api-key", "x-goog-api-key", "x-portkey-api-key",
+  "x-amz-security-token", "proxy-authorization", "cookie",
+};
+
+/* Debug logging (JUXTA_DEBUG_HTTP=1) must never print a key. */
+static void
+redacting_printer (SoupLogger         *logger,
+                   SoupLoggerLogLevel  level,
+                   char                direction,
+                   const char         *data,
+                   gpointer            user_data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (secret_headers); i++)
+    {
+      gsize len = strlen (secret_headers[i]);
+
+      if (g_ascii_strncasecmp (data, secret_headers[i], len) == 0 && data[len] == ':')
+        {
+          g_printerr ("%c %.*s: [redacted]\n", direction, (int) len, data);
+          return;
+        }
+    }
+  g_printerr ("%c %s\n", direction, data);
+}
+
+static void
+jx_engine_dispose (GObject *object)
+{
+  JxEngine *self = (JxEngine *) object;
+
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+  g_clear_object (&self->session);
+  g_clear_object (&self->simulator);
+  g_clear_object (&self->catalog);
+
+  G_OBJECT_CLASS (jx_engine_parent_class)->dispose (object);
+}
+
+static void
+jx_engine_class_init (JxEngineClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = jx_engine_dispose;
+}
+
+static void
+jx_engine_init (JxEngine *self)
+{
+  g_autofree char *user_agent = g_strdup_printf ("Juxta/%s ", PACKAGE_VERSION);
+
+  /* timeout=0: libsoup's own I/O timeout would kill quiet streams; JxRequest runs its own
+   * connect and idle watchdogs with clear messages instead. */
+  self->session = soup_session_new_with_options ("max-conns", MAX_CONNS,
+                                                 "max-conns-per-host", MAX_CONNS_PER_HOST,
+                                                 "timeout", 0,
+                                                 "idle-timeout", 60,
+                                                 "user-agent", user_agent,
+                                                 NULL);
+  self->connect_timeout = JX_ENGINE_DEFAULT_CONNECT_TIMEOUT;
+  self->idle_timeout = JX_ENGINE_DEFAULT_IDLE_TIMEOUT;
+
+  if (g_getenv ("JUXTA_DEBUG_HTTP") != NULL)
+    {
+      g_autoptr(SoupLogger) logger = soup_logger_new (SOUP_LOGGER_LOG_HEADERS);
+
+      soup_logger_set_printer (logger, redacting_printer, NULL, NULL);
+      soup_session_add_feature (self->session, SOUP_SESSION_FEATURE (logger));
+    }
+}
+
+JxEngine *
+jx_engine_new (JxCatalog *catalog)
+{
+  JxEngine *self;
+
+  g_return_val_if_fail (JX_IS_CATALOG (catalog), NULL);
+
+  self = g_object_new (JX_TYPE_ENGINE, NULL);
+  self->catalog = g_object_ref (catalog);
+
+  return self;
+}
+
+JxCatalog *
+jx_engine_get_catalog (JxEngine *self)
+{
+  g_return_val_if_fail (JX_IS_ENGINE (self), NULL);
+  return self->catalog;
+}
+
+SoupSession *
+jx_engine_get_session (JxEngine *self)
+{
+  g_return_val_if_fail (JX_IS_ENGINE (self), NULL);
+  return self->session;
+}
+
+void
+jx_engine_set_timeouts (JxEngine *self,
+                        guint     connect_timeout,
+                        guint     idle_timeout)
+{
+  g_return_if_fail (JX_IS_ENGINE (self));
+  self->connect_timeout = connect_timeout;
+  self->idle_timeout = idle_timeout;
+}
+
+guint
+jx_engine_get_connect_timeout (JxEngine *self)
+{
+  return self->connect_timeout;
+}
+
+guint
+jx_engine_get_idle_timeout (JxEngine *self)
+{
+  return self->idle_timeout;
+}
+
+const char *
+jx_engine_get_simulator_url (JxEngine  *self,
+                             GError   **error)
+{
+  g_return_val_if_fail (JX_IS_ENGINE (self), NULL);
+
+  if (self->simulator == NULL)
+    {
+      self->simulator = jx_simulator_new (error);
+      if (self->simulator == NULL)
+        return NULL;
+    }
+
+  return jx_simulator_get_url (self->simulator);
+}

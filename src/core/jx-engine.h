@@ -1,0 +1,33 @@
+/* jx-engine.h — the shared HTTP session and settings every request runs on
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "jx-catalog.h"
+
+G_BEGIN_DECLS
+
+#define JX_TYPE_ENGINE (jx_engine_get_type ())
+G_DECLARE_FINAL_TYPE (JxEngine, jx_engine, JX, ENGINE, GObject)
+
+#define JX_ENGINE_DEFAULT_CONNECT_TIMEOUT 30
+#define JX_ENGINE_DEFAULT_IDLE_TIMEOUT    60
+
+JxEngine    *jx_engine_new                 (JxCatalog *catalog);
+JxCatalog   *jx_engine_get_catalog         (JxEngine  *self);
+SoupSession *jx_engine_get_session         (JxEngine  *self);
+/* Seconds until the response headers must arrive, and the longest silence allowed while
+ * streaming. 0 disables the limit. */
+void         jx_engine_set_timeouts        (JxEngine  *self,
+                                            guint      connect_timeout,
+                                            guint      idle_timeout);
+guint        jx_engine_get_connect_timeout (JxEngine  *self);
+guint        jx_engine_get_idle_timeout    (JxEngine  *self);
+/* Base URL of the built-in simulated provider (a loopback server started on first use). */
+const char  *jx_engine_get_simulator_url   (JxEngine  *self,
+                                            GError   **error);
+
+G_END_DECLS

@@ -1,0 +1,1073 @@
+/* jx-request.c
+ *
+ * Timestamps are taken in the read callback, the moment bytes come off the socket, and are
+ * handed to the parser and adapter with the bytes (never where the UI draws).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "jx-eventstream-parser.h"
+#include "jx-keys.h"
+#include "jx-ndjson-parser.h"
+#include "jx-request.h"
+#include "jx-sse-parser.h"
+
+#define READ_BUFFER_SIZE     (16 * 1024)
+#define MAX_ERROR_BODY       (64 * 1024)
+#define MAX_RETRY_WAIT_MS    (60 * 1000)
+#define BASE_BACKOFF_MS      500
+
+struct _JxStream
+{
+  JxRequest      *request;
+  gpointer        adapter_data;
+  GDestroyNotify  adapter_data_destroy;
+  gboolean        done;
+  char           *failure;
+};
+
+struct _JxRequest
+{
+  GObject              parent_instance;
+
+  JxEngine            *engine;
+  JxProvider          *provider;
+  char                *model;
+  JxPrompt             prompt;
+  char                *credential;
+  gboolean             credential_set;
+  const JxAdapter     *adapter;
+
+  JxRequestState       state;
+  JxResponse          *response;
+  JxStream             stream;
+
+  GTask               *task;
+  GCancellable        *cancellable;     /* ours: cancelled by the caller's or by a watchdog */
+  GCancellable        *caller_cancellable;
+  gulong               caller_cancelled_id;
+  SoupMessage         *message;
+  GInputStream        *body;
+  guint8              *buffer;
+  GByteArray          *error_body;
+
+  JxSseParser         *sse;
+  JxNdjsonParser      *ndjson;
+  JxEventstreamParser *eventstream;
+
+  guint                watchdog_source;
+  char                *timeout_message;
+  guint                retry_source;
+  guint                retry_delay_ms;
+  guint                run;
+  gint64               now;             /* arrival time of the bytes being parsed */
+};
+
+G_DEFINE_FINAL_TYPE (JxRequest, jx_request, G_TYPE_OBJECT)
+
+enum {
+  DELTA,
+  STATE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void start_attempt (JxRequest *self);
+static void read_next     (JxRequest *self);
+
+static void
+jx_request_finalize (GObject *object)
+{
+  JxRequest *self = (JxRequest *) object;
+
+  g_assert (self->task == NULL);
+
+  if (self->stream.adapter_data_destroy != NULL)
+    g_clear_pointer (&self->stream.adapter_data, self->stream.adapter_data_destroy);
+  g_clear_pointer (&self->stream.failure, g_free);
+  g_clear_pointer (&self->response, jx_response_unref);
+  g_clear_pointer (&self->provider, jx_provider_unref);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->model, g_free);
+  if (self->credential != NULL)
+    memset (self->credential, 0, strlen (self->credential));
+  g_clear_pointer (&self->credential, g_free);
+  g_clear_pointer (&self->timeout_message, g_free);
+  jx_prompt_clear (&self->prompt);
+
+  G_OBJECT_CLASS (jx_request_parent_class)->finalize (object);
+}
+
+static void
+jx_request_class_init (JxRequestClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = jx_request_finalize;
+
+  /* Emitted for every text delta, as it is parsed (is_reasoning for thinking text). */
+  signals[DELTA] = g_signal_new ("delta", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                 G_TYPE_STRING, G_TYPE_BOOLEAN);
+  signals[STATE_CHANGED] = g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 0);
+}
+
+static void
+jx_request_init (JxRequest *self)
+{
+  self->stream.request = self;
+  self->response = jx_response_new ();
+  self->run = 1;
+  jx_prompt_init (&self->prompt);
+}
+
+JxRequest *
+jx_request_new (JxEngine       *engine,
+                JxProvider     *provider,
+                const char     *model,
+                const JxPrompt *prompt)
+{
+  JxRequest *self;
+
+  g_return_val_if_fail (JX_IS_ENGINE (engine), NULL);
+  g_return_val_if_fail (provider != NULL, NULL);
+  g_return_val_if_fail (prompt != NULL, NULL);
+
+  self = g_object_new (JX_TYPE_REQUEST, NULL);
+  self->engine = g_object_ref (engine);
+  self->provider = jx_provider_ref (provider);
+  self->model = g_strdup (model);
+  self->prompt.system = g_strdup (prompt->system);
+  self->prompt.user = g_strdup (prompt->user);
+  self->prompt.temperature = prompt->temperature;
+  self->prompt.max_tokens = prompt->max_tokens;
+  self->adapter = jx_adapter_lookup (provider->protocol);
+
+  self->response->provider_id = g_strdup (provider->id);
+  self->response->provider_name = g_strdup (provider->name != NULL ? provider->name : provider->id);
+  self->response->model = g_strdup (model);
+
+  return self;
+}
+
+void
+jx_request_set_credential (JxRequest  *self,
+                           const char *credential)
+{
+  g_return_if_fail (JX_IS_REQUEST (self));
+  g_free (self->credential);
+  self->credential = g_strdup (credential);
+  self->credential_set = TRUE;
+}
+
+void
+jx_request_set_run (JxRequest *self,
+                    guint      run)
+{
+  self->run = run;
+  self->response->run = run;
+}
+
+JxProvider *
+jx_request_get_provider (JxRequest *self)
+{
+  return self->provider;
+}
+
+const char *
+jx_request_get_model (JxRequest *self)
+{
+  return self->model;
+}
+
+JxRequestState
+jx_request_get_state (JxRequest *self)
+{
+  return self->state;
+}
+
+guint
+jx_request_get_retry_delay_ms (JxRequest *self)
+{
+  return self->retry_delay_ms;
+}
+
+JxResponse *
+jx_request_get_response (JxRequest *self)
+{
+  return self->response;
+}
+
+static const char *
+provider_name (JxRequest *self)
+{
+  return self->response->provider_name;
+}
+
+static void
+set_state (JxRequest      *self,
+           JxRequestState  state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_signal_emit (self, signals[STATE_CHANGED], 0);
+}
+
+static void
+clear_watchdog (JxRequest *self)
+{
+  g_clear_handle_id (&self->watchdog_source, g_source_remove);
+}
+
+static gboolean
+watchdog_fired_cb (gpointer user_data)
+{
+  JxRequest *self = user_data;
+
+  self->watchdog_source = 0;
+  if (self->timeout_message == NULL)
+    self->timeout_message = g_strdup ("timeout");
+  g_cancellable_cancel (self->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Arms the connect (no headers yet) or idle (silence mid-stream) watchdog. */
+static void
+arm_watchdog (JxRequest *self,
+              gboolean   streaming)
+{
+  guint seconds = streaming ? jx_engine_get_idle_timeout (self->engine)
+                            : jx_engine_get_connect_timeout (self->engine);
+
+  clear_watchdog (self);
+  if (seconds == 0)
+    return;
+
+  g_free (self->timeout_message);
+  if (streaming)
+    self->timeout_message = g_strdup_printf ("%s stopped sending for %u s (idle timeout)",
+                                             provider_name (self), seconds);
+  else
+    self->timeout_message = g_strdup_printf ("no response from %s within %u s (connect timeout)",
+                                             provider_name (self), seconds);
+  self->watchdog_source = g_timeout_add_seconds (seconds, watchdog_fired_cb, self);
+}
+
+static void
+compute_usage_and_cost (JxRequest *self)
+{
+  JxResponse *response = self->response;
+  JxModel *model;
+
+  if (!jx_usage_is_known (&response->usage))
+    {
+      g_autofree char *prompt_text = g_strconcat (self->prompt.system != NULL ? self->prompt.system : "",
+                                                  "\n", self->prompt.user != NULL ? self->prompt.user : "",
+                                                  NULL);
+
+      jx_usage_estimate (&response->usage, prompt_text, response->text->str);
+    }
+
+  if (response->cost_from_provider)
+    return;
+
+  model = jx_provider_find_model (self->provider, self->model);
+  if (model != NULL && jx_price_is_known (&model->price))
+    response->cost_usd = jx_price_cost (&model->price, &response->usage);
+  else
+    response->cost_usd = NAN;
+}
+
+static void
+complete (JxRequest        *self,
+          JxResponseStatus  status,
+          char             *error_message)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+  JxResponse *response = self->response;
+
+  clear_watchdog (self);
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_pointer (&self->sse, jx_sse_parser_free);
+  g_clear_pointer (&self->ndjson, jx_ndjson_parser_free);
+  g_clear_pointer (&self->eventstream, jx_eventstream_parser_free);
+  g_clear_pointer (&self->buffer, g_free);
+  g_clear_pointer (&self->error_body, g_byte_array_unref);
+  if (self->body != NULL)
+    g_input_stream_close_async (self->body, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_clear_object (&self->body);
+  g_clear_object (&self->message);
+  if (self->caller_cancellable != NULL)
+    g_cancellable_disconnect (self->caller_cancellable, self->caller_cancelled_id);
+  self->caller_cancelled_id = 0;
+  g_clear_object (&self->caller_cancellable);
+
+  if (response->timing.t_end == 0)
+    response->timing.t_end = g_get_monotonic_time ();
+  response->status = status;
+  g_free (response->error);
+  response->error = error_message;
+
+  compute_usage_and_cost (self);
+
+  set_state (self, status == JX_RESPONSE_OK ? JX_REQUEST_STATE_DONE
+                 : status == JX_RESPONSE_CANCELLED ? JX_REQUEST_STATE_CANCELLED
+                 : JX_REQUEST_STATE_FAILED);
+
+  g_task_return_pointer (task, jx_response_ref (response), (GDestroyNotify) jx_response_unref);
+}
+
+static void
+fail (JxRequest *self,
+      char      *message)
+{
+  complete (self, JX_RESPONSE_ERROR, message);
+}
+
+/* A transport-level GError turned into one line that names the provider. */
+static char *
+describe_transport_error (JxRequest    *self,
+                          const GError *error)
+{
+  const char *name = provider_name (self);
+  const char *host = "";
+
+  if (self->message != NULL)
+    host = g_uri_get_host (soup_message_get_uri (self->message));
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    return g_strdup_printf ("could not connect to %s at %s (connection refused)", name, host);
+  if (error->domain == G_RESOLVER_ERROR)
+    return g_strdup_printf ("could not find %s’s server “%s” (DNS lookup failed)", name, host);
+  if (error->domain == G_TLS_ERROR)
+    return g_strdup_printf ("secure connection to %s failed: %s", name, error->message);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_strdup_printf ("connection to %s timed out", name);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
+    return g_strdup_printf ("%s is unreachable (%s)", name, error->message);
+
+  return g_strdup_printf ("connection to %s failed: %s", name, error->message);
+}
+
+/* Transport error or cancellation while sending or reading. */
+static void
+handle_io_error (JxRequest    *self,
+                 const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      if (self->caller_cancellable != NULL && g_cancellable_is_cancelled (self->caller_cancellable))
+        complete (self, JX_RESPONSE_CANCELLED, g_strdup ("stopped"));
+      else
+        fail (self, g_strdup (self->timeout_message != NULL ? self->timeout_message : "cancelled"));
+      return;
+    }
+
+  fail (self, describe_transport_error (self, error));
+}
+
+/* ---- JxStream: what adapters call ---------------------------------------------------- */
+
+JxProvider *
+jx_stream_get_provider (JxStream *stream)
+{
+  return stream->request->provider;
+}
+
+const char *
+jx_stream_get_model (JxStream *stream)
+{
+  return stream->request->model;
+}
+
+gpointer
+jx_stream_get_adapter_data (JxStream *stream)
+{
+  return stream->adapter_data;
+}
+
+void
+jx_stream_set_adapter_data (JxStream       *stream,
+                            gpointer        data,
+                            GDestroyNotify  destroy)
+{
+  if (stream->adapter_data_destroy != NULL && stream->adapter_data != NULL)
+    stream->adapter_data_destroy (stream->adapter_data);
+  stream->adapter_data = data;
+  stream->adapter_data_destroy = destroy;
+}
+
+static void
+add_text (JxStream   *stream,
+          const char *text,
+          gssize      len,
+          gboolean    reasoning)
+{
+  JxRequest *self = stream->request;
+  JxResponse *response = self->response;
+  g_autofree char *copy = NULL;
+
+  if (text == NULL || stream->failure != NULL)
+    return;
+  if (len < 0)
+    len = strlen (text);
+  if (len == 0)
+    return;
+
+  if (reasoning)
+    g_string_append_len (response->reasoning, text, len);
+  else
+    {
+      if (response->timing.t_first_token == 0)
+        response->timing.t_first_token = self->now;
+      response->timing.t_last_token = self->now;
+      jx_timing_add_content (&response->timing, self->now);
+      g_string_append_len (response->text, text, len);
+      set_state (self, JX_REQUEST_STATE_STREAMING);
+    }
+
+  copy = g_strndup (text, len);
+  g_signal_emit (self, signals[DELTA], 0, copy, reasoning);
+}
+
+void
+jx_stream_add_content (JxStream   *stream,
+                       const char *text,
+                       gssize      len)
+{
+  add_text (stream, text, len, FALSE);
+}
+
+void
+jx_stream_add_reasoning (JxStream   *stream,
+                         const char *text,
+                         gssize      len)
+{
+  add_text (stream, text, len, TRUE);
+}
+
+void
+jx_stream_set_usage (JxStream      *stream,
+                     const JxUsage *usage)
+{
+  stream->request->response->usage = *usage;
+  stream->request->response->usage.source = JX_USAGE_SOURCE_PROVIDER;
+}
+
+void
+jx_stream_set_provider_cost (JxStream *stream,
+                             double    cost_usd)
+{
+  stream->request->response->cost_usd = cost_usd;
+  stream->request->response->cost_from_provider = TRUE;
+}
+
+void
+jx_stream_set_server_timing (JxStream   *stream,
+                             const char *name,
+                             double      ms)
+{
+  g_hash_table_replace (stream->request->response->server_timings,
+                        g_strdup (name), g_memdup2 (&ms, sizeof ms));
+}
+
+void
+jx_stream_set_done (JxStream   *stream,
+                    const char *finish_reason)
+{
+  JxResponse *response = stream->request->response;
+
+  stream->done = TRUE;
+  if (finish_reason != NULL)
+    {
+      g_free (response->finish_reason);
+      response->finish_reason = g_strdup (finish_reason);
+    }
+}
+
+void
+jx_stream_fail (JxStream   *stream,
+                const char *message)
+{
+  if (stream->failure == NULL)
+    stream->failure = g_strdup (message);
+}
+
+gboolean
+jx_stream_is_done (JxStream *stream)
+{
+  return stream->done;
+}
+
+/* ---- parsing -------------------------------------------------------------------------- */
+
+static void
+sse_event_cb (const char *event_type,
+              const char *data,
+              gsize       data_len,
+              const char *id,
+              gpointer    user_data)
+{
+  JxRequest *self = user_data;
+
+  if (self->stream.failure == NULL)
+    self->adapter->handle_event (&self->stream, event_type, data, data_len, NULL);
+}
+
+static void
+ndjson_line_cb (const char *line,
+                gsize       len,
+                gpointer    user_data)
+{
+  JxRequest *self = user_data;
+
+  if (self->stream.failure == NULL)
+    self->adapter->handle_event (&self->stream, NULL, line, len, NULL);
+}
+
+static void
+eventstream_frame_cb (GHashTable *headers,
+                      const char *payload,
+                      gsize       payload_len,
+                      gpointer    user_data)
+{
+  JxRequest *self = user_data;
+
+  if (self->stream.failure == NULL)
+    self->adapter->handle_event (&self->stream,
+                                 g_hash_table_lookup (headers, ":event-type"),
+                                 payload, payload_len, headers);
+}
+
+static gboolean
+feed (JxRequest    *self,
+      const guint8 *bytes,
+      gsize         len,
+      GError      **error)
+{
+  switch (self->adapter->wire)
+    {
+    case JX_WIRE_SSE:
+      return jx_sse_parser_feed (self->sse, (const char *) bytes, len, error);
+    case JX_WIRE_NDJSON:
+      return jx_ndjson_parser_feed (self->ndjson, (const char *) bytes, len, error);
+    case JX_WIRE_EVENTSTREAM:
+      return jx_eventstream_parser_feed (self->eventstream, bytes, len, error);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+feed_end (JxRequest  *self,
+          gboolean   *truncated,
+          GError    **error)
+{
+  gboolean had_partial = FALSE;
+
+  *truncated = FALSE;
+  switch (self->adapter->wire)
+    {
+    case JX_WIRE_SSE:
+      jx_sse_parser_finish (self->sse, &had_partial);
+      *truncated = had_partial;
+      return TRUE;
+    case JX_WIRE_NDJSON:
+      return jx_ndjson_parser_finish (self->ndjson, error);
+    case JX_WIRE_EVENTSTREAM:
+      if (!jx_eventstream_parser_finish (self->eventstream, error))
+        {
+          *truncated = TRUE;
+          g_clear_error (error);
+        }
+      return TRUE;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+finish_stream (JxRequest *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean truncated = FALSE;
+
+  self->response->timing.t_end = self->now;
+
+  if (!feed_end (self, &truncated, &error))
+    {
+      fail (self, g_strdup_printf ("%s sent a malformed stream: %s", provider_name (self), error->message));
+      return;
+    }
+
+  if (self->stream.failure != NULL)
+    {
+      fail (self, g_strdup_printf ("%s: %s", provider_name (self), self->stream.failure));
+      return;
+    }
+
+  if (self->adapter->has_end_marker ? !self->stream.done : truncated)
+    {
+      fail (self, g_strdup_printf ("the stream from %s ended before the answer was complete "
+                                   "(no end marker)", provider_name (self)));
+      return;
+    }
+
+  complete (self, JX_RESPONSE_OK, NULL);
+}
+
+static void
+read_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(JxRequest) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize n_read;
+
+  n_read = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
+  self->now = g_get_monotonic_time ();
+
+  if (self->task == NULL)
+    return;
+
+  if (n_read < 0)
+    {
+      handle_io_error (self, error);
+      return;
+    }
+
+  if (n_read == 0)
+    {
+      finish_stream (self);
+      return;
+    }
+
+  if (self->response->timing.t_first_byte == 0)
+    self->response->timing.t_first_byte = self->now;
+  arm_watchdog (self, TRUE);
+
+  if (!feed (self, self->buffer, n_read, &error))
+    {
+      self->response->timing.t_end = self->now;
+      g_cancellable_cancel (self->cancellable);
+      fail (self, g_strdup_printf ("%s sent a malformed stream: %s", provider_name (self), error->message));
+      return;
+    }
+
+  if (self->stream.failure != NULL)
+    {
+      /* The provider reported an error mid-stream: stop reading, keep the text. */
+      self->response->timing.t_end = self->now;
+      g_cancellable_cancel (self->cancellable);
+      fail (self, g_strdup_printf ("%s: %s", provider_name (self), self->stream.failure));
+      return;
+    }
+
+  read_next (self);
+}
+
+static void
+read_next (JxRequest *self)
+{
+  g_input_stream_read_async (self->body, self->buffer, READ_BUFFER_SIZE, G_PRIORITY_DEFAULT,
+                             self->cancellable, read_cb, g_object_ref (self));
+}
+
+/* ---- HTTP errors and retries ---------------------------------------------------------- */
+
+static gint64
+parse_retry_after_ms (SoupMessageHeaders *headers)
+{
+  const char *value;
+
+  if ((value = soup_message_headers_get_one (headers, "retry-after-ms")) != NULL)
+    {
+      char *end = NULL;
+      double ms = g_ascii_strtod (value, &end);
+
+      if (end != value && ms >= 0)
+        return (gint64) ms;
+    }
+
+  if ((value = soup_message_headers_get_one (headers, "retry-after")) != NULL)
+    {
+      char *end = NULL;
+      double seconds = g_ascii_strtod (value, &end);
+
+      if (end != value && seconds >= 0)
+        return (gint64) (seconds * 1000.0);
+      else
+        {
+          g_autoptr(GDateTime) when = soup_date_time_new_from_http_string (value);
+
+          if (when != NULL)
+            {
+              g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+              return MAX (0, g_date_time_difference (when, now) / 1000);
+            }
+        }
+    }
+
+  return -1;
+}
+
+static char *
+describe_http_error (JxRequest  *self,
+                     guint       status,
+                     const char *detail,
+                     gint64      retry_after_ms)
+{
+  const char *name = provider_name (self);
+  g_autofree char *suffix = detail != NULL ? g_strdup_printf (": %s", detail) : g_strdup ("");
+  gboolean key_problem = status == 401 ||
+                         (status == 400 && detail != NULL &&
+                          (strstr (detail, "API key") != NULL || strstr (detail, "API_KEY") != NULL));
+
+  if (key_problem)
+    return g_strdup_printf ("key rejected by %s (%u)%s", name, status, suffix);
+  if (status == 403)
+    return g_strdup_printf ("access denied by %s (403)%s", name, suffix);
+  if (status == 404)
+    return g_strdup_printf ("%s does not know model “%s” or this endpoint (404)%s",
+                            name, self->model != NULL ? self->model : "", suffix);
+  if (status == 429 && retry_after_ms >= 0)
+    return g_strdup_printf ("rate limited by %s — retry in %" G_GINT64_FORMAT " s",
+                            name, (retry_after_ms + 999) / 1000);
+  if (status == 429)
+    return g_strdup_printf ("rate limited by %s (429)%s", name, suffix);
+  if (status == 503 || status == 529)
+    return g_strdup_printf ("%s is overloaded (%u)%s", name, status, suffix);
+  if (status >= 500)
+    return g_strdup_printf ("%s had a server error (%u)%s", name, status, suffix);
+
+  return g_strdup_printf ("%s rejected the request (%u)%s", name, status, suffix);
+}
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  JxRequest *self = user_data;
+
+  self->retry_source = 0;
+  self->retry_delay_ms = 0;
+  start_attempt (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+handle_http_error (JxRequest *self)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (self->message);
+  guint status = soup_message_get_status (self->message);
+  gint64 retry_after_ms = parse_retry_after_ms (headers);
+  g_autofree char *detail = NULL;
+  gboolean retryable;
+
+  if (self->adapter->describe_error_body != NULL)
+    detail = self->adapter->describe_error_body ((const char *) self->error_body->data, self->error_body->len);
+  if (detail == NULL)
+    detail = jx_adapter_describe_error_body ((const char *) self->error_body->data, self->error_body->len);
+
+  /* An exhausted quota is a 429 too, but waiting won't fix it. */
+  retryable = (status == 429 || status == 503 || status == 529) &&
+              (detail == NULL || strstr (detail, "quota") == NULL) &&
+              self->response->retries < JX_REQUEST_MAX_RETRIES &&
+              retry_after_ms <= MAX_RETRY_WAIT_MS;
+
+  if (!retryable)
+    {
+      fail (self, describe_http_error (self, status, detail, retry_after_ms));
+      return;
+    }
+
+  if (retry_after_ms < 0)
+    {
+      /* Exponential backoff with full jitter on top of the base. */
+      gint64 base = (gint64) BASE_BACKOFF_MS << self->response->retries;
+      retry_after_ms = base + g_random_int_range (0, (gint32) base);
+    }
+  else
+    retry_after_ms += g_random_int_range (0, 100);
+
+  self->response->retries++;
+  self->retry_delay_ms = (guint) retry_after_ms;
+  g_clear_object (&self->message);
+  g_clear_object (&self->body);
+  g_clear_pointer (&self->error_body, g_byte_array_unref);
+  set_state (self, JX_REQUEST_STATE_RETRYING);
+  self->retry_source = g_timeout_add ((guint) retry_after_ms, retry_cb, self);
+}
+
+static void
+error_body_read_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(JxRequest) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (self->task == NULL)
+    return;
+
+  if (bytes != NULL && g_bytes_get_size (bytes) > 0 && self->error_body->len < MAX_ERROR_BODY)
+    {
+      g_byte_array_append (self->error_body, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      g_input_stream_read_bytes_async (self->body, 8192, G_PRIORITY_DEFAULT, self->cancellable,
+                                       error_body_read_cb, g_object_ref (self));
+      return;
+    }
+
+  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      handle_io_error (self, error);
+      return;
+    }
+
+  clear_watchdog (self);
+  g_byte_array_append (self->error_body, (const guint8 *) "", 1);
+  g_byte_array_set_size (self->error_body, self->error_body->len - 1);
+  handle_http_error (self);
+}
+
+/* ---- sending -------------------------------------------------------------------------- */
+
+static void
+send_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(JxRequest) self = user_data;
+  g_autoptr(GError) error = NULL;
+  SoupMessageHeaders *headers;
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  guint status;
+
+  self->body = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  self->now = g_get_monotonic_time ();
+
+  if (self->task == NULL)
+    return;
+
+  if (self->body == NULL)
+    {
+      handle_io_error (self, error);
+      return;
+    }
+
+  self->response->timing.t_headers = self->now;
+  status = soup_message_get_status (self->message);
+  self->response->http_status = status;
+
+  headers = soup_message_get_response_headers (self->message);
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    jx_response_take_ratelimit_header (self->response, name, value);
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      self->error_body = g_byte_array_new ();
+      g_input_stream_read_bytes_async (self->body, 8192, G_PRIORITY_DEFAULT, self->cancellable,
+                                       error_body_read_cb, g_object_ref (self));
+      return;
+    }
+
+  switch (self->adapter->wire)
+    {
+    case JX_WIRE_SSE:
+      self->sse = jx_sse_parser_new (sse_event_cb, self);
+      break;
+    case JX_WIRE_NDJSON:
+      self->ndjson = jx_ndjson_parser_new (ndjson_line_cb, self);
+      break;
+    case JX_WIRE_EVENTSTREAM:
+      self->eventstream = jx_eventstream_parser_new (eventstream_frame_cb, self);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  self->buffer = g_malloc (READ_BUFFER_SIZE);
+  arm_watchdog (self, TRUE);
+  read_next (self);
+}
+
+static gboolean
+host_is_local (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  if ((address = g_inet_address_new_from_string (host)) == NULL)
+    return FALSE;
+
+  return g_inet_address_get_is_loopback (address) ||
+         g_inet_address_get_is_site_local (address) ||
+         g_inet_address_get_is_link_local (address);
+}
+
+static void
+start_attempt (JxRequest *self)
+{
+  g_autoptr(GError) error = NULL;
+  JxProvider simulated;
+  JxProvider *effective = self->provider;
+  GUri *uri;
+
+  /* The offline demo talks real HTTP to a loopback simulator, so it is measured like the rest. */
+  if (g_strcmp0 (self->provider->protocol, "simulated") == 0)
+    {
+      const char *url = jx_engine_get_simulator_url (self->engine, &error);
+
+      if (url == NULL)
+        {
+          fail (self, g_strdup_printf ("the simulated provider could not start: %s", error->message));
+          return;
+        }
+      /* A shallow copy pointing at the simulator; the catalog's entry stays untouched. */
+      simulated = *self->provider;
+      simulated.base_url = (char *) url;
+      effective = &simulated;
+    }
+
+  self->message = self->adapter->build_message (effective, self->model, &self->prompt,
+                                                self->credential, &error);
+  if (self->message == NULL)
+    {
+      fail (self, g_strdup_printf ("%s: %s", provider_name (self), error->message));
+      return;
+    }
+
+  /* Keys only travel encrypted, except to this machine or the local network. */
+  uri = soup_message_get_uri (self->message);
+  if (self->credential != NULL && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 &&
+      !host_is_local (g_uri_get_host (uri)))
+    {
+      fail (self, g_strdup_printf ("refusing to send the %s key over unencrypted HTTP to %s",
+                                   provider_name (self), g_uri_get_host (uri)));
+      return;
+    }
+
+  /* A redirect could carry the key to another host; providers don't redirect API calls. */
+  soup_message_add_flags (self->message, SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_COLLECT_METRICS);
+  /* A compressing proxy would batch events and distort the timing. */
+  soup_message_headers_replace (soup_message_get_request_headers (self->message),
+                                "Accept-Encoding", "identity");
+
+  if (self->stream.adapter_data_destroy != NULL)
+    g_clear_pointer (&self->stream.adapter_data, self->stream.adapter_data_destroy);
+  self->stream.adapter_data = NULL;
+  self->stream.adapter_data_destroy = NULL;
+  self->stream.done = FALSE;
+
+  set_state (self, JX_REQUEST_STATE_WAITING);
+  arm_watchdog (self, FALSE);
+  self->response->timing.t_start = g_get_monotonic_time ();
+  soup_session_send_async (jx_engine_get_session (self->engine), self->message,
+                           G_PRIORITY_DEFAULT, self->cancellable, send_cb, g_object_ref (self));
+}
+
+static void
+lookup_key_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(JxRequest) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *credential = jx_keys_lookup_finish (result, &error);
+
+  if (self->task == NULL)
+    return;
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      complete (self, JX_RESPONSE_CANCELLED, g_strdup ("stopped"));
+      return;
+    }
+
+  /* A local server (vLLM, llama.cpp…) usually needs no key: go ahead without one. */
+  if (credential == NULL && error == NULL && jx_provider_is_local (self->provider))
+    {
+      start_attempt (self);
+      return;
+    }
+
+  if (credential == NULL)
+    {
+      if (error != NULL)
+        fail (self, g_strdup_printf ("no key for %s: %s", provider_name (self), error->message));
+      else
+        fail (self, jx_keys_describe_missing (self->provider));
+      return;
+    }
+
+  self->credential = g_steal_pointer (&credential);
+  start_attempt (self);
+}
+
+static void
+caller_cancelled_cb (GCancellable *cancellable,
+                     JxRequest    *self)
+{
+  g_cancellable_cancel (self->cancellable);
+}
+
+void
+jx_request_run_async (JxRequest           *self,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_return_if_fail (JX_IS_REQUEST (self));
+  g_return_if_fail (self->task == NULL);
+  g_return_if_fail (self->state == JX_REQUEST_STATE_IDLE);
+
+  self->task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (self->task, jx_request_run_async);
+  self->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      self->caller_cancellable = g_object_ref (cancellable);
+      self->caller_cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (caller_cancelled_cb),
+                                                         self, NULL);
+    }
+
+  if (self->adapter == NULL)
+    {
+      fail (self, g_strdup_printf ("%s uses protocol “%s”, which this version of Juxta cannot speak",
+                                   provider_name (self), self->provider->protocol));
+      return;
+    }
+
+  if (self->credential_set || !jx_keys_provider_needs_key (self->provider))
+    {
+      start_attempt (self);
+      return;
+    }
+
+  jx_keys_lookup_async (self->provider, self->cancellable, lookup_key_cb, g_object_ref (self));
+}
+
+JxResponse *
+jx_request_run_finish (JxRequest    *self,
+                       GAsyncResult *result)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), NULL);
+}

@@ -1,0 +1,56 @@
+/* jx-response.h — everything measured about one streamed answer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "jx-stats.h"
+#include "jx-usage.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  JX_RESPONSE_OK,
+  JX_RESPONSE_ERROR,
+  JX_RESPONSE_CANCELLED,
+} JxResponseStatus;
+
+typedef struct
+{
+  gatomicrefcount   ref_count;
+  char             *provider_id;
+  char             *provider_name;
+  char             *model;
+  guint             run;                /* 1-based round number */
+  JxResponseStatus  status;
+  GString          *text;               /* kept on failure: partial text is never lost */
+  GString          *reasoning;
+  char             *error;              /* human message naming the provider, or NULL */
+  char             *finish_reason;
+  guint             http_status;        /* 0 = no HTTP response */
+  JxTiming          timing;
+  JxUsage           usage;
+  double            cost_usd;           /* NAN = unknown price */
+  gboolean          cost_from_provider; /* OpenRouter reports the charge itself */
+  guint             retries;
+  gint64            ratelimit_remaining_requests; /* -1 = not reported */
+  gint64            ratelimit_remaining_tokens;
+  GHashTable       *ratelimit_headers;  /* lower-case name → value, every rate-limit header */
+  GHashTable       *server_timings;     /* name → double* ms, as the provider reports them */
+} JxResponse;
+
+JxResponse *jx_response_new           (void);
+JxResponse *jx_response_ref           (JxResponse *self);
+void        jx_response_unref         (JxResponse *self);
+const char *jx_response_status_to_string (JxResponseStatus status);
+/* Reads the rate-limit headers of every provider's flavour (providers.md §18). */
+void        jx_response_take_ratelimit_header (JxResponse *self,
+                                               const char *name,
+                                               const char *value);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JxResponse, jx_response_unref)
+
+G_END_DECLS
