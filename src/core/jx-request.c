@@ -1001,7 +1001,7 @@ lookup_key_cb (GObject      *object,
     }
 
   /* A local server (vLLM, llama.cpp…) usually needs no key: go ahead without one. */
-  if (credential == NULL && error == NULL && jx_provider_is_local (self->provider))
+  if (credential == NULL && jx_provider_is_local (self->provider))
     {
       start_attempt (self);
       return;
@@ -1009,10 +1009,12 @@ lookup_key_cb (GObject      *object,
 
   if (credential == NULL)
     {
+      g_autofree char *missing = jx_keys_describe_missing (self->provider);
+
       if (error != NULL)
-        fail (self, g_strdup_printf ("no key for %s: %s", provider_name (self), error->message));
+        fail (self, g_strdup_printf ("%s (the keyring is not available: %s)", missing, error->message));
       else
-        fail (self, jx_keys_describe_missing (self->provider));
+        fail (self, g_steal_pointer (&missing));
       return;
     }
 
