@@ -98,6 +98,34 @@ typedef struct
    * extractor, which knows {"error":{"message"}}, {"message"}, [{"error":…}]…). */
   char        *(*describe_error_body) (const char *body,
                                        gsize       len);
+
+  /* Optional: turn the stored credential into what build_message needs, asynchronously
+   * (Vertex: credentials JSON → OAuth access token). `engine` is a JxEngine*, usable as a
+   * per-session cache through g_object_set_data(). Returns a new string or NULL + error. */
+  void         (*resolve_credential_async)  (GObject             *engine,
+                                             JxProvider          *provider,
+                                             const char          *credential,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+  char        *(*resolve_credential_finish) (GAsyncResult        *result,
+                                             GError             **error);
+
+  /* Optional two-step start (Replicate): build_message's response is a complete JSON body
+   * (not a stream); this turns it into the streaming request. Timing still counts from the
+   * first request. `credential` as for build_message. */
+  SoupMessage *(*follow_up)     (JxStream        *stream,
+                                 GBytes          *first_body,
+                                 const char      *credential,
+                                 GError         **error);
+
+  /* Optional epilogue (Replicate metrics): after a successful stream, a request whose
+   * complete body goes to finish_epilogue (e.g. to set usage). Failures here only lose
+   * the extra figures, never the answer. */
+  SoupMessage *(*epilogue)        (JxStream   *stream,
+                                   const char *credential);
+  void         (*finish_epilogue) (JxStream   *stream,
+                                   GBytes     *body);
 } JxAdapter;
 
 /* NULL for an unknown protocol. */

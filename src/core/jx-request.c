@@ -52,7 +52,9 @@ struct _JxRequest
   SoupMessage         *message;
   GInputStream        *body;
   guint8              *buffer;
-  GByteArray          *error_body;
+  GByteArray          *error_body;      /* a whole body being collected, see BodyPurpose */
+  int                  body_purpose;
+  gboolean             followed_up;
 
   JxSseParser         *sse;
   JxNdjsonParser      *ndjson;
@@ -76,8 +78,18 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* Why a response body is read whole instead of streamed. */
+typedef enum
+{
+  BODY_HTTP_ERROR,
+  BODY_FOLLOW_UP,
+  BODY_EPILOGUE,
+} BodyPurpose;
+
 static void start_attempt (JxRequest *self);
 static void read_next     (JxRequest *self);
+static void send_message  (JxRequest *self);
+static void read_whole_body (JxRequest *self, BodyPurpose purpose);
 
 static void
 jx_request_finalize (GObject *object)
@@ -595,6 +607,28 @@ feed_end (JxRequest  *self,
 }
 
 static void
+epilogue_sent_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(JxRequest) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->body = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (self->task == NULL)
+    return;
+
+  /* The answer is complete; a failed epilogue only loses extra figures. */
+  if (self->body == NULL || !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (self->message)))
+    {
+      complete (self, JX_RESPONSE_OK, NULL);
+      return;
+    }
+
+  read_whole_body (self, BODY_EPILOGUE);
+}
+
+static void
 finish_stream (JxRequest *self)
 {
   g_autoptr(GError) error = NULL;
@@ -619,6 +653,23 @@ finish_stream (JxRequest *self)
       fail (self, g_strdup_printf ("the stream from %s ended before the answer was complete "
                                    "(no end marker)", provider_name (self)));
       return;
+    }
+
+  if (self->adapter->epilogue != NULL)
+    {
+      g_autoptr(SoupMessage) epilogue = self->adapter->epilogue (&self->stream, self->credential);
+
+      if (epilogue != NULL)
+        {
+          clear_watchdog (self);
+          g_clear_object (&self->body);
+          g_set_object (&self->message, epilogue);
+          soup_message_add_flags (self->message, SOUP_MESSAGE_NO_REDIRECT);
+          soup_session_send_async (jx_engine_get_session (self->engine), self->message,
+                                   G_PRIORITY_DEFAULT, self->cancellable,
+                                   epilogue_sent_cb, g_object_ref (self));
+          return;
+        }
     }
 
   complete (self, JX_RESPONSE_OK, NULL);
@@ -809,7 +860,44 @@ handle_http_error (JxRequest *self)
 }
 
 static void
-error_body_read_cb (GObject      *object,
+whole_body_done (JxRequest *self)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  switch ((BodyPurpose) self->body_purpose)
+    {
+    case BODY_HTTP_ERROR:
+      handle_http_error (self);
+      break;
+
+    case BODY_FOLLOW_UP:
+      body = g_byte_array_free_to_bytes (g_steal_pointer (&self->error_body));
+      g_clear_object (&self->body);
+      g_clear_object (&self->message);
+      self->message = self->adapter->follow_up (&self->stream, body, self->credential, &error);
+      if (self->message == NULL)
+        {
+          fail (self, g_strdup_printf ("%s: %s", provider_name (self), error->message));
+          return;
+        }
+      self->followed_up = TRUE;
+      send_message (self);
+      break;
+
+    case BODY_EPILOGUE:
+      body = g_byte_array_free_to_bytes (g_steal_pointer (&self->error_body));
+      self->adapter->finish_epilogue (&self->stream, body);
+      complete (self, JX_RESPONSE_OK, NULL);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+whole_body_read_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
@@ -825,20 +913,36 @@ error_body_read_cb (GObject      *object,
     {
       g_byte_array_append (self->error_body, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
       g_input_stream_read_bytes_async (self->body, 8192, G_PRIORITY_DEFAULT, self->cancellable,
-                                       error_body_read_cb, g_object_ref (self));
+                                       whole_body_read_cb, g_object_ref (self));
       return;
     }
 
-  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (error != NULL && (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+                        self->body_purpose != BODY_HTTP_ERROR))
     {
-      handle_io_error (self, error);
+      if (self->body_purpose == BODY_EPILOGUE)
+        complete (self, JX_RESPONSE_OK, NULL);
+      else
+        handle_io_error (self, error);
       return;
     }
 
   clear_watchdog (self);
+  /* NUL-terminate for the parsers without counting the NUL. */
   g_byte_array_append (self->error_body, (const guint8 *) "", 1);
   g_byte_array_set_size (self->error_body, self->error_body->len - 1);
-  handle_http_error (self);
+  whole_body_done (self);
+}
+
+static void
+read_whole_body (JxRequest   *self,
+                 BodyPurpose  purpose)
+{
+  g_clear_pointer (&self->error_body, g_byte_array_unref);
+  self->error_body = g_byte_array_new ();
+  self->body_purpose = purpose;
+  g_input_stream_read_bytes_async (self->body, 8192, G_PRIORITY_DEFAULT, self->cancellable,
+                                   whole_body_read_cb, g_object_ref (self));
 }
 
 /* ---- sending -------------------------------------------------------------------------- */
@@ -878,9 +982,13 @@ send_cb (GObject      *object,
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      self->error_body = g_byte_array_new ();
-      g_input_stream_read_bytes_async (self->body, 8192, G_PRIORITY_DEFAULT, self->cancellable,
-                                       error_body_read_cb, g_object_ref (self));
+      read_whole_body (self, BODY_HTTP_ERROR);
+      return;
+    }
+
+  if (self->adapter->follow_up != NULL && !self->followed_up)
+    {
+      read_whole_body (self, BODY_FOLLOW_UP);
       return;
     }
 
@@ -927,7 +1035,6 @@ start_attempt (JxRequest *self)
   g_autoptr(GError) error = NULL;
   JxProvider simulated;
   JxProvider *effective = self->provider;
-  GUri *uri;
 
   /* The offline demo talks real HTTP to a loopback simulator, so it is measured like the rest. */
   if (g_strcmp0 (self->provider->protocol, "simulated") == 0)
@@ -953,11 +1060,28 @@ start_attempt (JxRequest *self)
       return;
     }
 
+  if (self->stream.adapter_data_destroy != NULL)
+    g_clear_pointer (&self->stream.adapter_data, self->stream.adapter_data_destroy);
+  self->stream.adapter_data = NULL;
+  self->stream.adapter_data_destroy = NULL;
+  self->stream.done = FALSE;
+  self->followed_up = FALSE;
+
+  set_state (self, JX_REQUEST_STATE_WAITING);
+  self->response->timing.t_start = g_get_monotonic_time ();
+  send_message (self);
+}
+
+static void
+send_message (JxRequest *self)
+{
+  GUri *uri = soup_message_get_uri (self->message);
+
   /* Keys only travel encrypted, except to this machine or the local network. */
-  uri = soup_message_get_uri (self->message);
   if (self->credential != NULL && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 &&
       !host_is_local (g_uri_get_host (uri)))
     {
+      self->response->timing.t_start = 0;
       fail (self, g_strdup_printf ("refusing to send the %s key over unencrypted HTTP to %s",
                                    provider_name (self), g_uri_get_host (uri)));
       return;
@@ -969,17 +1093,49 @@ start_attempt (JxRequest *self)
   soup_message_headers_replace (soup_message_get_request_headers (self->message),
                                 "Accept-Encoding", "identity");
 
-  if (self->stream.adapter_data_destroy != NULL)
-    g_clear_pointer (&self->stream.adapter_data, self->stream.adapter_data_destroy);
-  self->stream.adapter_data = NULL;
-  self->stream.adapter_data_destroy = NULL;
-  self->stream.done = FALSE;
-
-  set_state (self, JX_REQUEST_STATE_WAITING);
   arm_watchdog (self, FALSE);
-  self->response->timing.t_start = g_get_monotonic_time ();
   soup_session_send_async (jx_engine_get_session (self->engine), self->message,
                            G_PRIORITY_DEFAULT, self->cancellable, send_cb, g_object_ref (self));
+}
+
+static void
+resolve_credential_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(JxRequest) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *resolved = self->adapter->resolve_credential_finish (result, &error);
+
+  if (self->task == NULL)
+    return;
+
+  if (resolved == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        handle_io_error (self, error);
+      else
+        fail (self, g_strdup_printf ("%s: %s", provider_name (self), error->message));
+      return;
+    }
+
+  g_free (self->credential);
+  self->credential = g_steal_pointer (&resolved);
+  start_attempt (self);
+}
+
+/* Some credentials need a network step of their own before the first request. */
+static void
+resolve_credential (JxRequest *self)
+{
+  if (self->adapter->resolve_credential_async == NULL || self->credential == NULL)
+    {
+      start_attempt (self);
+      return;
+    }
+
+  self->adapter->resolve_credential_async (G_OBJECT (self->engine), self->provider, self->credential,
+                                           self->cancellable, resolve_credential_cb, g_object_ref (self));
 }
 
 static void
@@ -1019,7 +1175,7 @@ lookup_key_cb (GObject      *object,
     }
 
   self->credential = g_steal_pointer (&credential);
-  start_attempt (self);
+  resolve_credential (self);
 }
 
 static void
@@ -1058,7 +1214,7 @@ jx_request_run_async (JxRequest           *self,
 
   if (self->credential_set || !jx_keys_provider_needs_key (self->provider))
     {
-      start_attempt (self);
+      resolve_credential (self);
       return;
     }
 
