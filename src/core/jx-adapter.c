@@ -12,6 +12,13 @@ static const JxAdapter *adapters[] = {
   &jx_adapter_openai,
   &jx_adapter_azure_openai,
   &jx_adapter_simulated,
+  &jx_adapter_anthropic,
+  &jx_adapter_gemini,
+  &jx_adapter_vertex,
+  &jx_adapter_bedrock,
+  &jx_adapter_cohere,
+  &jx_adapter_replicate,
+  &jx_adapter_ollama,
 };
 
 void
@@ -37,10 +44,9 @@ jx_adapter_lookup (const char *protocol)
     return NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (adapters); i++)
-    if (g_str_equal (adapters[i]->protocol, protocol))
+    if (adapters[i] != NULL && g_str_equal (adapters[i]->protocol, protocol))
       return adapters[i];
 
-  /* Vertex is handled by the Gemini/Anthropic adapters once they land. */
   return NULL;
 }
 
@@ -50,8 +56,9 @@ jx_adapter_list_protocols (void)
   static const char *names[G_N_ELEMENTS (adapters) + 1];
 
   if (names[0] == NULL)
-    for (guint i = 0; i < G_N_ELEMENTS (adapters); i++)
-      names[i] = adapters[i]->protocol;
+    for (guint i = 0, j = 0; i < G_N_ELEMENTS (adapters); i++)
+      if (adapters[i] != NULL)
+        names[j++] = adapters[i]->protocol;
 
   return names;
 }

@@ -11,6 +11,14 @@ G_BEGIN_DECLS
 extern const JxAdapter jx_adapter_openai;
 extern const JxAdapter jx_adapter_azure_openai;
 extern const JxAdapter jx_adapter_simulated;
+/* Weak until every protocol file has landed; the table skips the missing ones. */
+extern const JxAdapter jx_adapter_anthropic __attribute__ ((weak));
+extern const JxAdapter jx_adapter_gemini __attribute__ ((weak));
+extern const JxAdapter jx_adapter_vertex __attribute__ ((weak));
+extern const JxAdapter jx_adapter_bedrock __attribute__ ((weak));
+extern const JxAdapter jx_adapter_cohere __attribute__ ((weak));
+extern const JxAdapter jx_adapter_replicate __attribute__ ((weak));
+extern const JxAdapter jx_adapter_ollama __attribute__ ((weak));
 
 /* Shared by the OpenAI-compatible family and adapters that embed OpenAI-shaped JSON. */
 JsonNode *jx_adapter_parse_json (const char *data,
