@@ -51,4 +51,34 @@ gboolean jx_price_is_known         (const JxPrice *price);
 double   jx_price_cost             (const JxPrice *price,
                                     const JxUsage *usage);
 
+/* Fill @usage from one provider's raw counters (pass -1 for a field that is absent),
+ * normalising them as described above and setting source PROVIDER when any count is
+ * known. Other fields are reset to -1. */
+void     jx_usage_from_openai      (JxUsage       *usage,
+                                    gint64         prompt_tokens,
+                                    gint64         cached_tokens,
+                                    gint64         completion_tokens,
+                                    gint64         reasoning_tokens);
+void     jx_usage_from_anthropic   (JxUsage       *usage,
+                                    gint64         input_tokens,
+                                    gint64         cache_read_input_tokens,
+                                    gint64         cache_creation_input_tokens,
+                                    gint64         output_tokens);
+void     jx_usage_from_gemini      (JxUsage       *usage,
+                                    gint64         prompt_token_count,
+                                    gint64         cached_content_token_count,
+                                    gint64         candidates_token_count,
+                                    gint64         thoughts_token_count);
+void     jx_usage_from_bedrock     (JxUsage       *usage,
+                                    gint64         input_tokens,
+                                    gint64         cache_read_input_tokens,
+                                    gint64         cache_write_input_tokens,
+                                    gint64         output_tokens);
+void     jx_usage_from_cohere      (JxUsage       *usage,
+                                    gint64         tokens_input,
+                                    gint64         tokens_output,
+                                    gint64         billed_input,
+                                    gint64         billed_output,
+                                    gint64         cached_tokens);
+
 G_END_DECLS

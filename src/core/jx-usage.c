@@ -1,0 +1,265 @@
+/* jx-usage.c — token usage normalised across providers, and its cost
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "jx-usage.h"
+
+void
+jx_usage_init (JxUsage *usage)
+{
+  g_return_if_fail (usage != NULL);
+
+  usage->input_tokens = -1;
+  usage->cached_input_tokens = -1;
+  usage->cache_write_tokens = -1;
+  usage->output_tokens = -1;
+  usage->reasoning_tokens = -1;
+  usage->billed_input_tokens = -1;
+  usage->billed_output_tokens = -1;
+  usage->source = JX_USAGE_SOURCE_NONE;
+}
+
+/* Known means both sides are there, which is what a cost needs; anything less
+ * (e.g. a stream cut off after Anthropic's message_start) should be estimated. */
+gboolean
+jx_usage_is_known (const JxUsage *usage)
+{
+  g_return_val_if_fail (usage != NULL, FALSE);
+
+  return usage->source != JX_USAGE_SOURCE_NONE &&
+         usage->input_tokens >= 0 &&
+         usage->output_tokens >= 0;
+}
+
+/* Heuristic: about one token per 4 bytes of UTF-8 (rounded up), which is what
+ * OpenAI and Anthropic quote for English text; any non-empty text is at least one
+ * token. It is only a fallback and is labelled as an estimate wherever shown. */
+gint64
+jx_usage_estimate_tokens (const char *text)
+{
+  gsize len;
+
+  if (text == NULL || text[0] == '\0')
+    return 0;
+
+  len = strlen (text);
+
+  return MAX ((gint64) 1, (gint64) ((len + 3) / 4));
+}
+
+void
+jx_usage_estimate (JxUsage    *usage,
+                   const char *prompt_text,
+                   const char *output_text)
+{
+  g_return_if_fail (usage != NULL);
+
+  jx_usage_init (usage);
+  usage->input_tokens = jx_usage_estimate_tokens (prompt_text);
+  usage->output_tokens = jx_usage_estimate_tokens (output_text);
+  usage->source = JX_USAGE_SOURCE_ESTIMATE;
+}
+
+void
+jx_price_init (JxPrice *price)
+{
+  g_return_if_fail (price != NULL);
+
+  price->input_per_mtok = -1;
+  price->cached_input_per_mtok = -1;
+  price->cache_write_per_mtok = -1;
+  price->output_per_mtok = -1;
+}
+
+gboolean
+jx_price_is_known (const JxPrice *price)
+{
+  g_return_val_if_fail (price != NULL, FALSE);
+
+  return price->input_per_mtok >= 0 && price->output_per_mtok >= 0;
+}
+
+/* USD for @usage at @price, or NAN when either the price or the token counts are
+ * unknown.
+ *
+ * input_tokens is the whole prompt (normalised), so the uncached part is what is left
+ * after cache reads and cache writes. A missing cache-read price falls back to the input
+ * price. A missing cache-write price also falls back to the input price, not to a
+ * guessed premium (Anthropic's is 1.25×): the catalog should carry the real figure, and
+ * the fallback never invents money the provider did not list.
+ *
+ * Where the provider bills other counts than it reports (Cohere billed_units), the billed
+ * figures replace input/output and are charged at the plain rates: they already are
+ * what the provider charges, so no cache split is applied to them. */
+double
+jx_price_cost (const JxPrice *price,
+               const JxUsage *usage)
+{
+  double cached_price;
+  double write_price;
+  gint64 output;
+  double usd;
+
+  g_return_val_if_fail (price != NULL, NAN);
+  g_return_val_if_fail (usage != NULL, NAN);
+
+  if (!jx_price_is_known (price))
+    return NAN;
+
+  output = usage->billed_output_tokens >= 0 ? usage->billed_output_tokens
+                                            : usage->output_tokens;
+  if (output < 0)
+    return NAN;
+
+  usd = (double) output * price->output_per_mtok;
+
+  if (usage->billed_input_tokens >= 0)
+    {
+      usd += (double) usage->billed_input_tokens * price->input_per_mtok;
+    }
+  else
+    {
+      gint64 cached = MAX (usage->cached_input_tokens, 0);
+      gint64 writes = MAX (usage->cache_write_tokens, 0);
+      gint64 uncached;
+
+      if (usage->input_tokens < 0)
+        return NAN;
+
+      /* Clamp: inconsistent provider figures must not produce a negative charge. */
+      uncached = MAX (usage->input_tokens - cached - writes, 0);
+
+      cached_price = price->cached_input_per_mtok >= 0 ? price->cached_input_per_mtok
+                                                       : price->input_per_mtok;
+      write_price = price->cache_write_per_mtok >= 0 ? price->cache_write_per_mtok
+                                                     : price->input_per_mtok;
+
+      usd += (double) uncached * price->input_per_mtok;
+      usd += (double) cached * cached_price;
+      usd += (double) writes * write_price;
+    }
+
+  return usd / 1e6;
+}
+
+/* @total plus the extras that are known; -1 when @total itself is unknown. */
+static gint64
+add_known (gint64 total,
+           gint64 extra1,
+           gint64 extra2)
+{
+  if (total < 0)
+    return -1;
+
+  return total + MAX (extra1, 0) + MAX (extra2, 0);
+}
+
+static void
+mark_source (JxUsage *usage)
+{
+  if (usage->input_tokens >= 0 || usage->output_tokens >= 0)
+    usage->source = JX_USAGE_SOURCE_PROVIDER;
+}
+
+/* OpenAI chat and Responses, and the OpenAI-compatible family: cached ⊂ prompt and
+ * reasoning ⊂ completion already, so the fields map straight across. */
+void
+jx_usage_from_openai (JxUsage *usage,
+                      gint64   prompt_tokens,
+                      gint64   cached_tokens,
+                      gint64   completion_tokens,
+                      gint64   reasoning_tokens)
+{
+  g_return_if_fail (usage != NULL);
+
+  jx_usage_init (usage);
+  usage->input_tokens = prompt_tokens;
+  usage->cached_input_tokens = cached_tokens;
+  usage->output_tokens = completion_tokens;
+  usage->reasoning_tokens = reasoning_tokens;
+  mark_source (usage);
+}
+
+/* Anthropic's input_tokens excludes cache reads and writes; the total prompt is the sum. */
+void
+jx_usage_from_anthropic (JxUsage *usage,
+                         gint64   input_tokens,
+                         gint64   cache_read_input_tokens,
+                         gint64   cache_creation_input_tokens,
+                         gint64   output_tokens)
+{
+  g_return_if_fail (usage != NULL);
+
+  jx_usage_init (usage);
+  usage->input_tokens = add_known (input_tokens, cache_read_input_tokens,
+                                   cache_creation_input_tokens);
+  usage->cached_input_tokens = cache_read_input_tokens;
+  usage->cache_write_tokens = cache_creation_input_tokens;
+  usage->output_tokens = output_tokens;
+  mark_source (usage);
+}
+
+/* Gemini/Vertex: cached ⊂ prompt, but candidates exclude thoughts, which are billed as
+ * output. An early thinking chunk may carry thoughts without candidates. */
+void
+jx_usage_from_gemini (JxUsage *usage,
+                      gint64   prompt_token_count,
+                      gint64   cached_content_token_count,
+                      gint64   candidates_token_count,
+                      gint64   thoughts_token_count)
+{
+  g_return_if_fail (usage != NULL);
+
+  jx_usage_init (usage);
+  usage->input_tokens = prompt_token_count;
+  usage->cached_input_tokens = cached_content_token_count;
+  if (candidates_token_count >= 0 || thoughts_token_count >= 0)
+    usage->output_tokens = MAX (candidates_token_count, 0) + MAX (thoughts_token_count, 0);
+  usage->reasoning_tokens = thoughts_token_count;
+  mark_source (usage);
+}
+
+/* Bedrock Converse counts like Anthropic: inputTokens excludes cache reads and writes. */
+void
+jx_usage_from_bedrock (JxUsage *usage,
+                       gint64   input_tokens,
+                       gint64   cache_read_input_tokens,
+                       gint64   cache_write_input_tokens,
+                       gint64   output_tokens)
+{
+  g_return_if_fail (usage != NULL);
+
+  jx_usage_init (usage);
+  usage->input_tokens = add_known (input_tokens, cache_read_input_tokens,
+                                   cache_write_input_tokens);
+  usage->cached_input_tokens = cache_read_input_tokens;
+  usage->cache_write_tokens = cache_write_input_tokens;
+  usage->output_tokens = output_tokens;
+  mark_source (usage);
+}
+
+/* Cohere v2: tokens.* are raw model counts (with Cohere's own preamble) and are kept for
+ * throughput; billed_units.* are what is charged and drive the cost. */
+void
+jx_usage_from_cohere (JxUsage *usage,
+                      gint64   tokens_input,
+                      gint64   tokens_output,
+                      gint64   billed_input,
+                      gint64   billed_output,
+                      gint64   cached_tokens)
+{
+  g_return_if_fail (usage != NULL);
+
+  jx_usage_init (usage);
+  usage->input_tokens = tokens_input;
+  usage->output_tokens = tokens_output;
+  usage->billed_input_tokens = billed_input;
+  usage->billed_output_tokens = billed_output;
+  usage->cached_input_tokens = cached_tokens;
+  mark_source (usage);
+}
