@@ -1,0 +1,436 @@
+/* test-engine-errors.c — every way a stream can fail, and what the user is told
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "jx-test-util.h"
+
+#define LOCAL_JSON \
+  "{\"providers\":[{\"id\":\"groq\",\"base_url\":\"@URL@/v1\"," \
+  "\"models\":[{\"id\":\"m\",\"input_per_mtok\":1,\"output_per_mtok\":2}]}]}"
+
+static const char *chunk_hi = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n";
+static const char *chunk_there = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\" there\"}}]}\n\n";
+static const char *chunk_done = "data: [DONE]\n\n";
+
+typedef struct
+{
+  JxFakeServer *server;
+  JxCatalog    *catalog;
+  JxEngine     *engine;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->server = jx_fake_server_new ();
+  f->catalog = jx_test_catalog (jx_fake_server_get_url (f->server), LOCAL_JSON);
+  f->engine = jx_engine_new (f->catalog);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->engine);
+  g_clear_object (&f->catalog);
+  jx_fake_server_free (f->server);
+}
+
+static JxResponse *
+run (Fixture *f)
+{
+  return jx_test_run (f->engine, "groq", "m", "gsk-test", NULL);
+}
+
+static void
+add_ok_stream (Fixture *f)
+{
+  JxFakeResponse *ok = jx_fake_response_new (200, "text/event-stream");
+
+  jx_fake_response_add (ok, 1, chunk_hi, -1);
+  jx_fake_response_add (ok, 1, chunk_done, -1);
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", ok);
+}
+
+static void
+test_key_rejected (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(JxResponse) r = NULL;
+
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions",
+                      jx_fake_response_new_json (401, "{\"error\":{\"message\":\"Invalid API Key\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}"));
+  r = run (f);
+  g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
+  g_assert_cmpstr (r->error, ==, "key rejected by Groq (401): Invalid API Key");
+  g_assert_cmpuint (r->http_status, ==, 401);
+  g_assert_cmpuint (r->retries, ==, 0);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/v1/chat/completions"), ==, 1);
+}
+
+static void
+test_bad_model (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(JxResponse) r = NULL;
+
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions",
+                      jx_fake_response_new_json (404, "{\"error\":{\"message\":\"The model `m` does not exist or you do not have access to it.\",\"type\":\"invalid_request_error\",\"code\":\"model_not_found\"}}"));
+  r = run (f);
+  g_assert_cmpstr (r->error, ==, "Groq does not know model “m” or this endpoint (404): "
+                                 "The model `m` does not exist or you do not have access to it.");
+}
+
+static void
+test_rate_limited_then_ok (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(JxResponse) r = NULL;
+  JxFakeResponse *limited = jx_fake_response_new_json (429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"tokens\",\"code\":\"rate_limit_exceeded\"}}");
+
+  jx_fake_response_add_header (limited, "retry-after-ms", "50");
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", limited);
+  add_ok_stream (f);
+
+  r = run (f);
+  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_cmpstr (r->text->str, ==, "Hi");
+  g_assert_cmpuint (r->retries, ==, 1);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/v1/chat/completions"), ==, 2);
+}
+
+static void
+test_rate_limited_gives_up (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(JxResponse) r = NULL;
+  JxFakeResponse *limited = jx_fake_response_new_json (429, "{\"error\":{\"message\":\"Rate limit reached\"}}");
+
+  /* The last queued response repeats for every further request. */
+  jx_fake_response_add_header (limited, "retry-after", "0.05");
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", limited);
+
+  r = run (f);
+  g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
+  g_assert_cmpuint (r->retries, ==, JX_REQUEST_MAX_RETRIES);
+  g_assert_cmpstr (r->error, ==, "rate limited by Groq — retry in 1 s");
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/v1/chat/completions"), ==, 4);
+  g_assert_cmpstr (g_hash_table_lookup (r->ratelimit_headers, "retry-after"), ==, "0.05");
+}
+
+static void
+test_quota_not_retried (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(JxResponse) r = NULL;
+
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions",
+                      jx_fake_response_new_json (429, "{\"error\":{\"message\":\"You exceeded your current quota, please check your plan and billing details.\",\"type\":\"insufficient_quota\"}}"));
+  r = run (f);
+  g_assert_cmpuint (r->retries, ==, 0);
+  g_assert_true (g_str_has_prefix (r->error, "rate limited by Groq (429): You exceeded your current quota"));
+}
+
+static void
+test_overloaded_backoff (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(JxResponse) r = NULL;
+  gint64 before = g_get_monotonic_time ();
+
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions",
+                      jx_fake_response_new_json (503, "{\"error\":{\"message\":\"Service Overloaded\"}}"));
+  add_ok_stream (f);
+
+  r = run (f);
+  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_cmpuint (r->retries, ==, 1);
+  /* No retry-after: the first backoff is 500 ms plus up to 500 ms of jitter. */
+  g_assert_cmpint (g_get_monotonic_time () - before, >=, 500 * 1000);
+}
+
+static void
+test_midstream_error_keeps_text (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(JxResponse) r = NULL;
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
+
+  jx_fake_response_add_file (fake, 1, 1, "openai-midstream-error.sse");
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", fake);
+
+  r = run (f);
+  g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
+  g_assert_cmpstr (r->text->str, ==, "Hi");
+  g_assert_cmpstr (r->error, ==, "Groq: The server had an error while processing your request. Sorry about that!");
+  /* Nothing is retried once a token has arrived. */
+  g_assert_cmpuint (r->retries, ==, 0);
+}
+
+static void
+test_truncated_stream (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(JxResponse) r = NULL;
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
+
+  jx_fake_response_add (fake, 1, chunk_hi, -1);
+  jx_fake_response_add (fake, 1, chunk_there, -1);
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", fake);
+
+  r = run (f);
+  g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
+  g_assert_cmpstr (r->text->str, ==, "Hi there");
+  g_assert_cmpstr (r->error, ==, "the stream from Groq ended before the answer was complete (no end marker)");
+}
+
+static void
+test_dropped_connection (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(JxResponse) r = NULL;
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
+
+  jx_fake_response_add (fake, 1, chunk_hi, -1);
+  jx_fake_response_add (fake, 1, "data: {\"choi", -1);
+  jx_fake_response_set_abort (fake, TRUE);
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", fake);
+
+  r = run (f);
+  g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
+  g_assert_cmpstr (r->text->str, ==, "Hi");
+  g_assert_nonnull (strstr (r->error, "Groq"));
+}
+
+static void
+test_invalid_json_event (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(JxResponse) r = NULL;
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
+
+  jx_fake_response_add (fake, 1, chunk_hi, -1);
+  jx_fake_response_add (fake, 1, "data: {not json}\n\n", -1);
+  jx_fake_response_add (fake, 1, chunk_done, -1);
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", fake);
+
+  r = run (f);
+  g_assert_cmpstr (r->error, ==, "Groq: sent an event that is not valid JSON");
+  g_assert_cmpstr (r->text->str, ==, "Hi");
+}
+
+static void
+test_connection_refused (void)
+{
+  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
+  g_autofree char *url = g_strdup (jx_fake_server_get_url (server));
+  g_autoptr(JxCatalog) catalog = NULL;
+  g_autoptr(JxEngine) engine = NULL;
+  g_autoptr(JxResponse) r = NULL;
+  g_autofree char *expected = NULL;
+
+  /* Nothing listens on the port once the server is gone. */
+  g_clear_pointer (&server, jx_fake_server_free);
+  catalog = jx_test_catalog (url, LOCAL_JSON);
+  engine = jx_engine_new (catalog);
+  r = jx_test_run (engine, "groq", "m", "gsk-test", NULL);
+
+  expected = g_strdup_printf ("could not connect to Groq at 127.0.0.1 (connection refused)");
+  g_assert_cmpstr (r->error, ==, expected);
+  g_assert_cmpuint (r->http_status, ==, 0);
+}
+
+static void
+test_dns_failure (void)
+{
+  g_autoptr(JxCatalog) catalog = jx_test_catalog ("",
+    "{\"providers\":[{\"id\":\"groq\",\"base_url\":\"https://no-such-host.invalid/v1\"}]}");
+  g_autoptr(JxEngine) engine = jx_engine_new (catalog);
+  g_autoptr(JxResponse) r = jx_test_run (engine, "groq", "m", "gsk-test", NULL);
+
+  g_assert_cmpstr (r->error, ==, "could not find Groq’s server “no-such-host.invalid” (DNS lookup failed)");
+}
+
+static gboolean
+plain_text_incoming_cb (GSocketService    *service,
+                        GSocketConnection *connection,
+                        GObject           *source,
+                        gpointer           user_data)
+{
+  static const char reply[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
+
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                             reply, sizeof reply - 1, NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
+static void
+test_tls_failure (void)
+{
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(JxCatalog) catalog = NULL;
+  g_autoptr(JxEngine) engine = NULL;
+  g_autoptr(JxResponse) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  guint16 port;
+
+  /* A server that answers a TLS handshake in plain text. */
+  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (plain_text_incoming_cb), NULL);
+  g_socket_service_start (service);
+
+  url = g_strdup_printf ("https://127.0.0.1:%u", port);
+  catalog = jx_test_catalog (url, LOCAL_JSON);
+  engine = jx_engine_new (catalog);
+  jx_engine_set_timeouts (engine, 10, 10);
+  r = jx_test_run (engine, "groq", "m", "gsk-test", NULL);
+
+  g_test_message ("TLS error: %s", r->error);
+  g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
+  g_assert_true (g_str_has_prefix (r->error, "secure connection to Groq failed: "));
+  g_socket_service_stop (service);
+}
+
+static void
+test_connect_timeout (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(JxResponse) r = NULL;
+  JxFakeResponse *slow = jx_fake_response_new (200, "text/event-stream");
+
+  jx_fake_response_set_header_delay (slow, 2500);
+  jx_fake_response_add (slow, 1, chunk_hi, -1);
+  jx_fake_response_add (slow, 1, chunk_done, -1);
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", slow);
+  jx_engine_set_timeouts (f->engine, 1, 60);
+
+  r = run (f);
+  g_assert_cmpstr (r->error, ==, "no response from Groq within 1 s (connect timeout)");
+}
+
+static void
+test_idle_timeout_keeps_text (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(JxResponse) r = NULL;
+  JxFakeResponse *stall = jx_fake_response_new (200, "text/event-stream");
+
+  jx_fake_response_add (stall, 1, chunk_hi, -1);
+  jx_fake_response_add (stall, 2500, chunk_done, -1);
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", stall);
+  jx_engine_set_timeouts (f->engine, 30, 1);
+
+  r = run (f);
+  g_assert_cmpstr (r->error, ==, "Groq stopped sending for 1 s (idle timeout)");
+  g_assert_cmpstr (r->text->str, ==, "Hi");
+}
+
+static void
+cancel_on_first_delta_cb (JxRequest    *request,
+                          const char   *text,
+                          gboolean      reasoning,
+                          GCancellable *cancellable)
+{
+  g_cancellable_cancel (cancellable);
+}
+
+static void
+test_cancel_keeps_text (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(JxRequest) request = NULL;
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
+  JxTestRun run_data = { g_main_loop_new (NULL, FALSE), NULL };
+  JxPrompt prompt;
+
+  jx_fake_response_add (fake, 1, chunk_hi, -1);
+  jx_fake_response_add (fake, 1000, chunk_there, -1);
+  jx_fake_response_add (fake, 1, chunk_done, -1);
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", fake);
+
+  jx_prompt_init (&prompt);
+  prompt.user = (char *) "hi";
+  request = jx_request_new (f->engine, jx_catalog_lookup (f->catalog, "groq"), "m", &prompt);
+  jx_request_set_credential (request, "gsk-test");
+  g_signal_connect (request, "delta", G_CALLBACK (cancel_on_first_delta_cb), cancellable);
+  jx_request_run_async (request, cancellable, jx_test_run_done_cb, &run_data);
+  g_main_loop_run (run_data.loop);
+  g_main_loop_unref (run_data.loop);
+
+  g_assert_cmpint (run_data.response->status, ==, JX_RESPONSE_CANCELLED);
+  g_assert_cmpstr (run_data.response->text->str, ==, "Hi");
+  g_assert_cmpint (jx_request_get_state (request), ==, JX_REQUEST_STATE_CANCELLED);
+  jx_response_unref (run_data.response);
+}
+
+static void
+test_ratelimit_headers (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(JxResponse) r = NULL;
+  JxFakeResponse *ok = jx_fake_response_new (200, "text/event-stream");
+
+  jx_fake_response_add_header (ok, "x-ratelimit-remaining-requests", "14399");
+  jx_fake_response_add_header (ok, "x-ratelimit-remaining-tokens", "5869");
+  jx_fake_response_add_header (ok, "x-ratelimit-reset-tokens", "7.66s");
+  jx_fake_response_add (ok, 1, chunk_hi, -1);
+  jx_fake_response_add (ok, 1, chunk_done, -1);
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", ok);
+
+  r = run (f);
+  g_assert_cmpint (r->ratelimit_remaining_requests, ==, 14399);
+  g_assert_cmpint (r->ratelimit_remaining_tokens, ==, 5869);
+  g_assert_cmpstr (g_hash_table_lookup (r->ratelimit_headers, "x-ratelimit-reset-tokens"), ==, "7.66s");
+}
+
+static void
+test_missing_key (void)
+{
+  g_autoptr(JxCatalog) catalog = jx_test_catalog ("", NULL);
+  g_autoptr(JxEngine) engine = jx_engine_new (catalog);
+  g_autoptr(JxResponse) r = NULL;
+
+  g_unsetenv ("GROQ_API_KEY");
+  r = jx_test_run (engine, "groq", "llama-3.3-70b-versatile", NULL, NULL);
+  g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
+  g_assert_true (g_str_has_prefix (r->error, "no key for Groq: set GROQ_API_KEY or add one in Preferences"));
+  g_assert_cmpint (r->timing.t_start, ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_unsetenv ("GROQ_API_KEY");
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/engine/errors/key-rejected", test_key_rejected);
+  ADD ("/engine/errors/bad-model", test_bad_model);
+  ADD ("/engine/errors/rate-limited-then-ok", test_rate_limited_then_ok);
+  ADD ("/engine/errors/rate-limited-gives-up", test_rate_limited_gives_up);
+  ADD ("/engine/errors/quota-not-retried", test_quota_not_retried);
+  ADD ("/engine/errors/overloaded-backoff", test_overloaded_backoff);
+  ADD ("/engine/errors/midstream", test_midstream_error_keeps_text);
+  ADD ("/engine/errors/truncated", test_truncated_stream);
+  ADD ("/engine/errors/dropped-connection", test_dropped_connection);
+  ADD ("/engine/errors/invalid-json", test_invalid_json_event);
+  ADD ("/engine/errors/connect-timeout", test_connect_timeout);
+  ADD ("/engine/errors/idle-timeout", test_idle_timeout_keeps_text);
+  ADD ("/engine/errors/cancel", test_cancel_keeps_text);
+  ADD ("/engine/ratelimit/headers", test_ratelimit_headers);
+#undef ADD
+  g_test_add_func ("/engine/errors/connection-refused", test_connection_refused);
+  g_test_add_func ("/engine/errors/dns", test_dns_failure);
+  g_test_add_func ("/engine/errors/tls", test_tls_failure);
+  g_test_add_func ("/engine/errors/missing-key", test_missing_key);
+
+  return g_test_run ();
+}
