@@ -1,0 +1,97 @@
+/* test-engine-timing.c — injected delays must come back out of the measurements
+ *
+ * The tolerances are wide enough for a loaded CI machine under ASan, and narrow enough that
+ * a timestamp taken in the wrong place (at the end of the stream, at the UI, or before the
+ * delay) fails them.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "jx-test-util.h"
+
+#define FIRST_DELAY_MS 150
+#define GAP_MS          20
+#define N_TOKENS        15
+
+static void
+test_ttft_and_itl (void)
+{
+  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
+  g_autoptr(JxCatalog) catalog = NULL;
+  g_autoptr(JxEngine) engine = NULL;
+  g_autoptr(JxResponse) r = NULL;
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
+  double ttft, itl, e2e, tps, gap_p50, gap_max;
+  gint64 server_first_write, server_received;
+  g_autofree char *usage = NULL;
+
+  /* A role chunk right away (not a token), then tokens after the injected delays. */
+  jx_fake_response_add (fake, 0, "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n", -1);
+  for (guint i = 0; i < N_TOKENS; i++)
+    {
+      g_autofree char *chunk = g_strdup_printf ("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t%u \"}}]}\n\n", i);
+
+      jx_fake_response_add (fake, i == 0 ? FIRST_DELAY_MS : GAP_MS, chunk, -1);
+    }
+  usage = g_strdup_printf ("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":%d}}\n\n", N_TOKENS);
+  jx_fake_response_add (fake, 1, usage, -1);
+  jx_fake_response_add (fake, 0, "data: [DONE]\n\n", -1);
+  jx_fake_server_add (server, "POST", "/v1/chat/completions", fake);
+
+  catalog = jx_test_catalog (jx_fake_server_get_url (server),
+                             "{\"providers\":[{\"id\":\"local\",\"protocol\":\"openai\",\"base_url\":\"@URL@/v1\"}]}");
+  engine = jx_engine_new (catalog);
+  r = jx_test_run (engine, "local", "m", NULL, NULL);
+  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_cmpuint (r->timing.content_times->len, ==, N_TOKENS);
+
+  ttft = jx_timing_ttft_ms (&r->timing);
+  itl = jx_timing_itl_mean_ms (&r->timing, r->usage.output_tokens);
+  e2e = jx_timing_e2e_ms (&r->timing);
+  tps = jx_timing_decode_tps (&r->timing, r->usage.output_tokens);
+  gap_p50 = jx_timing_itl_gap_ms (&r->timing, 50);
+  gap_max = jx_timing_itl_max_ms (&r->timing);
+  g_test_message ("ttft %.2f itl %.2f e2e %.2f tps %.1f gap p50 %.2f max %.2f", ttft, itl, e2e, tps, gap_p50, gap_max);
+
+  /* The role chunk arrives at once; TTFT must wait for the first real token. */
+  g_assert_cmpfloat (ttft, >=, FIRST_DELAY_MS);
+  g_assert_cmpfloat (ttft, <, FIRST_DELAY_MS + 80);
+  g_assert_cmpfloat (itl, >=, GAP_MS - 2);
+  g_assert_cmpfloat (itl, <, GAP_MS + 10);
+  g_assert_cmpfloat (gap_p50, >=, GAP_MS - 2);
+  g_assert_cmpfloat (gap_p50, <, GAP_MS + 10);
+  g_assert_cmpfloat (gap_max, >=, gap_p50);
+  g_assert_cmpfloat (e2e, >=, FIRST_DELAY_MS + (N_TOKENS - 1) * GAP_MS);
+  g_assert_cmpfloat (tps, >, 1000.0 / (GAP_MS + 10));
+  g_assert_cmpfloat (tps, <=, 1000.0 / (GAP_MS - 2));
+
+  /* The client's first-token stamp is taken where the bytes arrive: within a few ms of the
+   * server writing them (same machine, same monotonic clock). */
+  server_first_write = jx_fake_server_get_last_first_write_time (server, "/v1/chat/completions");
+  server_received = jx_fake_server_get_last_request_time (server, "/v1/chat/completions");
+  g_assert_cmpint (server_received, >=, r->timing.t_start);
+  g_assert_cmpint (r->timing.t_first_byte - server_first_write, <, 30 * 1000);
+  g_assert_cmpint (r->timing.t_first_token - r->timing.t_first_byte, >=, (FIRST_DELAY_MS - 5) * 1000);
+}
+
+static void
+test_percentiles_over_runs (void)
+{
+  const double ttfts[] = { 120, 180, 150, 400, 160 };
+
+  /* Type 7: rank = p/100 × (n − 1) on the sorted values 120 150 160 180 400. */
+  g_assert_cmpfloat_with_epsilon (jx_stats_percentile (ttfts, 5, 50), 160.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (jx_stats_percentile (ttfts, 5, 95), 180 + 0.8 * 220, 1e-9);
+  g_assert_cmpfloat_with_epsilon (jx_stats_percentile (ttfts, 5, 99), 180 + 0.96 * 220, 1e-9);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/engine/timing/ttft-itl", test_ttft_and_itl);
+  g_test_add_func ("/engine/timing/percentiles", test_percentiles_over_runs);
+  return g_test_run ();
+}
