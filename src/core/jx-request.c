@@ -779,9 +779,14 @@ describe_http_error (JxRequest  *self,
 {
   const char *name = provider_name (self);
   g_autofree char *suffix = detail != NULL ? g_strdup_printf (": %s", detail) : g_strdup ("");
+  /* Gemini says 400 "API key not valid"; AWS says 403 for a bad key or signature. */
   gboolean key_problem = status == 401 ||
                          (status == 400 && detail != NULL &&
-                          (strstr (detail, "API key") != NULL || strstr (detail, "API_KEY") != NULL));
+                          (strstr (detail, "API key") != NULL || strstr (detail, "API_KEY") != NULL)) ||
+                         (status == 403 && detail != NULL &&
+                          (strstr (detail, "security token included in the request is invalid") != NULL ||
+                           strstr (detail, "signature we calculated does not match") != NULL ||
+                           strstr (detail, "API Key is valid") != NULL));
 
   if (key_problem)
     return g_strdup_printf ("key rejected by %s (%u)%s", name, status, suffix);
@@ -831,7 +836,7 @@ handle_http_error (JxRequest *self)
 
   /* An exhausted quota is a 429 too, but waiting won't fix it. */
   retryable = (status == 429 || status == 503 || status == 529) &&
-              (detail == NULL || strstr (detail, "quota") == NULL) &&
+              (detail == NULL || (strstr (detail, "quota") == NULL && strstr (detail, "/ month") == NULL)) &&
               self->response->retries < JX_REQUEST_MAX_RETRIES &&
               retry_after_ms <= MAX_RETRY_WAIT_MS;
 

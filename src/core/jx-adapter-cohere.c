@@ -1,0 +1,225 @@
+/* jx-adapter-cohere.c — Cohere v2 Chat (named SSE events)
+ *
+ * providers.md §7: message-start, content-start, content-delta, content-end, message-end,
+ * then an unnamed `data: [DONE]`. Usage comes in message-end as raw `tokens` and
+ * `billed_units`; the cost uses the billed figures.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "jx-adapters-private.h"
+
+static JsonObject *
+get_object (JsonObject *object,
+            const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return NULL;
+  node = json_object_get_member (object, member);
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static const char *
+get_string (JsonObject *object,
+            const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return NULL;
+  node = json_object_get_member (object, member);
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return NULL;
+}
+
+static gint64
+get_int (JsonObject *object,
+         const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return -1;
+  node = json_object_get_member (object, member);
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return -1;
+  return (gint64) json_node_get_double (node);
+}
+
+static void
+add_message (JsonBuilder *builder,
+             const char  *role,
+             const char  *content)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, role);
+  json_builder_set_member_name (builder, "content");
+  json_builder_add_string_value (builder, content);
+  json_builder_end_object (builder);
+}
+
+static SoupMessage *
+cohere_build_message (JxProvider      *provider,
+                      const char      *model,
+                      const JxPrompt  *prompt,
+                      const char      *credential,
+                      GError         **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *url = jx_adapter_join_url (provider->base_url, "v2/chat");
+  SoupMessageHeaders *headers;
+  SoupMessage *message;
+
+  json_builder_begin_object (builder);
+  if (model != NULL)
+    {
+      json_builder_set_member_name (builder, "model");
+      json_builder_add_string_value (builder, model);
+    }
+  json_builder_set_member_name (builder, "messages");
+  json_builder_begin_array (builder);
+  if (prompt->system != NULL && *prompt->system != '\0')
+    add_message (builder, "system", prompt->system);
+  add_message (builder, "user", prompt->user != NULL ? prompt->user : "");
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "stream");
+  json_builder_add_boolean_value (builder, TRUE);
+  if (prompt->max_tokens > 0)
+    {
+      json_builder_set_member_name (builder, "max_tokens");
+      json_builder_add_int_value (builder, prompt->max_tokens);
+    }
+  if (!isnan (prompt->temperature))
+    {
+      json_builder_set_member_name (builder, "temperature");
+      json_builder_add_double_value (builder, prompt->temperature);
+    }
+  json_builder_end_object (builder);
+
+  if ((message = jx_adapter_new_post (url, builder, error)) == NULL)
+    return NULL;
+
+  headers = soup_message_get_request_headers (message);
+  /* Without it Cohere has been seen to answer bare NDJSON instead of SSE (§7). */
+  soup_message_headers_replace (headers, "Accept", "text/event-stream");
+  if (credential != NULL && *credential != '\0')
+    {
+      g_autofree char *value = g_strdup_printf ("Bearer %s", credential);
+
+      soup_message_headers_replace (headers, "Authorization", value);
+    }
+
+  return message;
+}
+
+static void
+take_usage (JxStream   *stream,
+            JsonObject *usage)
+{
+  JsonObject *billed = get_object (usage, "billed_units");
+  JsonObject *tokens = get_object (usage, "tokens");
+  JxUsage normalised;
+
+  jx_usage_from_cohere (&normalised,
+                        get_int (tokens, "input_tokens"),
+                        get_int (tokens, "output_tokens"),
+                        get_int (billed, "input_tokens"),
+                        get_int (billed, "output_tokens"),
+                        get_int (usage, "cached_tokens"));
+  if (jx_usage_is_known (&normalised))
+    jx_stream_set_usage (stream, &normalised);
+}
+
+static void
+take_message_end (JxStream   *stream,
+                  JsonObject *event)
+{
+  JsonObject *delta = get_object (event, "delta");
+  JsonObject *usage = get_object (delta, "usage");
+  const char *finish_reason = get_string (delta, "finish_reason");
+  const char *error = get_string (delta, "error");
+
+  if (usage != NULL)
+    take_usage (stream, usage);
+
+  /* A generation that broke mid-way ends with finish_reason ERROR (and maybe delta.error). */
+  if (g_strcmp0 (finish_reason, "ERROR") == 0 || (error != NULL && *error != '\0'))
+    {
+      if (error != NULL && *error != '\0')
+        jx_stream_fail (stream, error);
+      else
+        jx_stream_fail (stream, "ended the answer with finish_reason “ERROR”");
+      return;
+    }
+
+  jx_stream_set_done (stream, finish_reason);
+}
+
+static void
+cohere_handle_event (JxStream   *stream,
+                     const char *event_type,
+                     const char *data,
+                     gsize       len,
+                     GHashTable *frame_headers)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *event;
+  const char *type;
+
+  /* The sentinel after message-end; harmless if message-end already ended the answer. */
+  if (g_str_equal (data, "[DONE]"))
+    {
+      jx_stream_set_done (stream, NULL);
+      return;
+    }
+
+  root = jx_adapter_parse_json (data, len);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      jx_stream_fail (stream, "sent an event that is not valid JSON");
+      return;
+    }
+  event = json_node_get_object (root);
+
+  /* The type is in both the event name and the JSON; prefer the JSON. */
+  type = get_string (event, "type");
+  if (type == NULL)
+    type = event_type;
+
+  if (g_strcmp0 (type, "content-delta") == 0)
+    {
+      JsonObject *content = get_object (get_object (get_object (event, "delta"), "message"), "content");
+      const char *text;
+
+      if ((text = get_string (content, "text")) != NULL)
+        jx_stream_add_content (stream, text, -1);
+      /* Reasoning models stream {"type":"thinking","thinking":…} blocks. */
+      if ((text = get_string (content, "thinking")) != NULL)
+        jx_stream_add_reasoning (stream, text, -1);
+    }
+  else if (g_strcmp0 (type, "message-end") == 0)
+    take_message_end (stream, event);
+  else if (g_strcmp0 (type, "error") == 0 ||
+           (type == NULL && json_object_has_member (event, "message")))
+    {
+      g_autofree char *message = jx_adapter_describe_error_body (data, len);
+
+      jx_stream_fail (stream, message != NULL ? message : "reported an error mid-stream");
+    }
+  /* message-start, content-start/-end, tool-*, citation-* carry no answer text. */
+}
+
+const JxAdapter jx_adapter_cohere = {
+  .protocol = "cohere",
+  .wire = JX_WIRE_SSE,
+  .has_end_marker = TRUE,
+  .build_message = cohere_build_message,
+  .handle_event = cohere_handle_event,
+};

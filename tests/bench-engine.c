@@ -1,0 +1,142 @@
+/* bench-engine.c — engine overhead per event and TTFT fidelity under 16 concurrent panes
+ *
+ * Not a test: it prints figures. Run a release build for meaningful numbers:
+ *   meson setup _bench --buildtype=release && meson test -C _bench --benchmark -v
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <sys/resource.h>
+
+#include "jx-test-util.h"
+
+#define N_PANES        16
+#define N_TOKENS       500
+#define INJECTED_MS    200
+
+typedef struct
+{
+  GMainLoop *loop;
+  guint      pending;
+} Wait;
+
+static void
+done_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Wait *wait = user_data;
+  g_autoptr(JxResponse) r = jx_request_run_finish (JX_REQUEST (object), result);
+
+  if (--wait->pending == 0)
+    g_main_loop_quit (wait->loop);
+}
+
+static double
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
+         usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
+
+static GPtrArray *
+run_panes (JxEngine   *engine,
+           JxProvider *provider,
+           guint       n)
+{
+  GPtrArray *requests = g_ptr_array_new_with_free_func (g_object_unref);
+  Wait wait = { g_main_loop_new (NULL, FALSE), n };
+  JxPrompt prompt;
+
+  jx_prompt_init (&prompt);
+  prompt.user = (char *) "bench";
+  for (guint i = 0; i < n; i++)
+    {
+      JxRequest *request = jx_request_new (engine, provider, "m", &prompt);
+
+      g_ptr_array_add (requests, request);
+      jx_request_run_async (request, NULL, done_cb, &wait);
+    }
+  g_main_loop_run (wait.loop);
+  g_main_loop_unref (wait.loop);
+
+  return requests;
+}
+
+static JxFakeResponse *
+make_stream (guint first_delay_ms,
+             guint gap_ms,
+             guint n_tokens)
+{
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
+  g_autoptr(GString) burst = g_string_new (NULL);
+
+  for (guint i = 0; i < n_tokens; i++)
+    {
+      const char *chunk = "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" tok\"},\"finish_reason\":null}],\"usage\":null}\n\n";
+
+      if (gap_ms == 0 && i > 0)
+        g_string_append (burst, chunk);
+      else
+        jx_fake_response_add (fake, i == 0 ? first_delay_ms : gap_ms, chunk, -1);
+    }
+  if (burst->len > 0)
+    jx_fake_response_add (fake, 0, burst->str, burst->len);
+  jx_fake_response_add (fake, 0, "data: [DONE]\n\n", -1);
+
+  return fake;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
+  g_autoptr(JxCatalog) catalog = NULL;
+  g_autoptr(JxEngine) engine = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  JxProvider *provider;
+  double worst = 0, cpu_before, cpu_after;
+  guint events = 0;
+
+  jx_fake_server_add (server, "POST", "/v1/chat/completions", make_stream (INJECTED_MS, 2, N_TOKENS));
+  catalog = jx_test_catalog (jx_fake_server_get_url (server),
+                             "{\"providers\":[{\"id\":\"local\",\"protocol\":\"openai\",\"base_url\":\"@URL@/v1\"},"
+                             "{\"id\":\"burst\",\"protocol\":\"openai\",\"base_url\":\"@URL@/burst/v1\"}]}");
+  engine = jx_engine_new (catalog);
+  provider = jx_catalog_lookup (catalog, "local");
+
+  /* Warm-up: proxy resolver, first connections. */
+  g_clear_pointer (&requests, g_ptr_array_unref);
+  requests = run_panes (engine, provider, N_PANES);
+  g_clear_pointer (&requests, g_ptr_array_unref);
+
+  requests = run_panes (engine, provider, N_PANES);
+  g_print ("%u panes × %u tokens, server injects %u ms before the first token\n", N_PANES, N_TOKENS, INJECTED_MS);
+  for (guint i = 0; i < requests->len; i++)
+    {
+      JxResponse *r = jx_request_get_response (g_ptr_array_index (requests, i));
+      double ttft = jx_timing_ttft_ms (&r->timing);
+
+      worst = MAX (worst, ABS (ttft - INJECTED_MS));
+      g_print ("  pane %2u: TTFT %7.2f ms (%+6.2f ms), %u events, %s\n", i, ttft, ttft - INJECTED_MS,
+               r->timing.content_times->len, jx_response_status_to_string (r->status));
+    }
+  g_print ("worst TTFT deviation from the injected delay: %.2f ms\n", worst);
+  g_clear_pointer (&requests, g_ptr_array_unref);
+
+  /* Overhead: events sent back to back, so the client is the bottleneck. */
+  jx_fake_server_add (server, "POST", "/burst/v1/chat/completions", make_stream (0, 0, 20000));
+  cpu_before = cpu_seconds ();
+  requests = run_panes (engine, jx_catalog_lookup (catalog, "burst"), 1);
+  cpu_after = cpu_seconds ();
+  events = jx_request_get_response (g_ptr_array_index (requests, 0))->timing.content_times->len;
+  g_print ("engine overhead: %u events in %.1f ms CPU (client and fake server) → %.2f µs per event\n",
+           events, (cpu_after - cpu_before) * 1000, (cpu_after - cpu_before) * 1e6 / MAX (events, 1));
+
+  return 0;
+}
