@@ -129,6 +129,20 @@ main (int   argc,
   g_print ("worst TTFT deviation from the injected delay: %.2f ms\n", worst);
   g_clear_pointer (&requests, g_ptr_array_unref);
 
+  /* Where the deviation comes from, on one pane (the fake server keeps the last request). */
+  requests = run_panes (engine, provider, 1);
+  {
+    JxResponse *r = jx_request_get_response (g_ptr_array_index (requests, 0));
+    gint64 received = jx_fake_server_get_last_request_time (server, "/v1/chat/completions");
+    gint64 written = jx_fake_server_get_last_first_write_time (server, "/v1/chat/completions");
+
+    g_print ("one pane: request reached the server %.2f ms after t_start; server wrote the first "
+             "token %.2f ms after receiving; client read it %.2f ms after the write\n",
+             (received - r->timing.t_start) / 1000.0, (written - received) / 1000.0,
+             (r->timing.t_first_token - written) / 1000.0);
+  }
+  g_clear_pointer (&requests, g_ptr_array_unref);
+
   /* Overhead: events sent back to back, so the client is the bottleneck. */
   jx_fake_server_add (server, "POST", "/burst/v1/chat/completions", make_stream (0, 0, 20000));
   cpu_before = cpu_seconds ();
