@@ -278,7 +278,7 @@ test_demo (void)
 {
   g_autofree char *out = NULL, *err = NULL;
   g_autoptr(GPtrArray) objects = NULL;
-  const char *args[] = { "demo", "--max-tokens", "12", "--format", "json", NULL };
+  const char *args[] = { "demo", "--max-tokens", "80", "--format", "json", NULL };
 
   g_assert_cmpint (run_juxta (args, NULL, &out, &err), ==, 0);
   objects = parse_lines (out);
@@ -289,7 +289,7 @@ test_demo (void)
 
       g_assert_cmpstr (json_object_get_string_member (o, "provider"), ==, "simulated");
       g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "ok");
-      g_assert_cmpint (json_object_get_int_member (o, "output_tokens"), ==, 12);
+      g_assert_cmpint (json_object_get_int_member (o, "output_tokens"), ==, 80);
       g_assert_cmpfloat (json_object_get_double_member (o, "ttft_ms"), >, 50.0);
     }
 }

@@ -98,16 +98,83 @@ add_string_or_null (JsonBuilder *builder,
     json_builder_add_string_value (builder, value);
 }
 
+/* Up to 9 decimals (costs are fractions of a cent), trailing zeros trimmed. */
+static const char *
+format_double (char   *buf,
+               gsize   size,
+               double  value)
+{
+  char *end;
+
+  g_ascii_formatd (buf, size, "%.9f", value);
+  end = buf + strlen (buf) - 1;
+  while (end > buf && *end == '0' && end[-1] != '.')
+    *end-- = '\0';
+  return buf;
+}
+
+/* json-glib prints doubles with 17 significant digits (250.27199999999999); figures are
+ * rounded to what was measured, so print them the short way. */
+static void
+append_json_node (GString  *out,
+                  JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        g_autoptr(GList) members = json_object_get_members (object);
+
+        g_string_append_c (out, '{');
+        for (GList *l = members; l != NULL; l = l->next)
+          {
+            g_autoptr(JsonNode) key_node = json_node_init_string (json_node_alloc (), l->data);
+            g_autofree char *key = json_to_string (key_node, FALSE);
+
+            if (l != members)
+              g_string_append_c (out, ',');
+            g_string_append (out, key);
+            g_string_append_c (out, ':');
+            append_json_node (out, json_object_get_member (object, l->data));
+          }
+        g_string_append_c (out, '}');
+      }
+      break;
+
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+        {
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+          g_string_append (out, format_double (buf, sizeof buf, json_node_get_double (node)));
+        }
+      else
+        {
+          g_autofree char *text = json_to_string (node, FALSE);
+          g_string_append (out, text);
+        }
+      break;
+
+    case JSON_NODE_ARRAY:
+    case JSON_NODE_NULL:
+    default:
+      {
+        g_autofree char *text = json_to_string (node, FALSE);
+        g_string_append (out, text);
+      }
+      break;
+    }
+}
+
 static void
 print_json_line (JsonBuilder *builder)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autofree char *json = NULL;
+  g_autoptr(GString) line = g_string_new (NULL);
 
-  json_generator_set_root (generator, root);
-  json = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", json);
+  append_json_node (line, root);
+  g_print ("%s\n", line->str);
 }
 
 static void
@@ -296,7 +363,7 @@ print_csv_field (GString    *line,
     {
       char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-      g_string_append (line, g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
+      g_string_append (line, format_double (buf, sizeof buf, json_node_get_double (node)));
     }
   else
     g_string_append_printf (line, "%" G_GINT64_FORMAT, json_node_get_int (node));

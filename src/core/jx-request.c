@@ -17,6 +17,7 @@
 
 #define READ_BUFFER_SIZE     (16 * 1024)
 #define MAX_ERROR_BODY       (64 * 1024)
+#define MAX_WHOLE_BODY       (8 * 1024 * 1024)
 #define MAX_RETRY_WAIT_MS    (60 * 1000)
 #define BASE_BACKOFF_MS      500
 
@@ -278,7 +279,22 @@ compute_usage_and_cost (JxRequest *self)
   JxResponse *response = self->response;
   JxModel *model;
 
-  if (!jx_usage_is_known (&response->usage))
+  if (response->usage.source == JX_USAGE_SOURCE_PROVIDER && !jx_usage_is_known (&response->usage))
+    {
+      /* Half a report (Ollama omits the prompt count on a cache hit): estimate the missing
+       * half and say the usage is an estimate. */
+      JxUsage provider_usage = response->usage;
+      g_autofree char *prompt_text = g_strconcat (self->prompt.system != NULL ? self->prompt.system : "",
+                                                  "\n", self->prompt.user != NULL ? self->prompt.user : "",
+                                                  NULL);
+
+      jx_usage_estimate (&response->usage, prompt_text, response->text->str);
+      if (provider_usage.input_tokens >= 0)
+        response->usage.input_tokens = provider_usage.input_tokens;
+      if (provider_usage.output_tokens >= 0)
+        response->usage.output_tokens = provider_usage.output_tokens;
+    }
+  else if (!jx_usage_is_known (&response->usage))
     {
       g_autofree char *prompt_text = g_strconcat (self->prompt.system != NULL ? self->prompt.system : "",
                                                   "\n", self->prompt.user != NULL ? self->prompt.user : "",
@@ -619,6 +635,13 @@ epilogue_sent_cb (GObject      *object,
     return;
 
   /* The answer is complete; a failed epilogue only loses extra figures. */
+  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      self->caller_cancellable != NULL && g_cancellable_is_cancelled (self->caller_cancellable))
+    {
+      complete (self, JX_RESPONSE_CANCELLED, g_strdup ("stopped"));
+      return;
+    }
+  arm_watchdog (self, TRUE);
   if (self->body == NULL || !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (self->message)))
     {
       complete (self, JX_RESPONSE_OK, NULL);
@@ -665,6 +688,7 @@ finish_stream (JxRequest *self)
           g_clear_object (&self->body);
           g_set_object (&self->message, epilogue);
           soup_message_add_flags (self->message, SOUP_MESSAGE_NO_REDIRECT);
+          arm_watchdog (self, FALSE);
           soup_session_send_async (jx_engine_get_session (self->engine), self->message,
                                    G_PRIORITY_DEFAULT, self->cancellable,
                                    epilogue_sent_cb, g_object_ref (self));
@@ -835,7 +859,8 @@ handle_http_error (JxRequest *self)
     detail = jx_adapter_describe_error_body ((const char *) self->error_body->data, self->error_body->len);
 
   /* An exhausted quota is a 429 too, but waiting won't fix it. */
-  retryable = (status == 429 || status == 503 || status == 529) &&
+  /* Retrying after a two-step start would create (and bill) a second prediction. */
+  retryable = !self->followed_up && (status == 429 || status == 503 || status == 529) &&
               (detail == NULL || (strstr (detail, "quota") == NULL && strstr (detail, "/ month") == NULL)) &&
               self->response->retries < JX_REQUEST_MAX_RETRIES &&
               retry_after_ms <= MAX_RETRY_WAIT_MS;
@@ -914,7 +939,19 @@ whole_body_read_cb (GObject      *object,
   if (self->task == NULL)
     return;
 
-  if (bytes != NULL && g_bytes_get_size (bytes) > 0 && self->error_body->len < MAX_ERROR_BODY)
+  if (bytes != NULL && g_bytes_get_size (bytes) > 0 &&
+      self->error_body->len >= MAX_WHOLE_BODY && self->body_purpose != BODY_HTTP_ERROR)
+    {
+      if (self->body_purpose == BODY_EPILOGUE)
+        complete (self, JX_RESPONSE_OK, NULL);
+      else
+        fail (self, g_strdup_printf ("%s sent a response larger than 8 MiB", provider_name (self)));
+      return;
+    }
+
+  /* An error page is only read far enough to explain itself. */
+  if (bytes != NULL && g_bytes_get_size (bytes) > 0 &&
+      (self->error_body->len < MAX_ERROR_BODY || self->body_purpose != BODY_HTTP_ERROR))
     {
       g_byte_array_append (self->error_body, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
       g_input_stream_read_bytes_async (self->body, 8192, G_PRIORITY_DEFAULT, self->cancellable,

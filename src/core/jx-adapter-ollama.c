@@ -1,0 +1,207 @@
+/* jx-adapter-ollama.c — Ollama's native /api/chat (NDJSON)
+ *
+ * One JSON object per line; the last has "done":true with the counts and the server's own
+ * durations in nanoseconds (providers.md §16.1). There is no other end marker, so a stream
+ * that stops before done:true is incomplete.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "jx-adapters-private.h"
+
+static JsonObject *
+get_object (JsonObject *object,
+            const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return NULL;
+  node = json_object_get_member (object, member);
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static const char *
+get_string (JsonObject *object,
+            const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return NULL;
+  node = json_object_get_member (object, member);
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return NULL;
+}
+
+/* -1 when absent or not a number. */
+static gint64
+get_int (JsonObject *object,
+         const char *member)
+{
+  JsonNode *node;
+  GType type;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return -1;
+  node = json_object_get_member (object, member);
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return -1;
+  type = json_node_get_value_type (node);
+  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
+    return -1;
+  return (gint64) json_node_get_double (node);
+}
+
+static void
+add_message (JsonBuilder *builder,
+             const char  *role,
+             const char  *content)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, role);
+  json_builder_set_member_name (builder, "content");
+  json_builder_add_string_value (builder, content);
+  json_builder_end_object (builder);
+}
+
+static SoupMessage *
+ollama_build_message (JxProvider      *provider,
+                      const char      *model,
+                      const JxPrompt  *prompt,
+                      const char      *credential,
+                      GError         **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *url = jx_adapter_join_url (provider->base_url, "api/chat");
+  SoupMessage *message;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "model");
+  json_builder_add_string_value (builder, model != NULL ? model : "");
+  json_builder_set_member_name (builder, "messages");
+  json_builder_begin_array (builder);
+  if (prompt->system != NULL && *prompt->system != '\0')
+    add_message (builder, "system", prompt->system);
+  add_message (builder, "user", prompt->user != NULL ? prompt->user : "");
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "stream");
+  json_builder_add_boolean_value (builder, TRUE);
+  if (prompt->max_tokens > 0 || !isnan (prompt->temperature))
+    {
+      json_builder_set_member_name (builder, "options");
+      json_builder_begin_object (builder);
+      if (!isnan (prompt->temperature))
+        {
+          json_builder_set_member_name (builder, "temperature");
+          json_builder_add_double_value (builder, prompt->temperature);
+        }
+      if (prompt->max_tokens > 0)
+        {
+          json_builder_set_member_name (builder, "num_predict");
+          json_builder_add_int_value (builder, prompt->max_tokens);
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+
+  if ((message = jx_adapter_new_post (url, builder, error)) == NULL)
+    return NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/x-ndjson");
+  /* Ollama needs no key, but a reverse proxy in front of it may want a Bearer token. */
+  if (credential != NULL && *credential != '\0' && g_strcmp0 (provider->auth_kind, "none") != 0)
+    {
+      g_autofree char *value = g_strdup_printf ("Bearer %s", credential);
+
+      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", value);
+    }
+
+  return message;
+}
+
+static void
+set_duration (JxStream   *stream,
+              JsonObject *chunk,
+              const char *member,
+              const char *name)
+{
+  gint64 ns = get_int (chunk, member);
+
+  if (ns >= 0)
+    jx_stream_set_server_timing (stream, name, ns / 1e6);
+}
+
+static void
+ollama_handle_event (JxStream   *stream,
+                     const char *event_type,
+                     const char *data,
+                     gsize       len,
+                     GHashTable *frame_headers)
+{
+  g_autoptr(JsonNode) root = jx_adapter_parse_json (data, len);
+  JsonObject *chunk;
+  JsonObject *message;
+  JsonNode *done;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      jx_stream_fail (stream, "sent a line that is not valid JSON");
+      return;
+    }
+  chunk = json_node_get_object (root);
+
+  if (json_object_has_member (chunk, "error"))
+    {
+      g_autofree char *text = jx_adapter_describe_error_body (data, len);
+
+      jx_stream_fail (stream, text != NULL ? text : "reported an error mid-stream");
+      return;
+    }
+
+  if ((message = get_object (chunk, "message")) != NULL)
+    {
+      const char *thinking = get_string (message, "thinking");
+      const char *content = get_string (message, "content");
+
+      if (thinking != NULL)
+        jx_stream_add_reasoning (stream, thinking, -1);
+      if (content != NULL)
+        jx_stream_add_content (stream, content, -1);
+    }
+
+  done = json_object_has_member (chunk, "done") ? json_object_get_member (chunk, "done") : NULL;
+  if (done != NULL && JSON_NODE_HOLDS_VALUE (done) &&
+      json_node_get_value_type (done) == G_TYPE_BOOLEAN && json_node_get_boolean (done))
+    {
+      gint64 input = get_int (chunk, "prompt_eval_count");
+      gint64 output = get_int (chunk, "eval_count");
+
+      if (input >= 0 || output >= 0)
+        {
+          JxUsage usage;
+
+          jx_usage_from_openai (&usage, input, -1, output, -1);
+          jx_stream_set_usage (stream, &usage);
+        }
+      /* Nanoseconds on the wire; prefill and decode time as the server itself measured. */
+      set_duration (stream, chunk, "total_duration", "total");
+      set_duration (stream, chunk, "load_duration", "load");
+      set_duration (stream, chunk, "prompt_eval_duration", "prompt_eval");
+      set_duration (stream, chunk, "eval_duration", "eval");
+      jx_stream_set_done (stream, get_string (chunk, "done_reason"));
+    }
+}
+
+const JxAdapter jx_adapter_ollama = {
+  .protocol = "ollama",
+  .wire = JX_WIRE_NDJSON,
+  .has_end_marker = TRUE,
+  .build_message = ollama_build_message,
+  .handle_event = ollama_handle_event,
+};
