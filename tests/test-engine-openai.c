@@ -207,6 +207,22 @@ test_key_never_sent_over_plain_http (void)
   g_assert_cmpint (r->timing.t_start, ==, 0);
 }
 
+/* Moving a built-in provider to another host must not carry its key along. */
+static void
+test_key_stays_with_its_host (void)
+{
+  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
+  g_autoptr(JxCatalog) catalog = jx_test_catalog (jx_fake_server_get_url (server),
+    "{\"providers\":[{\"id\":\"openai\",\"base_url\":\"@URL@/v1\"}]}");
+  g_autoptr(JxEngine) engine = jx_engine_new (catalog);
+  g_autoptr(JxResponse) r = jx_test_run (engine, "openai", "gpt-5.4-mini", NULL, NULL);
+
+  g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
+  g_assert_cmpstr (r->error, ==, "the OpenAI key is only sent to api.openai.com, not to 127.0.0.1: "
+                                 "give this base URL its own api_key_env");
+  g_assert_cmpuint (jx_fake_server_get_request_count (server, NULL), ==, 0);
+}
+
 typedef struct
 {
   GMainLoop *loop;
@@ -286,6 +302,7 @@ main (int   argc,
 {
   /* Before any thread exists: setenv is not thread-safe. */
   g_setenv ("JX_TEST_KEY", "test-key-123", TRUE);
+  g_setenv ("OPENAI_API_KEY", "sk-must-not-leave", TRUE);
   g_test_init (&argc, &argv, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (family); i++)
@@ -297,6 +314,7 @@ main (int   argc,
   g_test_add_func ("/engine/azure/deployment", test_azure_deployment);
   g_test_add_func ("/engine/usage/estimate", test_no_usage_is_estimated);
   g_test_add_func ("/engine/keys/plain-http", test_key_never_sent_over_plain_http);
+  g_test_add_func ("/engine/keys/own-host", test_key_stays_with_its_host);
   g_test_add_func ("/engine/concurrency/sixteen", test_sixteen_concurrent);
 
   return g_test_run ();

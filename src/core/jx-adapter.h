@@ -69,6 +69,9 @@ void         jx_stream_set_done          (JxStream   *stream,
 void         jx_stream_fail              (JxStream   *stream,
                                           const char *message);
 gboolean     jx_stream_is_done           (JxStream   *stream);
+/* For protocols that share an adapter with one that has no end marker (Claude on Vertex):
+ * from now on a clean EOF without jx_stream_set_done() is a truncated answer. */
+void         jx_stream_expect_end_marker (JxStream   *stream);
 
 typedef struct
 {

@@ -20,6 +20,16 @@ extern const JxAdapter jx_adapter_cohere __attribute__ ((weak));
 extern const JxAdapter jx_adapter_replicate __attribute__ ((weak));
 extern const JxAdapter jx_adapter_ollama __attribute__ ((weak));
 
+/* The Messages protocol, shared by Anthropic and Claude on Vertex. */
+JsonBuilder *jx_adapter_anthropic_build_body   (const char     *model,
+                                                const char     *anthropic_version,
+                                                const JxPrompt *prompt);
+void         jx_adapter_anthropic_handle_event (JxStream       *stream,
+                                                const char     *event_type,
+                                                const char     *data,
+                                                gsize           len,
+                                                GHashTable     *frame_headers);
+
 /* Shared by the OpenAI-compatible family and adapters that embed OpenAI-shaped JSON. */
 JsonNode *jx_adapter_parse_json (const char *data,
                                  gsize       len);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "jx-cli.h"
+#include "jx-plan-cli.h"
 #include "jx-request.h"
 
 #define EXIT_USAGE 2
@@ -56,7 +57,8 @@ pane_free (Pane *pane)
 gboolean
 jx_cli_is_command (const char *arg)
 {
-  return g_strcmp0 (arg, "compare") == 0 || g_strcmp0 (arg, "demo") == 0;
+  return g_strcmp0 (arg, "compare") == 0 || g_strcmp0 (arg, "demo") == 0 ||
+         g_strcmp0 (arg, "plan") == 0;
 }
 
 /* ---- output --------------------------------------------------------------------------- */
@@ -859,6 +861,8 @@ jx_cli_main (int    argc,
     return compare_main (argc - 1, argv + 1, FALSE);
   if (g_str_equal (command, "demo"))
     return compare_main (argc - 1, argv + 1, TRUE);
+  if (g_str_equal (command, "plan"))
+    return jx_plan_main (argc - 1, argv + 1);
 
   g_printerr ("juxta: unknown command “%s”\n", command);
   return EXIT_USAGE;

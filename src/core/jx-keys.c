@@ -270,3 +270,54 @@ jx_keys_describe_missing (JxProvider *provider)
 
   return g_strdup_printf ("no key for %s: add one in Preferences", name);
 }
+
+static JxCatalog *
+builtin_catalog (void)
+{
+  static gsize initialized;
+  static JxCatalog *catalog;
+
+  if (g_once_init_enter (&initialized))
+    {
+      catalog = jx_catalog_new_builtin (NULL);
+      g_once_init_leave (&initialized, 1);
+    }
+
+  return catalog;
+}
+
+gboolean
+jx_keys_host_allowed (JxProvider  *provider,
+                      const char  *host,
+                      char       **allowed_host)
+{
+  JxProvider *builtin;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GString) pattern = NULL;
+
+  /* Custom endpoints and Azure resources live on the user's own hosts. */
+  if (provider->builtin_id == NULL || g_str_equal (provider->builtin_id, "custom") ||
+      g_str_equal (provider->builtin_id, "azure-openai") || builtin_catalog () == NULL ||
+      (builtin = jx_catalog_lookup (builtin_catalog (), provider->builtin_id)) == NULL)
+    return TRUE;
+
+  /* An override that names its own key variable brings its own key. */
+  if (g_strcmp0 (provider->api_key_env, builtin->api_key_env) != 0)
+    return TRUE;
+
+  if (builtin->base_url == NULL || *builtin->base_url == '\0' ||
+      (uri = g_uri_parse (builtin->base_url, G_URI_FLAGS_NONE, NULL)) == NULL ||
+      g_uri_get_host (uri) == NULL)
+    return TRUE;
+
+  /* bedrock-runtime.{region}.amazonaws.com, {location}-aiplatform.googleapis.com */
+  pattern = g_string_new (g_uri_get_host (uri));
+  g_string_replace (pattern, "{region}", "*", 0);
+  g_string_replace (pattern, "{location}-", "*", 0);
+  if (host != NULL && g_pattern_match_simple (pattern->str, host))
+    return TRUE;
+
+  if (allowed_host != NULL)
+    *allowed_host = g_strdup (g_uri_get_host (uri));
+  return FALSE;
+}

@@ -27,6 +27,7 @@ struct _JxStream
   gpointer        adapter_data;
   GDestroyNotify  adapter_data_destroy;
   gboolean        done;
+  gboolean        expect_end_marker;
   char           *failure;
 };
 
@@ -39,7 +40,7 @@ struct _JxRequest
   char                *model;
   JxPrompt             prompt;
   char                *credential;
-  gboolean             credential_set;
+  gboolean             credential_set;   /* given by the caller, not looked up */
   const JxAdapter     *adapter;
 
   JxRequestState       state;
@@ -535,6 +536,12 @@ jx_stream_is_done (JxStream *stream)
   return stream->done;
 }
 
+void
+jx_stream_expect_end_marker (JxStream *stream)
+{
+  stream->expect_end_marker = TRUE;
+}
+
 /* ---- parsing -------------------------------------------------------------------------- */
 
 static void
@@ -671,7 +678,7 @@ finish_stream (JxRequest *self)
       return;
     }
 
-  if (self->adapter->has_end_marker ? !self->stream.done : truncated)
+  if ((self->adapter->has_end_marker || self->stream.expect_end_marker) ? !self->stream.done : truncated)
     {
       fail (self, g_strdup_printf ("the stream from %s ended before the answer was complete "
                                    "(no end marker)", provider_name (self)));
@@ -851,17 +858,19 @@ handle_http_error (JxRequest *self)
   guint status = soup_message_get_status (self->message);
   gint64 retry_after_ms = parse_retry_after_ms (headers);
   g_autofree char *detail = NULL;
+  g_autofree char *detail_lower = NULL;
   gboolean retryable;
 
   if (self->adapter->describe_error_body != NULL)
     detail = self->adapter->describe_error_body ((const char *) self->error_body->data, self->error_body->len);
   if (detail == NULL)
     detail = jx_adapter_describe_error_body ((const char *) self->error_body->data, self->error_body->len);
+  detail_lower = detail != NULL ? g_ascii_strdown (detail, -1) : NULL;
 
   /* An exhausted quota is a 429 too, but waiting won't fix it. */
   /* Retrying after a two-step start would create (and bill) a second prediction. */
   retryable = !self->followed_up && (status == 429 || status == 503 || status == 529) &&
-              (detail == NULL || (strstr (detail, "quota") == NULL && strstr (detail, "/ month") == NULL)) &&
+              (detail_lower == NULL || (strstr (detail_lower, "quota") == NULL && strstr (detail_lower, "/ month") == NULL)) &&
               self->response->retries < JX_REQUEST_MAX_RETRIES &&
               retry_after_ms <= MAX_RETRY_WAIT_MS;
 
@@ -1107,6 +1116,7 @@ start_attempt (JxRequest *self)
   self->stream.adapter_data = NULL;
   self->stream.adapter_data_destroy = NULL;
   self->stream.done = FALSE;
+  self->stream.expect_end_marker = FALSE;
   self->followed_up = FALSE;
 
   set_state (self, JX_REQUEST_STATE_WAITING);
@@ -1127,6 +1137,21 @@ send_message (JxRequest *self)
       fail (self, g_strdup_printf ("refusing to send the %s key over unencrypted HTTP to %s",
                                    provider_name (self), g_uri_get_host (uri)));
       return;
+    }
+
+  /* A looked-up key for a built-in provider only goes to that provider's host. */
+  if (self->credential != NULL && !self->credential_set)
+    {
+      g_autofree char *allowed = NULL;
+
+      if (!jx_keys_host_allowed (self->provider, g_uri_get_host (uri), &allowed))
+        {
+          self->response->timing.t_start = 0;
+          fail (self, g_strdup_printf ("the %s key is only sent to %s, not to %s: give this base URL "
+                                       "its own api_key_env", provider_name (self), allowed,
+                                       g_uri_get_host (uri)));
+          return;
+        }
     }
 
   /* A redirect could carry the key to another host; providers don't redirect API calls. */

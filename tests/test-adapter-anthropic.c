@@ -1,0 +1,407 @@
+/* test-adapter-anthropic.c — Anthropic Messages SSE end to end over loopback HTTP
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "jx-test-util.h"
+
+#define KEY "sk-ant-test-123"
+
+#define PROVIDERS_JSON \
+  "{\"providers\":[{\"id\":\"anthropic\",\"base_url\":\"@URL@\",\"models\":[{\"id\":\"test-model\"," \
+  "\"input_per_mtok\":1.0,\"cached_input_per_mtok\":0.5,\"cache_write_per_mtok\":1.25,\"output_per_mtok\":2.0}]}]}"
+
+typedef struct
+{
+  JxFakeServer *server;
+  JxCatalog    *catalog;
+  JxEngine     *engine;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->server = jx_fake_server_new ();
+  f->catalog = jx_test_catalog (jx_fake_server_get_url (f->server), data != NULL ? data : PROVIDERS_JSON);
+  f->engine = jx_engine_new (f->catalog);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->engine);
+  g_clear_object (&f->catalog);
+  g_clear_pointer (&f->server, jx_fake_server_free);
+}
+
+/* Like jx_test_run, with a prompt of the caller's choosing. */
+static JxResponse *
+run_prompt (JxEngine       *engine,
+            const char     *provider_id,
+            const char     *model,
+            const char     *credential,
+            const JxPrompt *prompt)
+{
+  JxProvider *provider = jx_catalog_lookup (jx_engine_get_catalog (engine), provider_id);
+  g_autoptr(JxRequest) request = jx_request_new (engine, provider, model, prompt);
+  JxTestRun run = { 0 };
+
+  jx_request_set_credential (request, credential);
+  run.loop = g_main_loop_new (NULL, FALSE);
+  jx_request_run_async (request, NULL, jx_test_run_done_cb, &run);
+  g_main_loop_run (run.loop);
+  g_main_loop_unref (run.loop);
+
+  return run.response;
+}
+
+static JxFakeResponse *
+sse_file (const char *fixture,
+          guint32     seed)
+{
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream; charset=utf-8");
+
+  jx_fake_response_add_file (fake, 2, 1, fixture);
+  if (seed != 0)
+    jx_fake_response_set_random_split (fake, seed, 7);
+  return fake;
+}
+
+static JxFakeResponse *
+error_response (guint       status,
+                const char *json,
+                const char *retry_after_ms)
+{
+  JxFakeResponse *fake = jx_fake_response_new_json (status, json);
+
+  if (retry_after_ms != NULL)
+    jx_fake_response_add_header (fake, "retry-after-ms", retry_after_ms);
+  return fake;
+}
+
+static void
+test_basic (Fixture       *f,
+            gconstpointer  data)
+{
+  /* Random splits land inside JSON, the padding spaces and the event: lines. */
+  for (guint32 seed = 1; seed <= 4; seed++)
+    {
+      g_autoptr(JxResponse) r = NULL;
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(JsonObject) request = NULL;
+      g_autofree char *key = NULL, *version = NULL, *auth = NULL, *content_type = NULL;
+      JsonObject *message;
+      guint before = jx_fake_server_get_request_count (f->server, "/v1/messages");
+
+      jx_fake_server_add (f->server, "POST", "/v1/messages", sse_file ("anthropic-basic.sse", seed));
+      r = jx_test_run (f->engine, "anthropic", "test-model", KEY, NULL);
+
+      g_assert_cmpstr (r->error, ==, NULL);
+      g_assert_cmpint (r->status, ==, JX_RESPONSE_OK);
+      g_assert_cmpstr (r->text->str, ==, "Hello! How can I help?");
+      g_assert_cmpstr (r->reasoning->str, ==, "");
+      g_assert_cmpstr (r->finish_reason, ==, "end_turn");
+      g_assert_cmpint (r->http_status, ==, 200);
+      g_assert_cmpuint (r->retries, ==, 0);
+      /* Two text deltas; message_start, content_block_start and ping are not tokens. */
+      g_assert_cmpuint (r->timing.content_times->len, ==, 2);
+      g_assert_cmpint (r->timing.t_first_token, >=, r->timing.t_first_byte);
+
+      g_assert_cmpint (r->usage.source, ==, JX_USAGE_SOURCE_PROVIDER);
+      g_assert_cmpint (r->usage.input_tokens, ==, 29);
+      g_assert_cmpint (r->usage.cached_input_tokens, ==, 0);
+      g_assert_cmpint (r->usage.output_tokens, ==, 5);
+      g_assert_cmpfloat_with_epsilon (r->cost_usd, (29 * 1.0 + 5 * 2.0) / 1e6, 1e-12);
+
+      /* What went over the wire. */
+      g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/v1/messages"), ==, before + 1);
+      key = jx_fake_server_get_last_header (f->server, "/v1/messages", "x-api-key");
+      version = jx_fake_server_get_last_header (f->server, "/v1/messages", "anthropic-version");
+      auth = jx_fake_server_get_last_header (f->server, "/v1/messages", "Authorization");
+      content_type = jx_fake_server_get_last_header (f->server, "/v1/messages", "Content-Type");
+      g_assert_cmpstr (key, ==, KEY);
+      g_assert_cmpstr (version, ==, "2023-06-01");
+      g_assert_null (auth);
+      g_assert_true (g_str_has_prefix (content_type, "application/json"));
+
+      body = jx_fake_server_get_last_body (f->server, "/v1/messages");
+      request = jx_test_parse_body (body);
+      g_assert_cmpstr (json_object_get_string_member (request, "model"), ==, "test-model");
+      g_assert_cmpstr (json_object_get_string_member (request, "system"), ==, "You are terse.");
+      g_assert_cmpint (json_object_get_int_member (request, "max_tokens"), ==, 64);
+      g_assert_cmpfloat (json_object_get_double_member (request, "temperature"), ==, 0.5);
+      g_assert_true (json_object_get_boolean_member (request, "stream"));
+      g_assert_false (json_object_has_member (request, "anthropic_version"));
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (request, "messages")), ==, 1);
+      message = json_array_get_object_element (json_object_get_array_member (request, "messages"), 0);
+      g_assert_cmpstr (json_object_get_string_member (message, "role"), ==, "user");
+      g_assert_cmpstr (json_object_get_string_member (message, "content"), ==, "Say hi");
+    }
+}
+
+/* max_tokens is required by Anthropic; system and temperature are left out when unset. */
+static void
+test_defaults (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(JxResponse) r = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonObject) request = NULL;
+  JxPrompt prompt;
+
+  jx_fake_server_add (f->server, "POST", "/v1/messages", sse_file ("anthropic-basic.sse", 0));
+  jx_prompt_init (&prompt);
+  prompt.user = (char *) "go";
+  r = run_prompt (f->engine, "anthropic", "claude-haiku-4-5", KEY, &prompt);
+  g_assert_cmpstr (r->error, ==, NULL);
+
+  body = jx_fake_server_get_last_body (f->server, "/v1/messages");
+  request = jx_test_parse_body (body);
+  g_assert_cmpint (json_object_get_int_member (request, "max_tokens"), ==, 1024);
+  g_assert_false (json_object_has_member (request, "system"));
+  g_assert_false (json_object_has_member (request, "temperature"));
+  g_assert_cmpstr (json_object_get_string_member (request, "model"), ==, "claude-haiku-4-5");
+  /* A built-in price: 29 in at $1, 5 out at $5. */
+  g_assert_cmpfloat_with_epsilon (r->cost_usd, (29 * 1.0 + 5 * 5.0) / 1e6, 1e-12);
+}
+
+/* Cache reads and writes are outside input_tokens (§0.4); an older message_delta repeats
+ * only output_tokens; thinking is reasoning, not answer. */
+static void
+test_cache_and_thinking (Fixture       *f,
+                         gconstpointer  data)
+{
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
+  g_autoptr(JxResponse) r = NULL;
+
+  jx_fake_response_add (fake, 1,
+    "event: message_start\n"
+    "data: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","
+    "\"content\":[],\"usage\":{\"input_tokens\":10,\"cache_creation_input_tokens\":50,"
+    "\"cache_read_input_tokens\":100,\"output_tokens\":1}}}\n\n", -1);
+  jx_fake_response_add (fake, 1,
+    "event: content_block_start\n"
+    "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}\n\n"
+    "event: content_block_delta\n"
+    "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"Let me think.\"}}\n\n"
+    "event: content_block_delta\n"
+    "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"EqQB\"}}\n\n"
+    "event: content_block_stop\n"
+    "data: {\"type\":\"content_block_stop\",\"index\":0}\n\n", -1);
+  jx_fake_response_add (fake, 20,
+    "event: content_block_start\n"
+    "data: {\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+    "event: content_block_delta\n"
+    "data: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"text_delta\",\"text\":\"Answer: caf\xc3\xa9 \xe2\x80\xa8 \xf0\x9f\x98\x80\"}}\n\n"
+    "event: message_delta\n"
+    "data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"max_tokens\",\"stop_sequence\":null},"
+    "\"usage\":{\"output_tokens\":7,\"output_tokens_details\":{\"thinking_tokens\":4}}}\n\n"
+    "event: message_stop\n"
+    "data: {\"type\":\"message_stop\"}\n\n", -1);
+  jx_fake_response_set_random_split (fake, 99, 5);
+  jx_fake_server_add (f->server, "POST", "/v1/messages", fake);
+
+  r = jx_test_run (f->engine, "anthropic", "test-model", KEY, NULL);
+  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_cmpstr (r->text->str, ==, "Answer: caf\xc3\xa9 \xe2\x80\xa8 \xf0\x9f\x98\x80");
+  g_assert_cmpstr (r->reasoning->str, ==, "Let me think.");
+  g_assert_cmpstr (r->finish_reason, ==, "max_tokens");
+  /* Thinking arrived 20 ms before the first answer text, and must not count for TTFT. */
+  g_assert_cmpuint (r->timing.content_times->len, ==, 1);
+
+  g_assert_cmpint (r->usage.input_tokens, ==, 160);
+  g_assert_cmpint (r->usage.cached_input_tokens, ==, 100);
+  g_assert_cmpint (r->usage.cache_write_tokens, ==, 50);
+  g_assert_cmpint (r->usage.output_tokens, ==, 7);
+  g_assert_cmpint (r->usage.reasoning_tokens, ==, 4);
+  g_assert_cmpfloat_with_epsilon (r->cost_usd, (10 * 1.0 + 100 * 0.5 + 50 * 1.25 + 7 * 2.0) / 1e6, 1e-12);
+}
+
+static void
+test_midstream_error (Fixture       *f,
+                      gconstpointer  data)
+{
+  for (guint32 seed = 1; seed <= 3; seed++)
+    {
+      g_autoptr(JxResponse) r = NULL;
+
+      jx_fake_server_add (f->server, "POST", "/v1/messages", sse_file ("anthropic-midstream-error.sse", seed));
+      r = jx_test_run (f->engine, "anthropic", "test-model", KEY, NULL);
+
+      g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
+      /* Names the provider, carries Anthropic's own message, keeps the partial text. */
+      g_assert_cmpstr (r->error, ==, "Anthropic: Overloaded");
+      g_assert_cmpstr (r->text->str, ==, "Hello");
+      g_assert_cmpuint (r->retries, ==, 0);
+    }
+}
+
+/* A clean EOF before message_stop is a truncated answer, not a success. */
+static void
+test_no_message_stop (Fixture       *f,
+                      gconstpointer  data)
+{
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
+  g_autoptr(JxResponse) r = NULL;
+
+  jx_fake_response_add (fake, 1,
+    "event: content_block_delta\n"
+    "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Half\"}}\n\n", -1);
+  jx_fake_server_add (f->server, "POST", "/v1/messages", fake);
+
+  r = jx_test_run (f->engine, "anthropic", "test-model", KEY, NULL);
+  g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
+  g_assert_cmpstr (r->error, ==, "the stream from Anthropic ended before the answer was complete (no end marker)");
+  g_assert_cmpstr (r->text->str, ==, "Half");
+}
+
+static void
+test_bad_json (Fixture       *f,
+               gconstpointer  data)
+{
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
+  g_autoptr(JxResponse) r = NULL;
+
+  jx_fake_response_add (fake, 1, "event: content_block_delta\ndata: {\"type\":\"content_bl\n\n", -1);
+  jx_fake_server_add (f->server, "POST", "/v1/messages", fake);
+
+  r = jx_test_run (f->engine, "anthropic", "test-model", KEY, NULL);
+  g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
+  g_assert_cmpstr (r->error, ==, "Anthropic: sent an event that is not valid JSON");
+}
+
+typedef struct
+{
+  guint       status;
+  const char *body;
+  const char *expected;
+} ErrorCase;
+
+static const ErrorCase http_errors[] = {
+  { 401, "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"},\"request_id\":\"req_1\"}",
+    "key rejected by Anthropic (401): invalid x-api-key" },
+  { 404, "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"model: test-model\"},\"request_id\":\"req_2\"}",
+    "Anthropic does not know model “test-model” or this endpoint (404): model: test-model" },
+  { 400, "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"max_tokens: must be greater than or equal to 1\"}}",
+    "Anthropic rejected the request (400): max_tokens: must be greater than or equal to 1" },
+  { 500, "{\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"Internal server error\"}}",
+    "Anthropic had a server error (500): Internal server error" },
+};
+
+static void
+test_http_errors (Fixture       *f,
+                  gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (http_errors); i++)
+    {
+      g_autoptr(JxFakeServer) server = jx_fake_server_new ();
+      g_autoptr(JxCatalog) catalog = jx_test_catalog (jx_fake_server_get_url (server), PROVIDERS_JSON);
+      g_autoptr(JxEngine) engine = jx_engine_new (catalog);
+      g_autoptr(JxResponse) r = NULL;
+
+      jx_fake_server_add (server, "POST", "/v1/messages", error_response (http_errors[i].status, http_errors[i].body, NULL));
+      r = jx_test_run (engine, "anthropic", "test-model", KEY, NULL);
+
+      g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
+      g_assert_cmpint (r->http_status, ==, http_errors[i].status);
+      g_assert_cmpstr (r->error, ==, http_errors[i].expected);
+      g_assert_cmpuint (r->retries, ==, 0);
+      g_assert_cmpuint (jx_fake_server_get_request_count (server, "/v1/messages"), ==, 1);
+    }
+}
+
+/* 429 and 529 are retried after the server's retry-after-ms, then the stream succeeds. */
+static void
+test_retry_then_success (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(JxResponse) r = NULL;
+
+  jx_fake_server_add (f->server, "POST", "/v1/messages",
+                      error_response (429, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\","
+                                      "\"message\":\"This request would exceed the rate limit for your organization\"}}", "20"));
+  jx_fake_server_add (f->server, "POST", "/v1/messages",
+                      error_response (529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}", "20"));
+  jx_fake_server_add (f->server, "POST", "/v1/messages", sse_file ("anthropic-basic.sse", 3));
+
+  r = jx_test_run (f->engine, "anthropic", "test-model", KEY, NULL);
+  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_cmpstr (r->text->str, ==, "Hello! How can I help?");
+  g_assert_cmpuint (r->retries, ==, 2);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/v1/messages"), ==, 3);
+  g_assert_cmpint (r->usage.output_tokens, ==, 5);
+}
+
+static void
+test_retries_exhausted (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(JxResponse) r = NULL;
+  g_autoptr(JxResponse) r2 = NULL;
+  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
+  g_autoptr(JxCatalog) catalog = jx_test_catalog (jx_fake_server_get_url (server), PROVIDERS_JSON);
+  g_autoptr(JxEngine) engine = jx_engine_new (catalog);
+
+  jx_fake_server_add (f->server, "POST", "/v1/messages",
+                      error_response (529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}", "5"));
+  r = jx_test_run (f->engine, "anthropic", "test-model", KEY, NULL);
+  g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
+  g_assert_cmpstr (r->error, ==, "Anthropic is overloaded (529): Overloaded");
+  g_assert_cmpuint (r->retries, ==, JX_REQUEST_MAX_RETRIES);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/v1/messages"), ==, JX_REQUEST_MAX_RETRIES + 1);
+
+  jx_fake_server_add (server, "POST", "/v1/messages",
+                      error_response (429, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow down\"}}", "5"));
+  r2 = jx_test_run (engine, "anthropic", "test-model", KEY, NULL);
+  g_assert_cmpint (r2->status, ==, JX_RESPONSE_ERROR);
+  g_assert_cmpstr (r2->error, ==, "rate limited by Anthropic — retry in 1 s");
+  g_assert_cmpuint (r2->retries, ==, JX_REQUEST_MAX_RETRIES);
+}
+
+/* An Anthropic-compatible gateway configured for bearer auth gets no x-api-key. */
+static void
+test_bearer_gateway (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(JxResponse) r = NULL;
+  g_autofree char *auth = NULL, *key = NULL, *version = NULL;
+
+  jx_fake_server_add (f->server, "POST", "/anthropic/v1/messages", sse_file ("anthropic-basic.sse", 5));
+  r = jx_test_run (f->engine, "gateway", "m", "gw-token", NULL);
+  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_cmpstr (r->text->str, ==, "Hello! How can I help?");
+
+  auth = jx_fake_server_get_last_header (f->server, "/anthropic/v1/messages", "Authorization");
+  key = jx_fake_server_get_last_header (f->server, "/anthropic/v1/messages", "x-api-key");
+  version = jx_fake_server_get_last_header (f->server, "/anthropic/v1/messages", "anthropic-version");
+  g_assert_cmpstr (auth, ==, "Bearer gw-token");
+  g_assert_null (key);
+  g_assert_cmpstr (version, ==, "2024-01-01");
+}
+
+#define GATEWAY_JSON \
+  "{\"providers\":[{\"id\":\"gateway\",\"name\":\"Gateway\",\"protocol\":\"anthropic\",\"auth_kind\":\"bearer\"," \
+  "\"base_url\":\"@URL@/anthropic/\",\"options\":{\"anthropic_version\":\"2024-01-01\"}}]}"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/adapter/anthropic/basic", Fixture, NULL, fixture_setup, test_basic, fixture_teardown);
+  g_test_add ("/adapter/anthropic/defaults", Fixture, NULL, fixture_setup, test_defaults, fixture_teardown);
+  g_test_add ("/adapter/anthropic/cache-and-thinking", Fixture, NULL, fixture_setup, test_cache_and_thinking, fixture_teardown);
+  g_test_add ("/adapter/anthropic/midstream-error", Fixture, NULL, fixture_setup, test_midstream_error, fixture_teardown);
+  g_test_add ("/adapter/anthropic/no-message-stop", Fixture, NULL, fixture_setup, test_no_message_stop, fixture_teardown);
+  g_test_add ("/adapter/anthropic/bad-json", Fixture, NULL, fixture_setup, test_bad_json, fixture_teardown);
+  g_test_add ("/adapter/anthropic/http-errors", Fixture, NULL, fixture_setup, test_http_errors, fixture_teardown);
+  g_test_add ("/adapter/anthropic/retry-then-success", Fixture, NULL, fixture_setup, test_retry_then_success, fixture_teardown);
+  g_test_add ("/adapter/anthropic/retries-exhausted", Fixture, NULL, fixture_setup, test_retries_exhausted, fixture_teardown);
+  g_test_add ("/adapter/anthropic/bearer-gateway", Fixture, GATEWAY_JSON, fixture_setup, test_bearer_gateway, fixture_teardown);
+
+  return g_test_run ();
+}

@@ -1,0 +1,534 @@
+/* test-adapter-vertex.c — Vertex AI: Google OAuth, Gemini and Claude publishers, over loopback
+ *
+ * The credentials' token_uri points at the fake server, which plays Google's token endpoint
+ * too; the service-account key is generated at run time.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "jx-test-util.h"
+
+#define TOKEN_JSON "{\"access_token\":\"ya29.test\",\"expires_in\":3600,\"token_type\":\"Bearer\"}"
+
+#define GEMINI_PATH "/v1/projects/cred-project/locations/us-central1/publishers/google/models/test-model:streamGenerateContent"
+#define CLAUDE_PATH "/v1/projects/cred-project/locations/us-central1/publishers/anthropic/models/claude-test:streamRawPredict"
+
+#define PROVIDERS_JSON \
+  "{\"providers\":[{\"id\":\"vertex\",\"base_url\":\"@URL@\",\"models\":[" \
+  "{\"id\":\"test-model\",\"input_per_mtok\":1.0,\"cached_input_per_mtok\":0.5,\"output_per_mtok\":2.0}," \
+  "{\"id\":\"claude-test\",\"input_per_mtok\":3.0,\"cached_input_per_mtok\":0.25,\"output_per_mtok\":15.0}]}]}"
+
+static char *key_pem;
+
+typedef struct
+{
+  JxFakeServer *server;
+  JxCatalog    *catalog;
+  JxEngine     *engine;
+  char         *credentials;   /* service account, project_id "cred-project" */
+} Fixture;
+
+/* Members as name, value pairs; NULL-terminated. JsonBuilder escapes the PEM's newlines. */
+static char *
+credentials_json (const char *first_name,
+                  ...)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  va_list args;
+
+  json_builder_begin_object (builder);
+  va_start (args, first_name);
+  for (const char *name = first_name; name != NULL; name = va_arg (args, const char *))
+    {
+      json_builder_set_member_name (builder, name);
+      json_builder_add_string_value (builder, va_arg (args, const char *));
+    }
+  va_end (args);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+
+  return json_generator_to_data (generator, NULL);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *token_uri = NULL;
+
+  f->server = jx_fake_server_new ();
+  f->catalog = jx_test_catalog (jx_fake_server_get_url (f->server), data != NULL ? data : PROVIDERS_JSON);
+  f->engine = jx_engine_new (f->catalog);
+  token_uri = g_strconcat (jx_fake_server_get_url (f->server), "/token", NULL);
+  f->credentials = credentials_json ("type", "service_account",
+                                     "project_id", "cred-project",
+                                     "private_key_id", "test-key-id",
+                                     "private_key", key_pem,
+                                     "client_email", "juxta@cred-project.iam.gserviceaccount.com",
+                                     "client_id", "1234567890",
+                                     "token_uri", token_uri,
+                                     NULL);
+  jx_fake_server_add (f->server, "POST", "/token", jx_fake_response_new_json (200, TOKEN_JSON));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->engine);
+  g_clear_object (&f->catalog);
+  g_clear_pointer (&f->server, jx_fake_server_free);
+  g_clear_pointer (&f->credentials, g_free);
+}
+
+static JxFakeResponse *
+sse_file (const char *fixture,
+          guint32     seed)
+{
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
+
+  jx_fake_response_add_file (fake, 2, 1, fixture);
+  if (seed != 0)
+    jx_fake_response_set_random_split (fake, seed, 7);
+  return fake;
+}
+
+static void
+assert_header (JxFakeServer *server,
+               const char   *path,
+               const char   *name,
+               const char   *expected)
+{
+  g_autofree char *value = jx_fake_server_get_last_header (server, path, name);
+
+  g_assert_cmpstr (value, ==, expected);
+}
+
+/* Gemini on Vertex, twice on one engine: one token request serves both. */
+static void
+test_gemini (Fixture       *f,
+             gconstpointer  data)
+{
+  for (guint32 seed = 1; seed <= 3; seed++)
+    {
+      g_autoptr(JxResponse) r = NULL;
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(JsonObject) request = NULL;
+      g_autofree char *query = NULL;
+
+      jx_fake_server_add (f->server, "POST", GEMINI_PATH, sse_file ("vertex-gemini-basic.sse", seed));
+      r = jx_test_run (f->engine, "vertex", "test-model", f->credentials, NULL);
+
+      g_assert_cmpstr (r->error, ==, NULL);
+      g_assert_cmpint (r->status, ==, JX_RESPONSE_OK);
+      g_assert_cmpstr (r->text->str, ==, "Hello there! How can I help you today?\n");
+      g_assert_cmpstr (r->finish_reason, ==, "STOP");
+      g_assert_cmpint (r->usage.source, ==, JX_USAGE_SOURCE_PROVIDER);
+      g_assert_cmpint (r->usage.input_tokens, ==, 2);
+      g_assert_cmpint (r->usage.output_tokens, ==, 11);
+      g_assert_cmpfloat_with_epsilon (r->cost_usd, (2 * 1.0 + 11 * 2.0) / 1e6, 1e-12);
+
+      g_assert_cmpuint (jx_fake_server_get_request_count (f->server, GEMINI_PATH), ==, seed);
+      g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/token"), ==, 1);
+      assert_header (f->server, GEMINI_PATH, "Authorization", "Bearer ya29.test");
+      assert_header (f->server, GEMINI_PATH, "x-goog-api-key", NULL);
+      /* A service account bills its own project: no quota-project header. */
+      assert_header (f->server, GEMINI_PATH, "x-goog-user-project", NULL);
+      query = jx_fake_server_get_last_query (f->server, GEMINI_PATH);
+      g_assert_cmpstr (query, ==, "alt=sse");
+
+      body = jx_fake_server_get_last_body (f->server, GEMINI_PATH);
+      request = jx_test_parse_body (body);
+      g_assert_true (json_object_has_member (request, "contents"));
+      g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (request, "generationConfig"),
+                                                   "maxOutputTokens"), ==, 64);
+      g_assert_false (json_object_has_member (request, "model"));
+    }
+
+  /* The token request was the service-account JWT grant. */
+  {
+    g_autoptr(GBytes) form = jx_fake_server_get_last_body (f->server, "/token");
+    g_autofree char *text = g_strndup (g_bytes_get_data (form, NULL), g_bytes_get_size (form));
+
+    g_assert_true (g_str_has_prefix (text, "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion="));
+  }
+}
+
+/* Interim {"trafficType"} usage must not erase counts seen earlier. */
+static void
+test_interim_usage (Fixture       *f,
+                    gconstpointer  data)
+{
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
+  g_autoptr(JxResponse) r = NULL;
+
+  jx_fake_response_add (fake, 1,
+    "data: {\"candidates\": [{\"content\": {\"role\": \"model\",\"parts\": [{\"text\": \"A\"}]}}],"
+    "\"usageMetadata\": {\"promptTokenCount\": 4,\"candidatesTokenCount\": 1,\"trafficType\": \"ON_DEMAND\"}}\r\n\r\n", -1);
+  jx_fake_response_add (fake, 1,
+    "data: {\"candidates\": [{\"content\": {\"role\": \"model\",\"parts\": [{\"text\": \"B\"}]},\"finishReason\": \"STOP\"}],"
+    "\"usageMetadata\": {\"trafficType\": \"ON_DEMAND\"}}\r\n\r\n", -1);
+  jx_fake_server_add (f->server, "POST", GEMINI_PATH, fake);
+
+  r = jx_test_run (f->engine, "vertex", "test-model", f->credentials, NULL);
+  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_cmpstr (r->text->str, ==, "AB");
+  g_assert_cmpint (r->usage.source, ==, JX_USAGE_SOURCE_PROVIDER);
+  g_assert_cmpint (r->usage.input_tokens, ==, 4);
+  g_assert_cmpint (r->usage.output_tokens, ==, 1);
+}
+
+/* Claude on Vertex: Anthropic's body and stream behind streamRawPredict. */
+static void
+test_claude (Fixture       *f,
+             gconstpointer  data)
+{
+  for (guint32 seed = 1; seed <= 3; seed++)
+    {
+      g_autoptr(JxResponse) r = NULL;
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(JsonObject) request = NULL;
+
+      jx_fake_server_add (f->server, "POST", CLAUDE_PATH, sse_file ("vertex-claude.sse", seed));
+      r = jx_test_run (f->engine, "vertex", "claude-test", f->credentials, NULL);
+
+      g_assert_cmpstr (r->error, ==, NULL);
+      g_assert_cmpstr (r->text->str, ==, "Hi from Claude on Vertex.");
+      g_assert_cmpstr (r->finish_reason, ==, "end_turn");
+      g_assert_cmpuint (r->timing.content_times->len, ==, 2);
+      /* message_delta repeats only output_tokens; input comes from message_start. */
+      g_assert_cmpint (r->usage.input_tokens, ==, 15);
+      g_assert_cmpint (r->usage.cached_input_tokens, ==, 3);
+      g_assert_cmpint (r->usage.output_tokens, ==, 9);
+      g_assert_cmpfloat_with_epsilon (r->cost_usd, (12 * 3.0 + 3 * 0.25 + 9 * 15.0) / 1e6, 1e-12);
+
+      assert_header (f->server, CLAUDE_PATH, "Authorization", "Bearer ya29.test");
+      assert_header (f->server, CLAUDE_PATH, "x-api-key", NULL);
+      assert_header (f->server, CLAUDE_PATH, "anthropic-version", NULL);
+      g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/token"), ==, 1);
+
+      body = jx_fake_server_get_last_body (f->server, CLAUDE_PATH);
+      request = jx_test_parse_body (body);
+      g_assert_false (json_object_has_member (request, "model"));
+      g_assert_cmpstr (json_object_get_string_member (request, "anthropic_version"), ==, "vertex-2023-10-16");
+      g_assert_cmpstr (json_object_get_string_member (request, "system"), ==, "You are terse.");
+      g_assert_cmpint (json_object_get_int_member (request, "max_tokens"), ==, 64);
+      g_assert_true (json_object_get_boolean_member (request, "stream"));
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (request, "messages")), ==, 1);
+    }
+}
+
+/* A built-in Claude id with '@', priced from the catalog; mid-stream errors name Vertex. */
+static void
+test_claude_builtin_and_midstream (Fixture       *f,
+                                   gconstpointer  data)
+{
+  const char *path = "/v1/projects/cred-project/locations/us-central1/publishers/anthropic/models/"
+                     "claude-haiku-4-5@20251001:streamRawPredict";
+  g_autoptr(JxResponse) r = NULL;
+  g_autoptr(JxResponse) r2 = NULL;
+
+  jx_fake_server_add (f->server, "POST", path, sse_file ("vertex-claude.sse", 11));
+  jx_fake_server_add (f->server, "POST", path, sse_file ("anthropic-midstream-error.sse", 12));
+
+  r = jx_test_run (f->engine, "vertex", "claude-haiku-4-5@20251001", f->credentials, NULL);
+  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_cmpfloat_with_epsilon (r->cost_usd, (12 * 1.0 + 3 * 0.1 + 9 * 5.0) / 1e6, 1e-12);
+
+  r2 = jx_test_run (f->engine, "vertex", "claude-haiku-4-5@20251001", f->credentials, NULL);
+  g_assert_cmpint (r2->status, ==, JX_RESPONSE_ERROR);
+  g_assert_cmpstr (r2->error, ==, "Google Vertex AI: Overloaded");
+  g_assert_cmpstr (r2->text->str, ==, "Hello");
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/token"), ==, 1);
+}
+
+#define LOCATION_JSON \
+  "{\"providers\":[{\"id\":\"vertex\",\"base_url\":\"@URL@/{location}\"," \
+  "\"options\":{\"location\":\"europe-west4\",\"project\":\"opt-project\"}}]}"
+
+/* {location} is substituted into the base URL and the path; options.project wins. */
+static void
+test_location_and_project_option (Fixture       *f,
+                                  gconstpointer  data)
+{
+  const char *path = "/europe-west4/v1/projects/opt-project/locations/europe-west4/publishers/google/models/"
+                     "gemini-2.5-flash:streamGenerateContent";
+  g_autoptr(JxResponse) r = NULL;
+
+  jx_fake_server_add (f->server, "POST", path, sse_file ("vertex-gemini-basic.sse", 4));
+  r = jx_test_run (f->engine, "vertex", "gemini-2.5-flash", f->credentials, NULL);
+  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, path), ==, 1);
+  /* Built-in price for gemini-2.5-flash on Vertex. */
+  g_assert_cmpfloat_with_epsilon (r->cost_usd, (2 * 0.3 + 11 * 2.5) / 1e6, 1e-12);
+}
+
+#define GLOBAL_JSON \
+  "{\"providers\":[{\"id\":\"vertex\",\"base_url\":\"https://{location}-aiplatform.invalid\"," \
+  "\"options\":{\"location\":\"global\",\"global_base_url\":\"@URL@/global-host\",\"project_env\":\"JX_TEST_PROJECT\"}}]}"
+
+/* Location "global" uses the global host; the project comes from the project_env variable. */
+static void
+test_global_and_project_env (Fixture       *f,
+                             gconstpointer  data)
+{
+  const char *path = "/global-host/v1/projects/env-project/locations/global/publishers/google/models/"
+                     "gemini-2.5-flash:streamGenerateContent";
+  g_autoptr(JxResponse) r = NULL;
+
+  jx_fake_server_add (f->server, "POST", path, sse_file ("vertex-gemini-basic.sse", 5));
+  r = jx_test_run (f->engine, "vertex", "gemini-2.5-flash", f->credentials, NULL);
+  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, path), ==, 1);
+}
+
+#define NO_PROJECT_JSON \
+  "{\"providers\":[{\"id\":\"vertex\",\"base_url\":\"@URL@\",\"options\":{\"project_env\":\"JX_TEST_NO_SUCH_PROJECT\"}}]}"
+
+/* gcloud user credentials: refresh-token grant, the quota project as project and as
+ * x-goog-user-project; with no project anywhere, an error before any token request. */
+static void
+test_authorized_user (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *token_uri = g_strconcat (jx_fake_server_get_url (f->server), "/token", NULL);
+  g_autofree char *with_quota = credentials_json ("type", "authorized_user",
+                                                  "client_id", "123.apps.googleusercontent.com",
+                                                  "client_secret", "secret",
+                                                  "refresh_token", "1//refresh",
+                                                  "quota_project_id", "quota-project",
+                                                  "token_uri", token_uri,
+                                                  NULL);
+  g_autofree char *without = credentials_json ("type", "authorized_user",
+                                               "client_id", "123.apps.googleusercontent.com",
+                                               "client_secret", "secret",
+                                               "refresh_token", "1//other",
+                                               "token_uri", token_uri,
+                                               NULL);
+  const char *path = "/v1/projects/quota-project/locations/us-central1/publishers/google/models/"
+                     "test-model:streamGenerateContent";
+  g_autoptr(JxResponse) r = NULL;
+  g_autoptr(JxResponse) r2 = NULL;
+  g_autoptr(GBytes) form = NULL;
+  g_autofree char *text = NULL;
+
+  r = jx_test_run (f->engine, "vertex", "test-model", without, NULL);
+  g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
+  g_assert_cmpstr (r->error, ==, "Google Vertex AI: no Google Cloud project: set JX_TEST_NO_SUCH_PROJECT "
+                                 "or the provider’s “project” option");
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, NULL), ==, 0);
+
+  jx_fake_server_add (f->server, "POST", path, sse_file ("vertex-gemini-basic.sse", 6));
+  r2 = jx_test_run (f->engine, "vertex", "test-model", with_quota, NULL);
+  g_assert_cmpstr (r2->error, ==, NULL);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, path), ==, 1);
+  assert_header (f->server, path, "Authorization", "Bearer ya29.test");
+  assert_header (f->server, path, "x-goog-user-project", "quota-project");
+
+  form = jx_fake_server_get_last_body (f->server, "/token");
+  text = g_strndup (g_bytes_get_data (form, NULL), g_bytes_get_size (form));
+  g_assert_true (g_str_has_prefix (text, "grant_type=refresh_token&"));
+  g_assert_nonnull (strstr (text, "refresh_token=1%2F%2Frefresh"));
+}
+
+/* A credentials file path works as the credential; junk is reported, not crashed on. */
+static void
+test_credential_forms (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jx-vertex-XXXXXX", &error);
+  g_autofree char *file = NULL;
+  g_autoptr(JxResponse) r = NULL;
+  g_autoptr(JxResponse) r2 = NULL;
+  g_autoptr(JxResponse) r3 = NULL;
+
+  g_assert_no_error (error);
+  file = g_build_filename (dir, "sa.json", NULL);
+  g_file_set_contents (file, f->credentials, -1, &error);
+  g_assert_no_error (error);
+
+  jx_fake_server_add (f->server, "POST", GEMINI_PATH, sse_file ("vertex-gemini-basic.sse", 0));
+  r = jx_test_run (f->engine, "vertex", "test-model", file, NULL);
+  g_assert_cmpstr (r->error, ==, NULL);
+  assert_header (f->server, GEMINI_PATH, "Authorization", "Bearer ya29.test");
+
+  r2 = jx_test_run (f->engine, "vertex", "test-model", "ya29-not-a-file", NULL);
+  g_assert_cmpint (r2->status, ==, JX_RESPONSE_ERROR);
+  g_assert_true (g_str_has_prefix (r2->error, "Google Vertex AI: the credential is neither Google credentials JSON "
+                                              "nor a readable credentials file"));
+
+  r3 = jx_test_run (f->engine, "vertex", "test-model", "{\"type\":\"external_account\"}", NULL);
+  g_assert_cmpint (r3->status, ==, JX_RESPONSE_ERROR);
+  g_assert_true (g_str_has_prefix (r3->error, "Google Vertex AI: "));
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, GEMINI_PATH), ==, 1);
+
+  g_remove (file);
+  g_rmdir (dir);
+}
+
+/* The token endpoint refusing is reported with Google's reason, and nothing is streamed. */
+static void
+test_token_rejected (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
+  g_autoptr(JxCatalog) catalog = jx_test_catalog (jx_fake_server_get_url (server), PROVIDERS_JSON);
+  g_autoptr(JxEngine) engine = jx_engine_new (catalog);
+  g_autofree char *token_uri = g_strconcat (jx_fake_server_get_url (server), "/token", NULL);
+  g_autofree char *credentials = credentials_json ("type", "service_account",
+                                                   "project_id", "cred-project",
+                                                   "private_key", key_pem,
+                                                   "client_email", "juxta@cred-project.iam.gserviceaccount.com",
+                                                   "token_uri", token_uri,
+                                                   NULL);
+  g_autoptr(JxResponse) r = NULL;
+
+  jx_fake_server_add (server, "POST", "/token",
+                      jx_fake_response_new_json (400, "{\"error\":\"invalid_grant\",\"error_description\":\"Invalid JWT Signature.\"}"));
+  r = jx_test_run (engine, "vertex", "test-model", credentials, NULL);
+  g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
+  g_assert_cmpstr (r->error, ==, "Google Vertex AI: Google rejected the service-account credentials: invalid_grant "
+                                 "(Invalid JWT Signature.)");
+  g_assert_cmpuint (jx_fake_server_get_request_count (server, GEMINI_PATH), ==, 0);
+}
+
+typedef struct
+{
+  const char *path;
+  const char *model;
+  guint       status;
+  const char *body;
+  const char *expected;
+} ErrorCase;
+
+static const ErrorCase http_errors[] = {
+  /* Vertex wraps errors in a one-element array. */
+  { GEMINI_PATH, "test-model", 404,
+    "[{\"error\":{\"code\":404,\"message\":\"Publisher Model `projects/cred-project/locations/us-central1/publishers/google/"
+    "models/test-model` was not found or your project does not have access to it.\",\"status\":\"NOT_FOUND\"}}]",
+    "Google Vertex AI does not know model “test-model” or this endpoint (404): Publisher Model `projects/cred-project/"
+    "locations/us-central1/publishers/google/models/test-model` was not found or your project does not have access to it." },
+  { GEMINI_PATH, "test-model", 401,
+    "{\"error\":{\"code\":401,\"message\":\"Request had invalid authentication credentials. Expected OAuth 2 access token, "
+    "login cookie or other valid authentication credential.\",\"status\":\"UNAUTHENTICATED\"}}",
+    "key rejected by Google Vertex AI (401): Request had invalid authentication credentials. Expected OAuth 2 access "
+    "token, login cookie or other valid authentication credential." },
+  /* Claude errors pass through in Anthropic's envelope. */
+  { CLAUDE_PATH, "claude-test", 400,
+    "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"temperature: range: 0..1\"}}",
+    "Google Vertex AI rejected the request (400): temperature: range: 0..1" },
+};
+
+static void
+test_http_errors (Fixture       *f,
+                  gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (http_errors); i++)
+    {
+      const ErrorCase *c = &http_errors[i];
+      g_autoptr(JxResponse) r = NULL;
+
+      jx_fake_server_add (f->server, "POST", c->path, jx_fake_response_new_json (c->status, c->body));
+      r = jx_test_run (f->engine, "vertex", c->model, f->credentials, NULL);
+
+      g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
+      g_assert_cmpint (r->http_status, ==, c->status);
+      g_assert_cmpstr (r->error, ==, c->expected);
+      g_assert_cmpuint (r->retries, ==, 0);
+      /* Routes replay their last response: one request per case, in order. */
+      g_assert_cmpuint (jx_fake_server_get_request_count (f->server, c->path), ==, i < 2 ? i + 1 : i - 1);
+    }
+}
+
+/* Capacity 429 (no "quota") and Claude's 529 are retried; a persistent 529 gives up. */
+static void
+test_retries (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(JxResponse) r = NULL;
+  g_autoptr(JxResponse) r2 = NULL;
+  const char *overloaded = "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}";
+  JxFakeResponse *capacity = jx_fake_response_new_json (429,
+    "[{\"error\":{\"code\":429,\"message\":\"Resource exhausted. Please try again later.\",\"status\":\"RESOURCE_EXHAUSTED\"}}]");
+  JxFakeResponse *busy = jx_fake_response_new_json (529, overloaded);
+  JxFakeResponse *busy_forever = jx_fake_response_new_json (529, overloaded);
+
+  jx_fake_response_add_header (capacity, "retry-after-ms", "10");
+  jx_fake_response_add_header (busy, "retry-after-ms", "10");
+  jx_fake_response_add_header (busy_forever, "retry-after-ms", "5");
+  jx_fake_server_add (f->server, "POST", CLAUDE_PATH, capacity);
+  jx_fake_server_add (f->server, "POST", CLAUDE_PATH, busy);
+  jx_fake_server_add (f->server, "POST", CLAUDE_PATH, sse_file ("vertex-claude.sse", 8));
+  jx_fake_server_add (f->server, "POST", CLAUDE_PATH, busy_forever);
+
+  r = jx_test_run (f->engine, "vertex", "claude-test", f->credentials, NULL);
+  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_cmpstr (r->text->str, ==, "Hi from Claude on Vertex.");
+  g_assert_cmpuint (r->retries, ==, 2);
+
+  r2 = jx_test_run (f->engine, "vertex", "claude-test", f->credentials, NULL);
+  g_assert_cmpint (r2->status, ==, JX_RESPONSE_ERROR);
+  g_assert_cmpstr (r2->error, ==, "Google Vertex AI is overloaded (529): Overloaded");
+  g_assert_cmpuint (r2->retries, ==, JX_REQUEST_MAX_RETRIES);
+  /* Retries reuse the resolved token. */
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/token"), ==, 1);
+}
+
+static void
+generate_key (void)
+{
+  gnutls_x509_privkey_t key;
+  gnutls_datum_t pem = { NULL, 0 };
+
+  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, 0);
+  g_assert_cmpint (gnutls_x509_privkey_generate (key, GNUTLS_PK_RSA, 2048, 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_privkey_export2_pkcs8 (key, GNUTLS_X509_FMT_PEM, NULL, GNUTLS_PKCS_PLAIN, &pem), ==, 0);
+  key_pem = g_strndup ((const char *) pem.data, pem.size);
+  gnutls_free (pem.data);
+  gnutls_x509_privkey_deinit (key);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  /* Before any thread exists: setenv is not thread-safe. */
+  g_setenv ("JX_TEST_PROJECT", "env-project", TRUE);
+  g_unsetenv ("JX_TEST_NO_SUCH_PROJECT");
+  g_unsetenv ("GOOGLE_CLOUD_PROJECT");
+  g_test_init (&argc, &argv, NULL);
+  generate_key ();
+
+  g_test_add ("/adapter/vertex/gemini", Fixture, NULL, fixture_setup, test_gemini, fixture_teardown);
+  g_test_add ("/adapter/vertex/interim-usage", Fixture, NULL, fixture_setup, test_interim_usage, fixture_teardown);
+  g_test_add ("/adapter/vertex/claude", Fixture, NULL, fixture_setup, test_claude, fixture_teardown);
+  g_test_add ("/adapter/vertex/claude-builtin-midstream", Fixture, NULL, fixture_setup,
+              test_claude_builtin_and_midstream, fixture_teardown);
+  g_test_add ("/adapter/vertex/location-project-option", Fixture, LOCATION_JSON, fixture_setup,
+              test_location_and_project_option, fixture_teardown);
+  g_test_add ("/adapter/vertex/global-project-env", Fixture, GLOBAL_JSON, fixture_setup,
+              test_global_and_project_env, fixture_teardown);
+  g_test_add ("/adapter/vertex/authorized-user", Fixture, NO_PROJECT_JSON, fixture_setup,
+              test_authorized_user, fixture_teardown);
+  g_test_add ("/adapter/vertex/credential-forms", Fixture, NULL, fixture_setup, test_credential_forms, fixture_teardown);
+  g_test_add ("/adapter/vertex/token-rejected", Fixture, NULL, fixture_setup, test_token_rejected, fixture_teardown);
+  g_test_add ("/adapter/vertex/http-errors", Fixture, NULL, fixture_setup, test_http_errors, fixture_teardown);
+  g_test_add ("/adapter/vertex/retries", Fixture, NULL, fixture_setup, test_retries, fixture_teardown);
+
+  status = g_test_run ();
+  g_free (key_pem);
+
+  return status;
+}
