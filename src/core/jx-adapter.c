@@ -44,7 +44,7 @@ jx_adapter_lookup (const char *protocol)
     return NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (adapters); i++)
-    if (adapters[i] != NULL && g_str_equal (adapters[i]->protocol, protocol))
+    if (g_str_equal (adapters[i]->protocol, protocol))
       return adapters[i];
 
   return NULL;
@@ -56,9 +56,8 @@ jx_adapter_list_protocols (void)
   static const char *names[G_N_ELEMENTS (adapters) + 1];
 
   if (names[0] == NULL)
-    for (guint i = 0, j = 0; i < G_N_ELEMENTS (adapters); i++)
-      if (adapters[i] != NULL)
-        names[j++] = adapters[i]->protocol;
+    for (guint i = 0; i < G_N_ELEMENTS (adapters); i++)
+      names[i] = adapters[i]->protocol;
 
   return names;
 }

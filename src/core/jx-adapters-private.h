@@ -11,14 +11,13 @@ G_BEGIN_DECLS
 extern const JxAdapter jx_adapter_openai;
 extern const JxAdapter jx_adapter_azure_openai;
 extern const JxAdapter jx_adapter_simulated;
-/* Weak until every protocol file has landed; the table skips the missing ones. */
-extern const JxAdapter jx_adapter_anthropic __attribute__ ((weak));
-extern const JxAdapter jx_adapter_gemini __attribute__ ((weak));
-extern const JxAdapter jx_adapter_vertex __attribute__ ((weak));
-extern const JxAdapter jx_adapter_bedrock __attribute__ ((weak));
-extern const JxAdapter jx_adapter_cohere __attribute__ ((weak));
-extern const JxAdapter jx_adapter_replicate __attribute__ ((weak));
-extern const JxAdapter jx_adapter_ollama __attribute__ ((weak));
+extern const JxAdapter jx_adapter_anthropic;
+extern const JxAdapter jx_adapter_gemini;
+extern const JxAdapter jx_adapter_vertex;
+extern const JxAdapter jx_adapter_bedrock;
+extern const JxAdapter jx_adapter_cohere;
+extern const JxAdapter jx_adapter_replicate;
+extern const JxAdapter jx_adapter_ollama;
 
 /* The Messages protocol, shared by Anthropic and Claude on Vertex. */
 JsonBuilder *jx_adapter_anthropic_build_body   (const char     *model,
