@@ -4,7 +4,7 @@
 JX_BUILD_PACKAGES=(
   meson ninja-build gcc pkg-config gettext
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev
-  libjson-glib-dev libsecret-1-dev libsqlite3-dev libgnutls28-dev
+  libjson-glib-dev libsecret-1-dev libsqlite3-dev libgnutls28-dev libmd4c-dev
   glib-networking ca-certificates
 )
 JX_TEST_PACKAGES=(

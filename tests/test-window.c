@@ -272,7 +272,7 @@ test_window_empty_state (void)
           n_actions++;
         }
     }
-  g_assert_cmpuint (n_actions, ==, 2);
+  g_assert_cmpuint (n_actions, ==, 3);
 
   /* The size comes from the schema defaults. */
   assert_surface_size (window, 960, 640);

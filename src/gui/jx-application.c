@@ -23,16 +23,186 @@
 #include <glib/gi18n.h>
 
 #include "jx-application.h"
+#include "jx-preferences-window.h"
 #include "jx-window.h"
 
 #define JX_RESOURCE_BASE_PATH "/io/github/juxta/Juxta"
 
 struct _JxApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication   parent_instance;
+
+  JxCatalog       *catalog;
+  JxEngine        *engine;
+  char           **initial_panes;
 };
 
 G_DEFINE_FINAL_TYPE (JxApplication, jx_application, ADW_TYPE_APPLICATION)
+
+enum {
+  CATALOG_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static JxCatalog *
+jx_application_load_catalog (GError **error)
+{
+  g_autoptr(JxCatalog) catalog = NULL;
+  const char *extra;
+
+  if (!(catalog = jx_catalog_new_builtin (error)))
+    return NULL;
+
+  if (!jx_catalog_load_user_file (catalog, error))
+    return NULL;
+
+  /* Tests and power users can add providers from another file. */
+  extra = g_getenv ("JUXTA_PROVIDERS_FILE");
+  if (extra != NULL && *extra != '\0' && !jx_catalog_load_file (catalog, extra, error))
+    return NULL;
+
+  return g_steal_pointer (&catalog);
+}
+
+static void
+jx_application_ensure_catalog (JxApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->catalog != NULL)
+    return;
+
+  self->catalog = jx_application_load_catalog (&error);
+  if (self->catalog == NULL)
+    {
+      g_warning ("Could not load the providers file, using the built-in catalog: %s",
+                 error->message);
+      self->catalog = jx_catalog_new_builtin (NULL);
+    }
+  self->engine = jx_engine_new (self->catalog);
+}
+
+/**
+ * jx_application_get_catalog:
+ * @self: a #JxApplication
+ *
+ * Returns: (transfer none): the provider catalog of the application
+ */
+JxCatalog *
+jx_application_get_catalog (JxApplication *self)
+{
+  g_return_val_if_fail (JX_IS_APPLICATION (self), NULL);
+
+  jx_application_ensure_catalog (self);
+  return self->catalog;
+}
+
+/**
+ * jx_application_get_engine:
+ * @self: a #JxApplication
+ *
+ * Returns: (transfer none): the one #JxEngine every window sends requests with
+ */
+JxEngine *
+jx_application_get_engine (JxApplication *self)
+{
+  g_return_val_if_fail (JX_IS_APPLICATION (self), NULL);
+
+  jx_application_ensure_catalog (self);
+  return self->engine;
+}
+
+/**
+ * jx_application_reload_catalog:
+ * @self: a #JxApplication
+ * @error: return location for an error
+ *
+ * Reads the built-in catalog and the providers files again, for example after
+ * the user added a custom endpoint. Running requests keep the old engine.
+ *
+ * Returns: %TRUE on success; on error the old catalog stays in use
+ */
+gboolean
+jx_application_reload_catalog (JxApplication  *self,
+                               GError        **error)
+{
+  g_autoptr(JxCatalog) catalog = NULL;
+
+  g_return_val_if_fail (JX_IS_APPLICATION (self), FALSE);
+
+  if (!(catalog = jx_application_load_catalog (error)))
+    return FALSE;
+
+  g_clear_object (&self->engine);
+  g_set_object (&self->catalog, catalog);
+  self->engine = jx_engine_new (self->catalog);
+
+  g_signal_emit (self, signals[CATALOG_CHANGED], 0);
+
+  return TRUE;
+}
+
+/**
+ * jx_application_steal_initial_panes:
+ * @self: a #JxApplication
+ *
+ * The first window opens with the panes given on the command line.
+ *
+ * Returns: (nullable) (transfer full): the "provider:model" pairs given with
+ *   `--pane`, or %NULL if none were given or a window already took them
+ */
+char **
+jx_application_steal_initial_panes (JxApplication *self)
+{
+  g_return_val_if_fail (JX_IS_APPLICATION (self), NULL);
+
+  return g_steal_pointer (&self->initial_panes);
+}
+
+/**
+ * jx_application_show_preferences:
+ * @self: a #JxApplication
+ *
+ * Presents the preferences window for the active window.
+ */
+void
+jx_application_show_preferences (JxApplication *self)
+{
+  GtkWindow *parent;
+  JxPreferencesWindow *prefs;
+
+  g_return_if_fail (JX_IS_APPLICATION (self));
+
+  parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  prefs = jx_preferences_window_new (self);
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
+  gtk_window_set_modal (GTK_WINDOW (prefs), parent != NULL);
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static int
+jx_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  JxApplication *self = JX_APPLICATION (app);
+  g_auto(GStrv) panes = NULL;
+
+  if (g_variant_dict_lookup (options, "pane", "^as", &panes))
+    {
+      for (guint i = 0; panes[i] != NULL; i++)
+        if (strchr (panes[i], ':') == NULL)
+          {
+            g_printerr (_("“%s” is not of the form PROVIDER:MODEL\n"), panes[i]);
+            return 1;
+          }
+      g_strfreev (self->initial_panes);
+      self->initial_panes = g_steal_pointer (&panes);
+    }
+
+  return -1;
+}
 
 /**
  * jx_application_new:
@@ -138,8 +308,17 @@ jx_application_quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (self));
 }
 
+static void
+jx_application_preferences_action (GSimpleAction *action,
+                                   GVariant      *parameter,
+                                   gpointer       user_data)
+{
+  jx_application_show_preferences (JX_APPLICATION (user_data));
+}
+
 static const GActionEntry app_actions[] = {
   { "about", jx_application_about_action },
+  { "preferences", jx_application_preferences_action },
   { "quit", jx_application_quit_action },
   { "shortcuts", jx_application_shortcuts_action },
 };
@@ -149,11 +328,15 @@ jx_application_startup (GApplication *app)
 {
   static const struct {
     const char *action;
-    const char *accels[2];
+    const char *accels[3];
   } accels[] = {
+    { "app.preferences", { "<Control>comma", NULL } },
     { "app.quit", { "<Control>q", NULL } },
     { "app.shortcuts", { "<Control>question", NULL } },
     { "window.close", { "<Control>w", NULL } },
+    { "win.send", { "<Control>Return", "<Control>KP_Enter" } },
+    { "win.stop", { "Escape", NULL } },
+    { "win.add-pane", { "<Control>n", NULL } },
   };
 
   G_APPLICATION_CLASS (jx_application_parent_class)->startup (app);
@@ -170,15 +353,47 @@ jx_application_startup (GApplication *app)
 }
 
 static void
+jx_application_finalize (GObject *object)
+{
+  JxApplication *self = JX_APPLICATION (object);
+
+  g_clear_object (&self->engine);
+  g_clear_object (&self->catalog);
+  g_clear_pointer (&self->initial_panes, g_strfreev);
+
+  G_OBJECT_CLASS (jx_application_parent_class)->finalize (object);
+}
+
+static void
 jx_application_class_init (JxApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = jx_application_finalize;
 
   app_class->activate = jx_application_activate;
   app_class->startup = jx_application_startup;
+  app_class->handle_local_options = jx_application_handle_local_options;
+
+  /**
+   * JxApplication::catalog-changed:
+   *
+   * Emitted after jx_application_reload_catalog() replaced the catalog.
+   */
+  signals[CATALOG_CHANGED] = g_signal_new ("catalog-changed", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 0);
 }
 
 static void
 jx_application_init (JxApplication *self)
 {
+  static const GOptionEntry entries[] = {
+    { "pane", 'p', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING_ARRAY, NULL,
+      N_("Compare this model; repeat for more panes"), N_("PROVIDER:MODEL") },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
 }

@@ -22,12 +22,21 @@
 
 #include <adwaita.h>
 
+#include "jx-catalog.h"
+#include "jx-engine.h"
+
 G_BEGIN_DECLS
 
 #define JX_TYPE_APPLICATION (jx_application_get_type ())
 
 G_DECLARE_FINAL_TYPE (JxApplication, jx_application, JX, APPLICATION, AdwApplication)
 
-JxApplication *jx_application_new (void) G_GNUC_WARN_UNUSED_RESULT;
+JxApplication *jx_application_new                (void) G_GNUC_WARN_UNUSED_RESULT;
+JxCatalog     *jx_application_get_catalog        (JxApplication  *self);
+JxEngine      *jx_application_get_engine         (JxApplication  *self);
+gboolean       jx_application_reload_catalog     (JxApplication  *self,
+                                                  GError        **error);
+char         **jx_application_steal_initial_panes (JxApplication *self);
+void           jx_application_show_preferences   (JxApplication  *self);
 
 G_END_DECLS

@@ -21,40 +21,619 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "jx-window.h"
+
+#define DEMO_PROMPT N_("Explain in three short paragraphs why the sky is blue.")
 
 struct _JxWindow
 {
   AdwApplicationWindow  parent_instance;
 
   GSettings            *settings;
+  guint                 round;
+  gboolean              restoring;
 
   /* Template widgets */
   AdwHeaderBar         *header_bar;
+  AdwViewSwitcherTitle *switcher_title;
   GtkMenuButton        *primary_menu_button;
+  AdwViewStack         *view_stack;
+  GtkStack             *content_stack;
   AdwStatusPage        *empty_page;
   GtkBox               *extra_actions;
+  GtkBox               *panes_box;
+  GtkRevealer          *summary_revealer;
+  GtkGrid              *summary_grid;
+  GtkTextView          *system_view;
+  GtkTextView          *prompt_view;
+  GtkSpinButton        *temperature_spin;
+  GtkSpinButton        *max_tokens_spin;
+  GtkButton            *demo_button;
+  GtkButton            *add_key_button;
 };
 
 G_DEFINE_FINAL_TYPE (JxWindow, jx_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  ROUND_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static JxApplication *
+get_app (JxWindow *self)
+{
+  return JX_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+}
+
+static void
+jx_window_save_panes (JxWindow *self)
+{
+  g_autoptr(GPtrArray) panes = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) keys = NULL;
+
+  if (self->restoring)
+    return;
+
+  panes = jx_window_get_panes (self);
+  for (guint i = 0; i < panes->len; i++)
+    {
+      g_autofree char *key = jx_pane_dup_key (g_ptr_array_index (panes, i));
+
+      g_strv_builder_add (builder, key);
+    }
+  keys = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "panes", (const char * const *) keys);
+}
+
+static void
+jx_window_update_state (JxWindow *self)
+{
+  gboolean has_panes = gtk_widget_get_first_child (GTK_WIDGET (self->panes_box)) != NULL;
+  gboolean running = jx_window_is_running (self);
+
+  gtk_stack_set_visible_child_name (self->content_stack, has_panes ? "panes" : "empty");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "send")),
+                               has_panes);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "stop")),
+                               running);
+}
+
+/**
+ * jx_window_get_panes:
+ * @self: a #JxWindow
+ *
+ * Returns: (transfer container) (element-type JxPane): the panes, left to right
+ */
+GPtrArray *
+jx_window_get_panes (JxWindow *self)
+{
+  GPtrArray *panes = g_ptr_array_new ();
+
+  g_return_val_if_fail (JX_IS_WINDOW (self), panes);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->panes_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    g_ptr_array_add (panes, child);
+
+  return panes;
+}
+
+gboolean
+jx_window_is_running (JxWindow *self)
+{
+  g_return_val_if_fail (JX_IS_WINDOW (self), FALSE);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->panes_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (jx_pane_is_running (JX_PANE (child)))
+      return TRUE;
+
+  return FALSE;
+}
+
+guint
+jx_window_get_round (JxWindow *self)
+{
+  g_return_val_if_fail (JX_IS_WINDOW (self), 0);
+  return self->round;
+}
+
+static void
+clear_summary (JxWindow *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->summary_grid))) != NULL)
+    gtk_grid_remove (self->summary_grid, child);
+  gtk_revealer_set_reveal_child (self->summary_revealer, FALSE);
+}
+
+static void
+summary_cell (JxWindow   *self,
+              const char *text,
+              int         column,
+              int         row,
+              gboolean    header,
+              gboolean    best)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), column == 0 ? 0.0 : 1.0);
+  if (column == 0)
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_widget_set_hexpand (label, TRUE);
+    }
+  gtk_widget_add_css_class (label, header ? "caption-heading" : "numeric");
+  if (header)
+    gtk_widget_add_css_class (label, "dim-label");
+  if (best)
+    gtk_widget_add_css_class (label, "jx-best");
+  gtk_grid_attach (self->summary_grid, label, column, row, 1, 1);
+}
+
+/* Marks the best figures of the round and lists every pane on one line. */
+static void
+jx_window_finish_round (JxWindow *self)
+{
+  g_autoptr(GPtrArray) panes = jx_window_get_panes (self);
+  JxPane *fastest_ttft = NULL;
+  JxPane *fastest_tps = NULL;
+  JxPane *cheapest = NULL;
+  double best_ttft = INFINITY;
+  double best_tps = -INFINITY;
+  double best_cost = INFINITY;
+  guint n_ok = 0;
+
+  clear_summary (self);
+
+  for (guint i = 0; i < panes->len; i++)
+    {
+      JxPane *pane = g_ptr_array_index (panes, i);
+      JxResponse *response = jx_pane_get_response (pane);
+      double ttft = jx_pane_get_ttft_ms (pane);
+      double tps = jx_pane_get_tokens_per_s (pane);
+
+      if (response == NULL || response->status != JX_RESPONSE_OK)
+        continue;
+      n_ok++;
+      if (isfinite (ttft) && ttft < best_ttft)
+        best_ttft = ttft, fastest_ttft = pane;
+      if (isfinite (tps) && tps > best_tps)
+        best_tps = tps, fastest_tps = pane;
+      if (isfinite (response->cost_usd) && response->cost_usd < best_cost)
+        best_cost = response->cost_usd, cheapest = pane;
+    }
+
+  if (n_ok < 2)
+    fastest_ttft = fastest_tps = cheapest = NULL;
+
+  summary_cell (self, _("Model"), 0, 0, TRUE, FALSE);
+  summary_cell (self, C_("metric", "TTFT"), 1, 0, TRUE, FALSE);
+  summary_cell (self, C_("metric", "tok/s"), 2, 0, TRUE, FALSE);
+  summary_cell (self, _("Output Tokens"), 3, 0, TRUE, FALSE);
+  summary_cell (self, C_("metric", "Cost"), 4, 0, TRUE, FALSE);
+
+  for (guint i = 0; i < panes->len; i++)
+    {
+      JxPane *pane = g_ptr_array_index (panes, i);
+      JxResponse *response = jx_pane_get_response (pane);
+      JxPaneBadges badges = JX_PANE_BADGE_NONE;
+      g_autofree char *key = jx_pane_dup_key (pane);
+      g_autofree char *ttft = NULL;
+      g_autofree char *tps = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *cost = NULL;
+      const char *approx = "";
+      double ttft_ms = jx_pane_get_ttft_ms (pane);
+      double rate = jx_pane_get_tokens_per_s (pane);
+
+      if (pane == fastest_ttft)
+        badges |= JX_PANE_BADGE_FASTEST_TTFT;
+      if (pane == fastest_tps)
+        badges |= JX_PANE_BADGE_FASTEST_TPS;
+      if (pane == cheapest)
+        badges |= JX_PANE_BADGE_CHEAPEST;
+      jx_pane_set_badges (pane, badges);
+
+      if (response != NULL && response->usage.source != JX_USAGE_SOURCE_PROVIDER)
+        approx = "~";
+
+      /* Translators: milliseconds, in the summary table */
+      ttft = isfinite (ttft_ms) ? g_strdup_printf (_("%.0f ms"), ttft_ms) : g_strdup ("—");
+      tps = isfinite (rate) ? g_strdup_printf ("%.1f", rate) : g_strdup ("—");
+      out = response != NULL ? g_strdup_printf ("%s%" G_GINT64_FORMAT, approx,
+                                                jx_pane_get_output_tokens (pane))
+                             : g_strdup ("—");
+      if (response != NULL && isfinite (response->cost_usd))
+        cost = g_strdup_printf ("%s$%.6f", response->cost_from_provider ? "" : approx,
+                                response->cost_usd);
+      else
+        cost = g_strdup ("—");
+
+      summary_cell (self, key, 0, i + 1, FALSE, FALSE);
+      summary_cell (self, ttft, 1, i + 1, FALSE, pane == fastest_ttft);
+      summary_cell (self, tps, 2, i + 1, FALSE, pane == fastest_tps);
+      summary_cell (self, out, 3, i + 1, FALSE, FALSE);
+      summary_cell (self, cost, 4, i + 1, FALSE, pane == cheapest);
+    }
+
+  gtk_revealer_set_reveal_child (self->summary_revealer, panes->len > 0);
+  jx_window_update_state (self);
+  g_signal_emit (self, signals[ROUND_FINISHED], 0);
+}
+
+static void
+on_pane_finished (JxWindow *self,
+                  JxPane   *pane)
+{
+  if (!jx_window_is_running (self))
+    jx_window_finish_round (self);
+  else
+    jx_window_update_state (self);
+}
+
+static char *
+get_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start;
+  GtkTextIter end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+fill_prompt (JxWindow *self,
+             JxPrompt *prompt)
+{
+  jx_prompt_init (prompt);
+  prompt->system = get_text (self->system_view);
+  prompt->user = get_text (self->prompt_view);
+  prompt->temperature = gtk_spin_button_get_value (self->temperature_spin);
+  prompt->max_tokens = gtk_spin_button_get_value_as_int (self->max_tokens_spin);
+}
+
+static void
+run_pane (JxWindow *self,
+          JxPane   *pane)
+{
+  JxPrompt prompt;
+
+  fill_prompt (self, &prompt);
+  jx_pane_run (pane, jx_application_get_engine (get_app (self)), &prompt, self->round);
+  jx_prompt_clear (&prompt);
+}
+
+static void
+on_pane_rerun (JxWindow *self,
+               JxPane   *pane)
+{
+  clear_summary (self);
+  run_pane (self, pane);
+  jx_window_update_state (self);
+}
+
+static void
+on_pane_remove (JxWindow *self,
+                JxPane   *pane)
+{
+  jx_pane_stop (pane);
+  gtk_box_remove (self->panes_box, GTK_WIDGET (pane));
+  jx_window_save_panes (self);
+  clear_summary (self);
+  jx_window_update_state (self);
+}
+
+static void
+on_pane_duplicate (JxWindow *self,
+                   JxPane   *pane)
+{
+  JxPane *copy = jx_window_add_pane (self, jx_pane_get_provider_id (pane), jx_pane_get_model (pane));
+
+  gtk_box_reorder_child_after (self->panes_box, GTK_WIDGET (copy), GTK_WIDGET (pane));
+  jx_window_save_panes (self);
+}
+
+static void
+on_pane_model_changed (JxWindow *self,
+                       JxPane   *pane)
+{
+  jx_window_save_panes (self);
+}
+
+/**
+ * jx_window_add_pane:
+ * @self: a #JxWindow
+ * @provider_id: a provider id from the catalog
+ * @model: a model id
+ *
+ * Adds a pane at the end of the row.
+ *
+ * Returns: (transfer none): the new pane
+ */
+JxPane *
+jx_window_add_pane (JxWindow   *self,
+                    const char *provider_id,
+                    const char *model)
+{
+  JxPane *pane;
+
+  g_return_val_if_fail (JX_IS_WINDOW (self), NULL);
+
+  pane = jx_pane_new (jx_application_get_catalog (get_app (self)), provider_id, model);
+  g_signal_connect_object (pane, "finished", G_CALLBACK (on_pane_finished), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (pane, "rerun-requested", G_CALLBACK (on_pane_rerun), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (pane, "remove-requested", G_CALLBACK (on_pane_remove), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (pane, "duplicate-requested", G_CALLBACK (on_pane_duplicate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (pane, "model-changed", G_CALLBACK (on_pane_model_changed), self, G_CONNECT_SWAPPED);
+  gtk_box_append (self->panes_box, GTK_WIDGET (pane));
+
+  jx_window_save_panes (self);
+  jx_window_update_state (self);
+
+  return pane;
+}
+
+/**
+ * jx_window_set_panes:
+ * @self: a #JxWindow
+ * @keys: "provider:model" strings
+ *
+ * Replaces all panes.
+ */
+void
+jx_window_set_panes (JxWindow           *self,
+                     const char * const *keys)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (JX_IS_WINDOW (self));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->panes_box))) != NULL)
+    {
+      jx_pane_stop (JX_PANE (child));
+      gtk_box_remove (self->panes_box, child);
+    }
+  clear_summary (self);
+
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      const char *colon = strchr (keys[i], ':');
+      g_autofree char *provider_id = NULL;
+
+      if (colon == NULL || colon == keys[i] || colon[1] == '\0')
+        continue;
+      provider_id = g_strndup (keys[i], colon - keys[i]);
+      jx_window_add_pane (self, provider_id, colon + 1);
+    }
+
+  jx_window_save_panes (self);
+  jx_window_update_state (self);
+}
+
+/**
+ * jx_window_set_prompt:
+ * @self: a #JxWindow
+ * @system_prompt: (nullable): the system prompt
+ * @user_prompt: (nullable): the prompt
+ */
+void
+jx_window_set_prompt (JxWindow   *self,
+                      const char *system_prompt,
+                      const char *user_prompt)
+{
+  g_return_if_fail (JX_IS_WINDOW (self));
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->system_view),
+                            system_prompt != NULL ? system_prompt : "", -1);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->prompt_view),
+                            user_prompt != NULL ? user_prompt : "", -1);
+}
+
+/**
+ * jx_window_dup_prompt:
+ * @self: a #JxWindow
+ *
+ * Returns: (transfer full): the prompt as typed
+ */
+char *
+jx_window_dup_prompt (JxWindow *self)
+{
+  g_return_val_if_fail (JX_IS_WINDOW (self), NULL);
+  return get_text (self->prompt_view);
+}
+
+/**
+ * jx_window_add_view:
+ * @self: a #JxWindow
+ * @child: the view
+ * @name: a unique page name
+ * @title: the title for the view switcher
+ * @icon_name: the icon for the view switcher
+ *
+ * Adds a top-level view next to "Compare" (pricing and planning views plug in
+ * here) and shows the view switcher.
+ *
+ * Returns: (transfer none): the page
+ */
+AdwViewStackPage *
+jx_window_add_view (JxWindow   *self,
+                    GtkWidget  *child,
+                    const char *name,
+                    const char *title,
+                    const char *icon_name)
+{
+  AdwViewStackPage *page;
+
+  g_return_val_if_fail (JX_IS_WINDOW (self), NULL);
+
+  page = adw_view_stack_add_titled (self->view_stack, child, name, title);
+  adw_view_stack_page_set_icon_name (page, icon_name);
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, TRUE);
+
+  return page;
+}
+
+static void
+send_action (GSimpleAction *action,
+            GVariant      *parameter,
+            gpointer       user_data)
+{
+  GtkWidget *widget = user_data;
+  JxWindow *self = JX_WINDOW (widget);
+  g_autoptr(GPtrArray) panes = jx_window_get_panes (self);
+  g_autofree char *text = get_text (self->prompt_view);
+
+  if (panes->len == 0)
+    return;
+
+  if (g_strstrip (text)[0] == '\0')
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->prompt_view));
+      gtk_widget_error_bell (widget);
+      return;
+    }
+
+  self->round++;
+  clear_summary (self);
+  for (guint i = 0; i < panes->len; i++)
+    run_pane (self, g_ptr_array_index (panes, i));
+  jx_window_update_state (self);
+}
+
+static void
+stop_action (GSimpleAction *action,
+            GVariant      *parameter,
+            gpointer       user_data)
+{
+  GtkWidget *widget = user_data;
+  JxWindow *self = JX_WINDOW (widget);
+  g_autoptr(GPtrArray) panes = jx_window_get_panes (self);
+
+  for (guint i = 0; i < panes->len; i++)
+    jx_pane_stop (g_ptr_array_index (panes, i));
+}
+
+static void
+add_pane_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  GtkWidget *widget = user_data;
+  JxWindow *self = JX_WINDOW (widget);
+  GtkWidget *last = gtk_widget_get_last_child (GTK_WIDGET (self->panes_box));
+  JxPane *pane;
+
+  if (last != NULL)
+    pane = jx_window_add_pane (self, jx_pane_get_provider_id (JX_PANE (last)),
+                               jx_pane_get_model (JX_PANE (last)));
+  else
+    pane = jx_window_add_pane (self, "simulated", "sim-fast");
+
+  gtk_widget_grab_focus (GTK_WIDGET (pane));
+}
+
+static void
+demo_action (GSimpleAction *action,
+            GVariant      *parameter,
+            gpointer       user_data)
+{
+  GtkWidget *widget = user_data;
+  static const char *models[] = { "sim-fast", "sim-balanced", "sim-large", "sim-reasoning" };
+  JxWindow *self = JX_WINDOW (widget);
+  g_autofree char *text = get_text (self->prompt_view);
+
+  for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+    jx_window_add_pane (self, "simulated", models[i]);
+
+  /* Start right away with a sample question, unless the user typed one. */
+  if (g_strstrip (text)[0] == '\0')
+    {
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->prompt_view), _(DEMO_PROMPT), -1);
+      g_action_group_activate_action (G_ACTION_GROUP (self), "send", NULL);
+    }
+}
+
+static void
+jx_window_restore_prompt (JxWindow *self)
+{
+  g_autofree char *system_prompt = g_settings_get_string (self->settings, "system-prompt");
+  g_autofree char *user_prompt = g_settings_get_string (self->settings, "user-prompt");
+
+  jx_window_set_prompt (self, system_prompt, user_prompt);
+  gtk_spin_button_set_value (self->temperature_spin,
+                             g_settings_get_double (self->settings, "temperature"));
+  gtk_spin_button_set_value (self->max_tokens_spin,
+                             g_settings_get_int (self->settings, "max-tokens"));
+}
+
+static void
+jx_window_save_prompt (JxWindow *self)
+{
+  g_autofree char *system_prompt = get_text (self->system_view);
+  g_autofree char *user_prompt = get_text (self->prompt_view);
+
+  g_settings_set_string (self->settings, "system-prompt", system_prompt);
+  g_settings_set_string (self->settings, "user-prompt", user_prompt);
+  g_settings_set_double (self->settings, "temperature",
+                         gtk_spin_button_get_value (self->temperature_spin));
+  g_settings_set_int (self->settings, "max-tokens",
+                      gtk_spin_button_get_value_as_int (self->max_tokens_spin));
+}
+
+static void
+on_catalog_changed (JxWindow      *self,
+                    JxApplication *app)
+{
+  g_autoptr(GPtrArray) panes = jx_window_get_panes (self);
+
+  for (guint i = 0; i < panes->len; i++)
+    jx_pane_set_catalog (g_ptr_array_index (panes, i), jx_application_get_catalog (app));
+}
 
 /**
  * jx_window_new:
  * @application: the #JxApplication the window belongs to
  *
- * Creates a main window. Its size and maximized state come from GSettings.
+ * Creates a main window. Its size and maximized state, the panes and the
+ * prompt come from GSettings; the panes given with `--pane` win over saved ones.
  *
  * Returns: (transfer none): a new #JxWindow, owned by GTK
  */
 JxWindow *
 jx_window_new (JxApplication *application)
 {
+  g_auto(GStrv) initial = NULL;
+  g_auto(GStrv) saved = NULL;
+  JxWindow *self;
+
   g_return_val_if_fail (JX_IS_APPLICATION (application), NULL);
 
-  return g_object_new (JX_TYPE_WINDOW,
+  self = g_object_new (JX_TYPE_WINDOW,
                        "application", application,
                        NULL);
+
+  g_signal_connect_object (application, "catalog-changed",
+                           G_CALLBACK (on_catalog_changed), self, G_CONNECT_SWAPPED);
+
+  jx_window_restore_prompt (self);
+
+  initial = jx_application_steal_initial_panes (application);
+  saved = g_settings_get_strv (self->settings, "panes");
+  self->restoring = initial == NULL;
+  jx_window_set_panes (self, (const char * const *) (initial != NULL ? initial : saved));
+  self->restoring = FALSE;
+
+  return self;
 }
 
 static void
@@ -92,7 +671,9 @@ jx_window_save_state (JxWindow *self)
     }
   g_settings_set_boolean (self->settings, "window-maximized",
                           gtk_window_is_maximized (GTK_WINDOW (self)));
+  jx_window_save_prompt (self);
   g_settings_apply (self->settings);
+  jx_window_save_panes (self);
 }
 
 static gboolean
@@ -101,6 +682,7 @@ jx_window_close_request (GtkWindow *window)
   JxWindow *self = JX_WINDOW (window);
 
   jx_window_save_state (self);
+  stop_action (NULL, NULL, (gpointer) self);
 
   return GTK_WINDOW_CLASS (jx_window_parent_class)->close_request (window);
 }
@@ -137,19 +719,63 @@ jx_window_class_init (JxWindowClass *klass)
 
   window_class->close_request = jx_window_close_request;
 
+  /**
+   * JxWindow::round-finished:
+   *
+   * Every pane's request of the round has ended; badges and summary are set.
+   */
+  signals[ROUND_FINISHED] = g_signal_new ("round-finished", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/juxta/Juxta/ui/jx-window.ui");
   gtk_widget_class_bind_template_child (widget_class, JxWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, JxWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, JxWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, JxWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, JxWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, JxWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, JxWindow, extra_actions);
+  gtk_widget_class_bind_template_child (widget_class, JxWindow, panes_box);
+  gtk_widget_class_bind_template_child (widget_class, JxWindow, summary_revealer);
+  gtk_widget_class_bind_template_child (widget_class, JxWindow, summary_grid);
+  gtk_widget_class_bind_template_child (widget_class, JxWindow, system_view);
+  gtk_widget_class_bind_template_child (widget_class, JxWindow, prompt_view);
+  gtk_widget_class_bind_template_child (widget_class, JxWindow, temperature_spin);
+  gtk_widget_class_bind_template_child (widget_class, JxWindow, max_tokens_spin);
+  gtk_widget_class_bind_template_child (widget_class, JxWindow, demo_button);
+  gtk_widget_class_bind_template_child (widget_class, JxWindow, add_key_button);
+
 }
+
+static const GActionEntry win_actions[] = {
+  { "send", send_action },
+  { "stop", stop_action },
+  { "add-pane", add_pane_action },
+  { "demo", demo_action },
+};
 
 static void
 jx_window_init (JxWindow *self)
 {
+  GtkEventController *controller;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
+                                   G_N_ELEMENTS (win_actions), self);
+
+  /* Ctrl+Return must reach win.send before the prompt's text view turns it
+   * into a newline, so these shortcuts run in the capture phase. */
+  controller = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("<Control>Return|<Control>KP_Enter"),
+                                                          gtk_named_action_new ("win.send")));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   self->settings = g_settings_new (APP_ID);
   jx_window_restore_state (self);
+  jx_window_update_state (self);
 }

@@ -23,6 +23,7 @@
 #include <adwaita.h>
 
 #include "jx-application.h"
+#include "jx-pane.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +31,23 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (JxWindow, jx_window, JX, WINDOW, AdwApplicationWindow)
 
-JxWindow *jx_window_new (JxApplication *application);
+JxWindow     *jx_window_new           (JxApplication *application);
+JxPane       *jx_window_add_pane      (JxWindow      *self,
+                                       const char    *provider_id,
+                                       const char    *model);
+void          jx_window_set_panes     (JxWindow      *self,
+                                       const char * const *keys);
+GPtrArray    *jx_window_get_panes     (JxWindow      *self);
+void          jx_window_set_prompt    (JxWindow      *self,
+                                       const char    *system_prompt,
+                                       const char    *user_prompt);
+char         *jx_window_dup_prompt    (JxWindow      *self);
+gboolean      jx_window_is_running    (JxWindow      *self);
+guint         jx_window_get_round     (JxWindow      *self);
+AdwViewStackPage *jx_window_add_view  (JxWindow      *self,
+                                       GtkWidget     *child,
+                                       const char    *name,
+                                       const char    *title,
+                                       const char    *icon_name);
 
 G_END_DECLS

@@ -1,0 +1,396 @@
+/* jx-markdown.c: renders Markdown into a GtkTextBuffer with md4c
+ *
+ * Copyright 2026 Juxta developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <md4c.h>
+#include <pango/pango.h>
+
+#include "jx-markdown.h"
+
+typedef struct
+{
+  GtkTextBuffer *buffer;
+  GPtrArray     *tags;        /* GtkTextTag*, active spans and blocks */
+  GArray        *list_index;  /* int per open list: next number, or -1 for bullets */
+  gboolean       need_break;  /* a block ended: start the next one on a new paragraph */
+  guint          quote_depth;
+} Renderer;
+
+/**
+ * jx_markdown_ensure_tags:
+ * @buffer: a #GtkTextBuffer
+ *
+ * Creates the tags the renderer uses ("jx-h1"…, "jx-code"…) unless they exist.
+ */
+void
+jx_markdown_ensure_tags (GtkTextBuffer *buffer)
+{
+  GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
+
+  if (gtk_text_tag_table_lookup (table, "jx-h1") != NULL)
+    return;
+
+  gtk_text_buffer_create_tag (buffer, "jx-h1", "weight", PANGO_WEIGHT_BOLD,
+                              "scale", 1.4, "pixels-below-lines", 4, NULL);
+  gtk_text_buffer_create_tag (buffer, "jx-h2", "weight", PANGO_WEIGHT_BOLD,
+                              "scale", 1.25, "pixels-below-lines", 4, NULL);
+  gtk_text_buffer_create_tag (buffer, "jx-h3", "weight", PANGO_WEIGHT_BOLD,
+                              "scale", 1.1, "pixels-below-lines", 2, NULL);
+  gtk_text_buffer_create_tag (buffer, "jx-strong", "weight", PANGO_WEIGHT_BOLD, NULL);
+  gtk_text_buffer_create_tag (buffer, "jx-em", "style", PANGO_STYLE_ITALIC, NULL);
+  gtk_text_buffer_create_tag (buffer, "jx-del", "strikethrough", TRUE, NULL);
+  gtk_text_buffer_create_tag (buffer, "jx-code", "family", "Monospace",
+                              "background", "rgba(128,128,128,0.15)", NULL);
+  gtk_text_buffer_create_tag (buffer, "jx-codeblock", "family", "Monospace",
+                              "paragraph-background", "rgba(128,128,128,0.12)",
+                              "left-margin", 18, "wrap-mode", GTK_WRAP_CHAR, NULL);
+  gtk_text_buffer_create_tag (buffer, "jx-link", "underline", PANGO_UNDERLINE_SINGLE,
+                              "foreground", "#1c71d8", NULL);
+  gtk_text_buffer_create_tag (buffer, "jx-list", "left-margin", 24, NULL);
+  gtk_text_buffer_create_tag (buffer, "jx-quote", "left-margin", 24, "style", PANGO_STYLE_ITALIC,
+                              "foreground", "#77767b", NULL);
+}
+
+static GtkTextTag *
+lookup_tag (Renderer   *r,
+            const char *name)
+{
+  return gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (r->buffer), name);
+}
+
+static void
+insert (Renderer   *r,
+        const char *text,
+        gsize       len)
+{
+  GtkTextIter end;
+  GtkTextIter start;
+  int offset;
+
+  gtk_text_buffer_get_end_iter (r->buffer, &end);
+  offset = gtk_text_iter_get_offset (&end);
+  gtk_text_buffer_insert (r->buffer, &end, text, len);
+  gtk_text_buffer_get_iter_at_offset (r->buffer, &start, offset);
+  gtk_text_buffer_get_end_iter (r->buffer, &end);
+  for (guint i = 0; i < r->tags->len; i++)
+    gtk_text_buffer_apply_tag (r->buffer, g_ptr_array_index (r->tags, i), &start, &end);
+}
+
+static void
+start_block (Renderer *r)
+{
+  GtkTextIter end;
+
+  gtk_text_buffer_get_end_iter (r->buffer, &end);
+  if (gtk_text_iter_get_offset (&end) == 0)
+    {
+      r->need_break = FALSE;
+      return;
+    }
+  if (r->need_break)
+    insert (r, "\n", 1);
+  r->need_break = FALSE;
+}
+
+static void
+push (Renderer   *r,
+      const char *name)
+{
+  g_ptr_array_add (r->tags, lookup_tag (r, name));
+}
+
+static void
+pop (Renderer *r)
+{
+  if (r->tags->len > 0)
+    g_ptr_array_set_size (r->tags, r->tags->len - 1);
+}
+
+static int
+enter_block (MD_BLOCKTYPE  type,
+             void         *detail,
+             void         *user_data)
+{
+  Renderer *r = user_data;
+
+  switch (type)
+    {
+    case MD_BLOCK_H:
+      {
+        static const char *names[] = { "jx-h1", "jx-h2", "jx-h3" };
+        unsigned level = ((MD_BLOCK_H_DETAIL *) detail)->level;
+
+        start_block (r);
+        push (r, names[MIN (level, 3) - 1]);
+      }
+      break;
+
+    case MD_BLOCK_CODE:
+      start_block (r);
+      push (r, "jx-codeblock");
+      break;
+
+    case MD_BLOCK_UL:
+    case MD_BLOCK_OL:
+      {
+        int next = type == MD_BLOCK_OL ? (int) ((MD_BLOCK_OL_DETAIL *) detail)->start : -1;
+
+        start_block (r);
+        g_array_append_val (r->list_index, next);
+        push (r, "jx-list");
+      }
+      break;
+
+    case MD_BLOCK_LI:
+      {
+        int *next = &g_array_index (r->list_index, int, r->list_index->len - 1);
+        g_autofree char *bullet = NULL;
+
+        if (r->need_break)
+          insert (r, "\n", 1);
+        r->need_break = FALSE;
+        for (guint i = 1; i < r->list_index->len; i++)
+          insert (r, "    ", 4);
+        if (*next < 0)
+          bullet = g_strdup ("•  ");
+        else
+          bullet = g_strdup_printf ("%d.  ", (*next)++);
+        insert (r, bullet, strlen (bullet));
+      }
+      break;
+
+    case MD_BLOCK_QUOTE:
+      start_block (r);
+      push (r, "jx-quote");
+      break;
+
+    case MD_BLOCK_HR:
+      start_block (r);
+      insert (r, "⸻", strlen ("⸻"));
+      break;
+
+    case MD_BLOCK_P:
+    case MD_BLOCK_TABLE:
+      start_block (r);
+      break;
+
+    case MD_BLOCK_TR:
+      if (r->need_break)
+        insert (r, "\n", 1);
+      r->need_break = FALSE;
+      break;
+
+    case MD_BLOCK_TH:
+    case MD_BLOCK_TD:
+      insert (r, " │ ", strlen (" │ "));
+      if (type == MD_BLOCK_TH)
+        push (r, "jx-strong");
+      break;
+
+    case MD_BLOCK_DOC:
+    case MD_BLOCK_HTML:
+    case MD_BLOCK_THEAD:
+    case MD_BLOCK_TBODY:
+    default:
+      break;
+    }
+
+  return 0;
+}
+
+static int
+leave_block (MD_BLOCKTYPE  type,
+             void         *detail,
+             void         *user_data)
+{
+  Renderer *r = user_data;
+
+  switch (type)
+    {
+    case MD_BLOCK_H:
+    case MD_BLOCK_QUOTE:
+      pop (r);
+      r->need_break = TRUE;
+      break;
+
+    case MD_BLOCK_CODE:
+      {
+        GtkTextIter end;
+        GtkTextIter prev;
+
+        /* md4c hands over the final newline of the block; drop it. */
+        gtk_text_buffer_get_end_iter (r->buffer, &end);
+        prev = end;
+        if (gtk_text_iter_backward_char (&prev) && gtk_text_iter_get_char (&prev) == '\n')
+          gtk_text_buffer_delete (r->buffer, &prev, &end);
+        pop (r);
+        r->need_break = TRUE;
+      }
+      break;
+
+    case MD_BLOCK_UL:
+    case MD_BLOCK_OL:
+      g_array_set_size (r->list_index, r->list_index->len - 1);
+      pop (r);
+      r->need_break = TRUE;
+      break;
+
+    case MD_BLOCK_LI:
+    case MD_BLOCK_P:
+    case MD_BLOCK_HR:
+    case MD_BLOCK_TR:
+    case MD_BLOCK_TABLE:
+      r->need_break = TRUE;
+      break;
+
+    case MD_BLOCK_TH:
+      pop (r);
+      break;
+
+    case MD_BLOCK_DOC:
+    case MD_BLOCK_HTML:
+    case MD_BLOCK_THEAD:
+    case MD_BLOCK_TBODY:
+    case MD_BLOCK_TD:
+    default:
+      break;
+    }
+
+  /* Paragraphs inside list items run on in the same item. */
+  if (type == MD_BLOCK_P && r->list_index->len > 0)
+    r->need_break = FALSE;
+
+  return 0;
+}
+
+static int
+enter_span (MD_SPANTYPE  type,
+            void        *detail,
+            void        *user_data)
+{
+  Renderer *r = user_data;
+
+  switch (type)
+    {
+    case MD_SPAN_EM:
+      push (r, "jx-em");
+      break;
+    case MD_SPAN_STRONG:
+      push (r, "jx-strong");
+      break;
+    case MD_SPAN_CODE:
+      push (r, "jx-code");
+      break;
+    case MD_SPAN_A:
+      push (r, "jx-link");
+      break;
+    case MD_SPAN_DEL:
+      push (r, "jx-del");
+      break;
+    case MD_SPAN_IMG:
+    case MD_SPAN_LATEXMATH:
+    case MD_SPAN_LATEXMATH_DISPLAY:
+    case MD_SPAN_WIKILINK:
+    case MD_SPAN_U:
+    default:
+      push (r, "jx-em");
+      break;
+    }
+
+  return 0;
+}
+
+static int
+leave_span (MD_SPANTYPE  type,
+            void        *detail,
+            void        *user_data)
+{
+  pop (user_data);
+  return 0;
+}
+
+static int
+text_cb (MD_TEXTTYPE    type,
+         const MD_CHAR *text,
+         MD_SIZE        size,
+         void          *user_data)
+{
+  Renderer *r = user_data;
+
+  switch (type)
+    {
+    case MD_TEXT_BR:
+      insert (r, "\n", 1);
+      break;
+    case MD_TEXT_SOFTBR:
+      insert (r, " ", 1);
+      break;
+    case MD_TEXT_NULLCHAR:
+      insert (r, "\xef\xbf\xbd", 3);
+      break;
+    case MD_TEXT_NORMAL:
+    case MD_TEXT_ENTITY:
+    case MD_TEXT_CODE:
+    case MD_TEXT_HTML:
+    case MD_TEXT_LATEXMATH:
+    default:
+      if (g_utf8_validate (text, size, NULL))
+        insert (r, text, size);
+      break;
+    }
+
+  return 0;
+}
+
+/**
+ * jx_markdown_render:
+ * @buffer: the #GtkTextBuffer to replace the contents of
+ * @markdown: Markdown text (CommonMark with tables and strikethrough)
+ * @len: length of @markdown in bytes
+ *
+ * Replaces the contents of @buffer with @markdown formatted: headings bold and
+ * larger, lists with bullets or numbers, code in a monospace font, emphasis.
+ * Incomplete Markdown (a stream cut mid-way) renders as far as it goes.
+ */
+void
+jx_markdown_render (GtkTextBuffer *buffer,
+                    const char    *markdown,
+                    gsize          len)
+{
+  MD_PARSER parser = {
+    .abi_version = 0,
+    .flags = MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_PERMISSIVEAUTOLINKS |
+             MD_FLAG_NOHTML,
+    .enter_block = enter_block,
+    .leave_block = leave_block,
+    .enter_span = enter_span,
+    .leave_span = leave_span,
+    .text = text_cb,
+  };
+  Renderer r = { 0 };
+
+  g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));
+
+  jx_markdown_ensure_tags (buffer);
+
+  r.buffer = buffer;
+  r.tags = g_ptr_array_new ();
+  r.list_index = g_array_new (FALSE, FALSE, sizeof (int));
+
+  gtk_text_buffer_set_text (buffer, "", 0);
+  if (md_parse (markdown, len, &parser, &r) != 0)
+    gtk_text_buffer_set_text (buffer, markdown, len);
+
+  g_ptr_array_unref (r.tags);
+  g_array_unref (r.list_index);
+}

@@ -1,0 +1,164 @@
+/* test-planner.c — the planner view: a workload in, sorted rows and the cost chart out
+ *
+ * Needs a display (run under Xvfb). Saves the chart to $G_TEST_BUILDDIR/screenshots/planner.png.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "jx-planner-view.h"
+
+static const char test_providers[] =
+  "{\"providers\":[{\"id\":\"acme\",\"name\":\"Acme\",\"protocol\":\"openai\","
+  "\"base_url\":\"https://acme.example/v1\",\"models\":["
+  "{\"id\":\"one\",\"name\":\"One\",\"input_per_mtok\":1,\"cached_input_per_mtok\":0.5,\"output_per_mtok\":2,\"batch_discount\":0.5},"
+  "{\"id\":\"two\",\"name\":\"Two\",\"input_per_mtok\":3,\"output_per_mtok\":1},"
+  "{\"id\":\"three\",\"name\":\"Three\",\"input_per_mtok\":0.5,\"output_per_mtok\":4}]}]}";
+
+static JxResponse *
+make_response (const char *model,
+               gint64      input,
+               gint64      output,
+               gint64      ttft_us)
+{
+  JxResponse *r = jx_response_new ();
+
+  r->provider_id = g_strdup ("acme");
+  r->model = g_strdup (model);
+  r->status = JX_RESPONSE_OK;
+  jx_usage_from_openai (&r->usage, input, -1, output, -1);
+  r->timing.t_start = 1;
+  r->timing.t_first_token = 1 + ttft_us;
+  return r;
+}
+
+static JxPlanRow *
+row_at (GPtrArray *rows,
+        guint      i)
+{
+  return g_ptr_array_index (rows, i);
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "screenshots", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GskRenderer *renderer;
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 1, 1, 1, 1 },
+                             &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static void
+test_planner_workload (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JxCatalog) catalog = jx_catalog_new_builtin (&error);
+  g_autoptr(GPtrArray) responses = g_ptr_array_new_with_free_func ((GDestroyNotify) jx_response_unref);
+  g_autofree char *csv = NULL;
+  g_autofree char *md = NULL;
+  GtkWidget *window;
+  GtkWidget *view;
+  GPtrArray *rows;
+  JxWorkload workload;
+
+  g_assert_no_error (error);
+  jx_catalog_load_data (catalog, test_providers, -1, "test", &error);
+  g_assert_no_error (error);
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 780);
+  view = jx_planner_view_new (catalog);
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* No round yet: every priced catalog model. */
+  rows = jx_planner_view_get_rows (JX_PLANNER_VIEW (view));
+  g_assert_cmpuint (rows->len, >, 40);
+
+  /* A round over the three acme models. */
+  g_ptr_array_add (responses, make_response ("one", 2000, 100, 300000));
+  g_ptr_array_add (responses, make_response ("two", 2000, 100, 200000));
+  g_ptr_array_add (responses, make_response ("three", 2000, 100, 100000));
+  jx_planner_view_set_measured (JX_PLANNER_VIEW (view), responses);
+
+  /* 10,000 requests a day, 1000 in, 200 out. */
+  jx_workload_init (&workload);
+  jx_workload_set_requests_per_day (&workload, 10000);
+  workload.input_tokens = 1000;
+  workload.output_tokens = 200;
+  jx_planner_view_set_workload (JX_PLANNER_VIEW (view), &workload);
+
+  rows = jx_planner_view_get_rows (JX_PLANNER_VIEW (view));
+  g_assert_cmpuint (rows->len, ==, 3);
+  /* one: 300,000 × 1400 µ$ = $420; three: 300,000 × 1300 µ$ = $390; two: 300,000 × 3200 µ$ = $960 */
+  g_assert_cmpstr (row_at (rows, 0)->model_id, ==, "three");
+  g_assert_cmpfloat_with_epsilon (row_at (rows, 0)->monthly_usd, 390.0, 1e-6);
+  g_assert_true (row_at (rows, 0)->cheapest);
+  g_assert_cmpstr (row_at (rows, 1)->model_id, ==, "one");
+  g_assert_cmpfloat_with_epsilon (row_at (rows, 1)->monthly_usd, 420.0, 1e-6);
+  g_assert_false (row_at (rows, 1)->cheapest);
+  g_assert_cmpstr (row_at (rows, 2)->model_id, ==, "two");
+  g_assert_cmpfloat_with_epsilon (row_at (rows, 2)->monthly_usd, 960.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (row_at (rows, 0)->ttft_ms, 100.0, 1e-6);
+
+  /* Batch: one halves to $210 and becomes the cheapest; the others have no batch price. */
+  workload.batch = TRUE;
+  jx_planner_view_set_workload (JX_PLANNER_VIEW (view), &workload);
+  rows = jx_planner_view_get_rows (JX_PLANNER_VIEW (view));
+  g_assert_cmpstr (row_at (rows, 0)->model_id, ==, "one");
+  g_assert_cmpfloat_with_epsilon (row_at (rows, 0)->monthly_usd, 210.0, 1e-6);
+  g_assert_true (row_at (rows, 1)->batch_unavailable);
+
+  csv = jx_planner_view_to_csv (JX_PLANNER_VIEW (view));
+  g_assert_true (g_str_has_prefix (csv, "provider,model,per_request_usd,monthly_usd,cheapest,batch\r\n"
+                                        "\"acme\",\"one\",0.0007000000,210.000000,true,\"applied\"\r\n"));
+  md = jx_planner_view_to_markdown (JX_PLANNER_VIEW (view));
+  g_assert_nonnull (strstr (md, "| Acme | One | $0.000700 | $210.00 | cheapest |"));
+
+  workload.batch = FALSE;
+  jx_planner_view_set_workload (JX_PLANNER_VIEW (view), &workload);
+
+  gtk_test_widget_wait_for_draw (window);
+  save_screenshot (jx_planner_view_get_chart (JX_PLANNER_VIEW (view)), "planner.png");
+  save_screenshot (view, "planner-view.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_unsetenv ("LANGUAGE");
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_FORCE_LIGHT);
+
+  g_test_add_func ("/Jx/Planner/workload", test_planner_workload);
+
+  return g_test_run ();
+}
