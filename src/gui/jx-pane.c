@@ -118,10 +118,10 @@ format_title (JxProvider *provider,
               const char *provider_id,
               const char *model)
 {
-  /* Translators: a provider and one of its models, e.g. “OpenAI · gpt-4o” */
-  return g_strdup_printf (_("%s · %s"),
-                          provider != NULL && provider->name != NULL ? provider->name : provider_id,
-                          model);
+  /* Translators: a model and its provider, e.g. “gpt-4o · OpenAI”; the model comes first
+   * because it is what differs between panes and a narrow picker cuts off the end. */
+  return g_strdup_printf (_("%s · %s"), model,
+                          provider != NULL && provider->name != NULL ? provider->name : provider_id);
 }
 
 static void

@@ -23,6 +23,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "jx-planner-view.h"
 #include "jx-window.h"
 
 #define DEMO_PROMPT N_("Explain in three short paragraphs why the sky is blue.")
@@ -52,6 +53,8 @@ struct _JxWindow
   GtkSpinButton        *max_tokens_spin;
   GtkButton            *demo_button;
   GtkButton            *add_key_button;
+
+  GtkWidget            *planner;
 };
 
 G_DEFINE_FINAL_TYPE (JxWindow, jx_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -266,6 +269,21 @@ jx_window_finish_round (JxWindow *self)
     }
 
   gtk_revealer_set_reveal_child (self->summary_revealer, panes->len > 0);
+
+  /* The planner projects monthly cost from these measured token counts. */
+  if (self->planner != NULL)
+    {
+      g_autoptr(GPtrArray) responses = g_ptr_array_new ();
+
+      for (guint i = 0; i < panes->len; i++)
+        {
+          JxResponse *response = jx_pane_get_response (g_ptr_array_index (panes, i));
+
+          if (response != NULL && response->status == JX_RESPONSE_OK)
+            g_ptr_array_add (responses, response);
+        }
+      jx_planner_view_set_measured (JX_PLANNER_VIEW (self->planner), responses);
+    }
   jx_window_update_state (self);
   g_signal_emit (self, signals[ROUND_FINISHED], 0);
 }
@@ -626,6 +644,9 @@ jx_window_new (JxApplication *application)
                            G_CALLBACK (on_catalog_changed), self, G_CONNECT_SWAPPED);
 
   jx_window_restore_prompt (self);
+
+  self->planner = jx_planner_view_new (jx_application_get_catalog (application));
+  jx_window_add_view (self, self->planner, "planner", _("Planner"), "accessories-calculator-symbolic");
 
   initial = jx_application_steal_initial_panes (application);
   saved = g_settings_get_strv (self->settings, "panes");
