@@ -301,7 +301,11 @@ test_application_actions (void)
   } expected[] = {
     { "app.quit", "<Control>q" },
     { "app.shortcuts", "<Control>question" },
+    { "app.preferences", "<Control>comma" },
     { "window.close", "<Control>w" },
+    { "win.send", "<Control>Return" },
+    { "win.stop", "Escape" },
+    { "win.add-pane", "<Control>n" },
   };
   g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   GtkWindow *window;

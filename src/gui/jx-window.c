@@ -23,6 +23,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "jx-models.h"
 #include "jx-planner-view.h"
 #include "jx-window.h"
 
@@ -55,6 +56,9 @@ struct _JxWindow
   GtkButton            *add_key_button;
 
   GtkWidget            *planner;
+  GtkButton            *ollama_button;
+  GStrv                 ollama_models;   /* installed models of a local Ollama, if one answered */
+  GCancellable         *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (JxWindow, jx_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -582,6 +586,41 @@ demo_action (GSimpleAction *action,
 }
 
 static void
+ollama_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  JxWindow *self = JX_WINDOW (user_data);
+
+  /* Two installed models side by side is the useful first comparison. */
+  for (guint i = 0; self->ollama_models != NULL && self->ollama_models[i] != NULL && i < 2; i++)
+    jx_window_add_pane (self, "ollama", self->ollama_models[i]);
+}
+
+static void
+ollama_detected_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(JxWindow) self = user_data;
+  g_autoptr(GPtrArray) models = jx_models_detect_ollama_finish (result, NULL);
+
+  if (models == NULL || models->len == 0 || g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  g_ptr_array_add (models, NULL);
+  g_clear_pointer (&self->ollama_models, g_strfreev);
+  self->ollama_models = g_strdupv ((char **) models->pdata);
+
+  self->ollama_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("Use _Local Ollama")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->ollama_button), "pill");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->ollama_button),
+                               _("Compare the models installed in the Ollama running on this computer"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->ollama_button), "win.ollama");
+  gtk_box_append (self->extra_actions, GTK_WIDGET (self->ollama_button));
+}
+
+static void
 jx_window_restore_prompt (JxWindow *self)
 {
   g_autofree char *system_prompt = g_settings_get_string (self->settings, "system-prompt");
@@ -644,6 +683,10 @@ jx_window_new (JxApplication *application)
                            G_CALLBACK (on_catalog_changed), self, G_CONNECT_SWAPPED);
 
   jx_window_restore_prompt (self);
+
+  /* A running local Ollama is free to compare against: offer it in the empty state. */
+  jx_models_detect_ollama_async (jx_application_get_engine (application), NULL, self->cancellable,
+                                 ollama_detected_cb, g_object_ref (self));
 
   self->planner = jx_planner_view_new (jx_application_get_catalog (application));
   jx_window_add_view (self, self->planner, "planner", _("Planner"), "accessories-calculator-symbolic");
@@ -713,6 +756,7 @@ jx_window_dispose (GObject *object)
 {
   JxWindow *self = JX_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), JX_TYPE_WINDOW);
 
   G_OBJECT_CLASS (jx_window_parent_class)->dispose (object);
@@ -724,6 +768,8 @@ jx_window_finalize (GObject *object)
   JxWindow *self = JX_WINDOW (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->ollama_models, g_strfreev);
 
   G_OBJECT_CLASS (jx_window_parent_class)->finalize (object);
 }
@@ -775,6 +821,7 @@ static const GActionEntry win_actions[] = {
   { "stop", stop_action },
   { "add-pane", add_pane_action },
   { "demo", demo_action },
+  { "ollama", ollama_action },
 };
 
 static void
@@ -783,6 +830,7 @@ jx_window_init (JxWindow *self)
   GtkEventController *controller;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
