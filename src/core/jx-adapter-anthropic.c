@@ -55,58 +55,13 @@ get_state (JxStream *stream)
   return state;
 }
 
-static JsonObject *
-get_object (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
-    return NULL;
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
-    return NULL;
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
-}
-
-/* -1 when absent or null (a field being null must not erase an earlier count). */
-static gint64
-get_count (JsonObject *object,
-           const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || (node = json_object_get_member (object, member)) == NULL ||
-      !JSON_NODE_HOLDS_VALUE (node))
-    return -1;
-
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_INT64:
-      return json_node_get_int (node);
-    case G_TYPE_DOUBLE:
-      return (gint64) json_node_get_double (node);
-    default:
-      return -1;
-    }
-}
-
+/* Absent or null leaves @field alone: a field being null must not erase an earlier count. */
 static void
 update_count (gint64     *field,
               JsonObject *usage,
               const char *member)
 {
-  gint64 value = get_count (usage, member);
+  gint64 value = jx_json_get_int (usage, member, -1);
 
   if (value >= 0)
     *field = value;
@@ -126,7 +81,8 @@ take_usage (JxStream   *stream,
   update_count (&state->cache_read_tokens, usage, "cache_read_input_tokens");
   update_count (&state->cache_creation_tokens, usage, "cache_creation_input_tokens");
   update_count (&state->output_tokens, usage, "output_tokens");
-  update_count (&state->thinking_tokens, get_object (usage, "output_tokens_details"), "thinking_tokens");
+  update_count (&state->thinking_tokens, jx_json_get_object (usage, "output_tokens_details"),
+                "thinking_tokens");
 
   /* Anthropic's input_tokens excludes cache reads and writes; this adds them back. */
   jx_usage_from_anthropic (&normalised, state->input_tokens, state->cache_read_tokens,
@@ -141,12 +97,12 @@ static void
 take_delta (JxStream   *stream,
             JsonObject *delta)
 {
-  const char *type = get_string (delta, "type");
+  const char *type = jx_json_get_string (delta, "type");
   const char *text;
 
-  if (g_strcmp0 (type, "text_delta") == 0 && (text = get_string (delta, "text")) != NULL)
+  if (g_strcmp0 (type, "text_delta") == 0 && (text = jx_json_get_string (delta, "text")) != NULL)
     jx_stream_add_content (stream, text, -1);
-  else if (g_strcmp0 (type, "thinking_delta") == 0 && (text = get_string (delta, "thinking")) != NULL)
+  else if (g_strcmp0 (type, "thinking_delta") == 0 && (text = jx_json_get_string (delta, "thinking")) != NULL)
     jx_stream_add_reasoning (stream, text, -1);
   /* signature_delta, input_json_delta, citations_delta: not text. */
 }
@@ -162,7 +118,7 @@ jx_adapter_anthropic_handle_event (JxStream   *stream,
   JsonObject *event;
   const char *type;
 
-  root = jx_adapter_parse_json (data, len);
+  root = jx_json_parse (data, len);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       jx_stream_fail (stream, "sent an event that is not valid JSON");
@@ -171,7 +127,7 @@ jx_adapter_anthropic_handle_event (JxStream   *stream,
   event = json_node_get_object (root);
 
   /* The payload's type is authoritative; the event: line only repeats it. */
-  type = get_string (event, "type");
+  type = jx_json_get_string (event, "type");
   if (type == NULL)
     type = event_type;
   if (type == NULL)
@@ -179,11 +135,11 @@ jx_adapter_anthropic_handle_event (JxStream   *stream,
 
   if (g_str_equal (type, "error") || g_strcmp0 (event_type, "error") == 0)
     {
-      JsonObject *error = get_object (event, "error");
-      const char *message = get_string (error, "message");
+      JsonObject *error = jx_json_get_object (event, "error");
+      const char *message = jx_json_get_string (error, "message");
 
       if (message == NULL || *message == '\0')
-        message = get_string (error, "type");
+        message = jx_json_get_string (error, "type");
       jx_stream_fail (stream, message != NULL ? message : "reported an error mid-stream");
       return;
     }
@@ -192,25 +148,26 @@ jx_adapter_anthropic_handle_event (JxStream   *stream,
     {
       /* Also on Vertex, whose Gemini streams have no end marker: Claude's do. */
       jx_stream_expect_end_marker (stream);
-      take_usage (stream, get_object (get_object (event, "message"), "usage"));
+      take_usage (stream, jx_json_get_object (jx_json_get_object (event, "message"), "usage"));
     }
   else if (g_str_equal (type, "content_block_start"))
     {
-      JsonObject *block = get_object (event, "content_block");
-      const char *block_type = get_string (block, "type");
+      JsonObject *block = jx_json_get_object (event, "content_block");
+      const char *block_type = jx_json_get_string (block, "type");
       const char *text;
 
       /* The opening block is normally empty, but it is allowed to carry text. */
-      if (g_strcmp0 (block_type, "text") == 0 && (text = get_string (block, "text")) != NULL)
+      if (g_strcmp0 (block_type, "text") == 0 && (text = jx_json_get_string (block, "text")) != NULL)
         jx_stream_add_content (stream, text, -1);
-      else if (g_strcmp0 (block_type, "thinking") == 0 && (text = get_string (block, "thinking")) != NULL)
+      else if (g_strcmp0 (block_type, "thinking") == 0 &&
+               (text = jx_json_get_string (block, "thinking")) != NULL)
         jx_stream_add_reasoning (stream, text, -1);
     }
   else if (g_str_equal (type, "content_block_delta"))
-    take_delta (stream, get_object (event, "delta"));
+    take_delta (stream, jx_json_get_object (event, "delta"));
   else if (g_str_equal (type, "message_delta"))
     {
-      const char *stop_reason = get_string (get_object (event, "delta"), "stop_reason");
+      const char *stop_reason = jx_json_get_string (jx_json_get_object (event, "delta"), "stop_reason");
       AnthropicState *state = get_state (stream);
 
       if (stop_reason != NULL)
@@ -219,7 +176,7 @@ jx_adapter_anthropic_handle_event (JxStream   *stream,
           state->stop_reason = g_strdup (stop_reason);
         }
       /* Cumulative: the last one is the final count. */
-      take_usage (stream, get_object (event, "usage"));
+      take_usage (stream, jx_json_get_object (event, "usage"));
     }
   else if (g_str_equal (type, "message_stop"))
     jx_stream_set_done (stream, get_state (stream)->stop_reason);

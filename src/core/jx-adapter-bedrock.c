@@ -31,56 +31,6 @@ credentials_clear (Credentials *creds)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Credentials, credentials_clear)
 
-static JsonObject *
-get_object (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
-}
-
-/* NULL and "" both mean absent. */
-static const char *
-get_nonempty_string (JsonObject *object,
-                     const char *member)
-{
-  const char *value = get_string (object, member);
-
-  return value != NULL && *value != '\0' ? value : NULL;
-}
-
-static gint64
-get_int (JsonObject *object,
-         const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return -1;
-  node = json_object_get_member (object, member);
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return -1;
-  return (gint64) json_node_get_double (node);
-}
-
 /* A JSON object of named parts, or else the whole string is a Bedrock API key. */
 static gboolean
 parse_credentials (const char   *credential,
@@ -98,7 +48,7 @@ parse_credentials (const char   *credential,
       return TRUE;
     }
 
-  creds->root = jx_adapter_parse_json (credential, strlen (credential));
+  creds->root = jx_json_parse (credential, strlen (credential));
   if (creds->root == NULL || !JSON_NODE_HOLDS_OBJECT (creds->root))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -107,11 +57,11 @@ parse_credentials (const char   *credential,
     }
 
   parts = json_node_get_object (creds->root);
-  creds->api_key = get_nonempty_string (parts, "api_key");
-  creds->access_key_id = get_nonempty_string (parts, "access_key_id");
-  creds->secret_access_key = get_nonempty_string (parts, "secret_access_key");
-  creds->session_token = get_nonempty_string (parts, "session_token");
-  creds->region = get_nonempty_string (parts, "region");
+  creds->api_key = jx_json_get_nonempty_string (parts, "api_key");
+  creds->access_key_id = jx_json_get_nonempty_string (parts, "access_key_id");
+  creds->secret_access_key = jx_json_get_nonempty_string (parts, "secret_access_key");
+  creds->session_token = jx_json_get_nonempty_string (parts, "session_token");
+  creds->region = jx_json_get_nonempty_string (parts, "region");
 
   if (creds->api_key == NULL && (creds->access_key_id == NULL || creds->secret_access_key == NULL))
     {
@@ -293,8 +243,8 @@ static void
 take_metadata (JxStream   *stream,
                JsonObject *event)
 {
-  JsonObject *usage = get_object (event, "usage");
-  JsonObject *metrics = get_object (event, "metrics");
+  JsonObject *usage = jx_json_get_object (event, "usage");
+  JsonObject *metrics = jx_json_get_object (event, "metrics");
   JsonNode *latency;
 
   if (usage != NULL)
@@ -302,10 +252,10 @@ take_metadata (JxStream   *stream,
       JxUsage normalised;
 
       jx_usage_from_bedrock (&normalised,
-                             get_int (usage, "inputTokens"),
-                             get_int (usage, "cacheReadInputTokens"),
-                             get_int (usage, "cacheWriteInputTokens"),
-                             get_int (usage, "outputTokens"));
+                             jx_json_get_int_lenient (usage, "inputTokens", -1),
+                             jx_json_get_int_lenient (usage, "cacheReadInputTokens", -1),
+                             jx_json_get_int_lenient (usage, "cacheWriteInputTokens", -1),
+                             jx_json_get_int_lenient (usage, "outputTokens", -1));
       if (jx_usage_is_known (&normalised))
         jx_stream_set_usage (stream, &normalised);
     }
@@ -320,14 +270,14 @@ static void
 take_delta (JxStream   *stream,
             JsonObject *event)
 {
-  JsonObject *delta = get_object (event, "delta");
-  JsonObject *reasoning = get_object (delta, "reasoningContent");
+  JsonObject *delta = jx_json_get_object (event, "delta");
+  JsonObject *reasoning = jx_json_get_object (delta, "reasoningContent");
   const char *text;
 
-  if ((text = get_string (delta, "text")) != NULL)
+  if ((text = jx_json_get_string (delta, "text")) != NULL)
     jx_stream_add_content (stream, text, -1);
   /* Only the readable part: signature and redactedContent are not text. */
-  if ((text = get_string (reasoning, "text")) != NULL)
+  if ((text = jx_json_get_string (reasoning, "text")) != NULL)
     jx_stream_add_reasoning (stream, text, -1);
 }
 
@@ -339,13 +289,13 @@ take_exception (JxStream   *stream,
                 gsize       len)
 {
   const char *type = g_hash_table_lookup (frame_headers, ":exception-type");
-  g_autoptr(JsonNode) root = jx_adapter_parse_json (data, len);
+  g_autoptr(JsonNode) root = jx_json_parse (data, len);
   JsonObject *payload = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  const char *text = get_nonempty_string (payload, "message");
+  const char *text = jx_json_get_nonempty_string (payload, "message");
   g_autofree char *message = NULL;
 
   if (text == NULL)
-    text = get_nonempty_string (payload, "Message");
+    text = jx_json_get_nonempty_string (payload, "Message");
   if (type == NULL || *type == '\0')
     type = "exception";
 
@@ -385,7 +335,7 @@ bedrock_handle_event (JxStream   *stream,
   if (event_type == NULL)
     return;
 
-  root = jx_adapter_parse_json (data, len);
+  root = jx_json_parse (data, len);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       jx_stream_fail (stream, "sent an event that is not valid JSON");
@@ -397,7 +347,7 @@ bedrock_handle_event (JxStream   *stream,
     take_delta (stream, event);
   else if (g_str_equal (event_type, "messageStop"))
     /* metadata (usage) still follows; the engine reads on until EOF. */
-    jx_stream_set_done (stream, get_string (event, "stopReason"));
+    jx_stream_set_done (stream, jx_json_get_string (event, "stopReason"));
   else if (g_str_equal (event_type, "metadata"))
     take_metadata (stream, event);
   /* messageStart, contentBlockStart (tool use), contentBlockStop carry no text. */
@@ -413,12 +363,12 @@ bedrock_describe_error_body (const char *body,
   const char *message;
 
   if (body == NULL || len == 0 ||
-      (root = jx_adapter_parse_json (body, len)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+      (root = jx_json_parse (body, len)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
 
   object = json_node_get_object (root);
-  if ((message = get_nonempty_string (object, "message")) != NULL ||
-      (message = get_nonempty_string (object, "Message")) != NULL)
+  if ((message = jx_json_get_nonempty_string (object, "message")) != NULL ||
+      (message = jx_json_get_nonempty_string (object, "Message")) != NULL)
     return g_strdup (message);
 
   return NULL;

@@ -12,46 +12,6 @@
 
 #include "jx-adapters-private.h"
 
-static JsonObject *
-get_object (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
-}
-
-static gint64
-get_int (JsonObject *object,
-         const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return -1;
-  node = json_object_get_member (object, member);
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return -1;
-  return (gint64) json_node_get_double (node);
-}
-
 static void
 add_message (JsonBuilder *builder,
              const char  *role,
@@ -123,16 +83,16 @@ static void
 take_usage (JxStream   *stream,
             JsonObject *usage)
 {
-  JsonObject *billed = get_object (usage, "billed_units");
-  JsonObject *tokens = get_object (usage, "tokens");
+  JsonObject *billed = jx_json_get_object (usage, "billed_units");
+  JsonObject *tokens = jx_json_get_object (usage, "tokens");
   JxUsage normalised;
 
   jx_usage_from_cohere (&normalised,
-                        get_int (tokens, "input_tokens"),
-                        get_int (tokens, "output_tokens"),
-                        get_int (billed, "input_tokens"),
-                        get_int (billed, "output_tokens"),
-                        get_int (usage, "cached_tokens"));
+                        jx_json_get_int_lenient (tokens, "input_tokens", -1),
+                        jx_json_get_int_lenient (tokens, "output_tokens", -1),
+                        jx_json_get_int_lenient (billed, "input_tokens", -1),
+                        jx_json_get_int_lenient (billed, "output_tokens", -1),
+                        jx_json_get_int_lenient (usage, "cached_tokens", -1));
   if (jx_usage_is_known (&normalised))
     jx_stream_set_usage (stream, &normalised);
 }
@@ -141,10 +101,10 @@ static void
 take_message_end (JxStream   *stream,
                   JsonObject *event)
 {
-  JsonObject *delta = get_object (event, "delta");
-  JsonObject *usage = get_object (delta, "usage");
-  const char *finish_reason = get_string (delta, "finish_reason");
-  const char *error = get_string (delta, "error");
+  JsonObject *delta = jx_json_get_object (event, "delta");
+  JsonObject *usage = jx_json_get_object (delta, "usage");
+  const char *finish_reason = jx_json_get_string (delta, "finish_reason");
+  const char *error = jx_json_get_string (delta, "error");
 
   if (usage != NULL)
     take_usage (stream, usage);
@@ -180,7 +140,7 @@ cohere_handle_event (JxStream   *stream,
       return;
     }
 
-  root = jx_adapter_parse_json (data, len);
+  root = jx_json_parse (data, len);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       jx_stream_fail (stream, "sent an event that is not valid JSON");
@@ -189,19 +149,20 @@ cohere_handle_event (JxStream   *stream,
   event = json_node_get_object (root);
 
   /* The type is in both the event name and the JSON; prefer the JSON. */
-  type = get_string (event, "type");
+  type = jx_json_get_string (event, "type");
   if (type == NULL)
     type = event_type;
 
   if (g_strcmp0 (type, "content-delta") == 0)
     {
-      JsonObject *content = get_object (get_object (get_object (event, "delta"), "message"), "content");
+      JsonObject *message = jx_json_get_object (jx_json_get_object (event, "delta"), "message");
+      JsonObject *content = jx_json_get_object (message, "content");
       const char *text;
 
-      if ((text = get_string (content, "text")) != NULL)
+      if ((text = jx_json_get_string (content, "text")) != NULL)
         jx_stream_add_content (stream, text, -1);
       /* Reasoning models stream {"type":"thinking","thinking":…} blocks. */
-      if ((text = get_string (content, "thinking")) != NULL)
+      if ((text = jx_json_get_string (content, "thinking")) != NULL)
         jx_stream_add_reasoning (stream, text, -1);
     }
   else if (g_strcmp0 (type, "message-end") == 0)

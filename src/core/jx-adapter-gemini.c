@@ -22,74 +22,6 @@
 #define DEFAULT_VERTEX_ANTHROPIC   "vertex-2023-10-16"
 
 static JsonObject *
-get_object (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
-    return NULL;
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-get_array (JsonObject *object,
-           const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
-    return NULL;
-  return JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
-    return NULL;
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
-}
-
-static gint64
-get_count (JsonObject *object,
-           const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || (node = json_object_get_member (object, member)) == NULL ||
-      !JSON_NODE_HOLDS_VALUE (node))
-    return -1;
-
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_INT64:
-      return json_node_get_int (node);
-    case G_TYPE_DOUBLE:
-      return (gint64) json_node_get_double (node);
-    default:
-      return -1;
-    }
-}
-
-static gboolean
-get_bool (JsonObject *object,
-          const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || (node = json_object_get_member (object, member)) == NULL ||
-      !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return FALSE;
-  return json_node_get_boolean (node);
-}
-
-static JsonObject *
 first_object (JsonArray *array)
 {
   JsonNode *node;
@@ -219,10 +151,10 @@ static void
 take_usage (JxStream   *stream,
             JsonObject *metadata)
 {
-  gint64 prompt = get_count (metadata, "promptTokenCount");
-  gint64 cached = get_count (metadata, "cachedContentTokenCount");
-  gint64 candidates = get_count (metadata, "candidatesTokenCount");
-  gint64 thoughts = get_count (metadata, "thoughtsTokenCount");
+  gint64 prompt = jx_json_get_int (metadata, "promptTokenCount", -1);
+  gint64 cached = jx_json_get_int (metadata, "cachedContentTokenCount", -1);
+  gint64 candidates = jx_json_get_int (metadata, "candidatesTokenCount", -1);
+  gint64 thoughts = jx_json_get_int (metadata, "thoughtsTokenCount", -1);
   JxUsage usage;
 
   /* Vertex's interim chunks carry only {"trafficType":"ON_DEMAND"}: no figures to keep. */
@@ -247,7 +179,7 @@ gemini_handle_event (JxStream   *stream,
   JsonObject *feedback;
   const char *finish_reason;
 
-  root = jx_adapter_parse_json (data, len);
+  root = jx_json_parse (data, len);
   if (root != NULL && JSON_NODE_HOLDS_ARRAY (root))
     chunk = first_object (json_node_get_array (root));
   else
@@ -267,41 +199,41 @@ gemini_handle_event (JxStream   *stream,
       return;
     }
 
-  candidate = first_object (get_array (chunk, "candidates"));
+  candidate = first_object (jx_json_get_array (chunk, "candidates"));
   if (candidate != NULL)
     {
-      JsonArray *parts = get_array (get_object (candidate, "content"), "parts");
+      JsonArray *parts = jx_json_get_array (jx_json_get_object (candidate, "content"), "parts");
 
       for (guint i = 0; parts != NULL && i < json_array_get_length (parts); i++)
         {
           JsonNode *part_node = json_array_get_element (parts, i);
           JsonObject *part = JSON_NODE_HOLDS_OBJECT (part_node) ? json_node_get_object (part_node) : NULL;
-          const char *text = get_string (part, "text");
+          const char *text = jx_json_get_string (part, "text");
 
           if (text == NULL)
             continue;
           /* Thought summaries are reasoning, not answer: they must not set TTFT. */
-          if (get_bool (part, "thought"))
+          if (jx_json_get_bool (part, "thought", FALSE))
             jx_stream_add_reasoning (stream, text, -1);
           else
             jx_stream_add_content (stream, text, -1);
         }
 
-      if ((finish_reason = get_string (candidate, "finishReason")) != NULL)
+      if ((finish_reason = jx_json_get_string (candidate, "finishReason")) != NULL)
         jx_stream_set_done (stream, finish_reason);
     }
-  else if ((feedback = get_object (chunk, "promptFeedback")) != NULL &&
-           get_string (feedback, "blockReason") != NULL)
+  else if ((feedback = jx_json_get_object (chunk, "promptFeedback")) != NULL &&
+           jx_json_get_string (feedback, "blockReason") != NULL)
     {
       g_autofree char *message = g_strdup_printf ("blocked the prompt (%s)",
-                                                  get_string (feedback, "blockReason"));
+                                                  jx_json_get_string (feedback, "blockReason"));
 
       jx_stream_fail (stream, message);
       return;
     }
 
   /* Cumulative on (nearly) every chunk: the last one wins. */
-  take_usage (stream, get_object (chunk, "usageMetadata"));
+  take_usage (stream, jx_json_get_object (chunk, "usageMetadata"));
 }
 
 /* ---- errors ---------------------------------------------------------------------------- */
@@ -314,13 +246,13 @@ retry_delay_seconds (JsonArray *details)
     {
       JsonNode *node = json_array_get_element (details, i);
       JsonObject *detail = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *type = get_string (detail, "@type");
+      const char *type = jx_json_get_string (detail, "@type");
       const char *delay;
 
       if (type == NULL || !g_str_has_suffix (type, "google.rpc.RetryInfo"))
         continue;
 
-      if ((delay = get_string (detail, "retryDelay")) != NULL)
+      if ((delay = jx_json_get_string (detail, "retryDelay")) != NULL)
         {
           char *end = NULL;
           double seconds = g_ascii_strtod (delay, &end);
@@ -328,8 +260,8 @@ retry_delay_seconds (JsonArray *details)
           if (end != delay && seconds >= 0)
             return seconds;
         }
-      else if (get_object (detail, "retryDelay") != NULL)
-        return MAX (0, get_count (get_object (detail, "retryDelay"), "seconds"));
+      else if (jx_json_get_object (detail, "retryDelay") != NULL)
+        return MAX (0, jx_json_get_int (jx_json_get_object (detail, "retryDelay"), "seconds", -1));
     }
 
   return -1;
@@ -348,7 +280,7 @@ google_describe_error_body (const char *body,
   const char *message;
   double delay;
 
-  if (body == NULL || len == 0 || (root = jx_adapter_parse_json (body, len)) == NULL)
+  if (body == NULL || len == 0 || (root = jx_json_parse (body, len)) == NULL)
     return NULL;
 
   if (JSON_NODE_HOLDS_ARRAY (root))
@@ -356,10 +288,10 @@ google_describe_error_body (const char *body,
   else
     object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
 
-  if ((error = get_object (object, "error")) == NULL)
+  if ((error = jx_json_get_object (object, "error")) == NULL)
     return NULL;
-  if ((message = get_string (error, "message")) == NULL || *message == '\0')
-    message = get_string (error, "status");
+  if ((message = jx_json_get_string (error, "message")) == NULL || *message == '\0')
+    message = jx_json_get_string (error, "status");
   if (message == NULL)
     return NULL;
 
@@ -378,7 +310,7 @@ google_describe_error_body (const char *body,
     g_string_truncate (text, text->len - 1);
 
   /* Google sends no Retry-After header; the body is the only place the wait is given. */
-  delay = retry_delay_seconds (get_array (error, "details"));
+  delay = retry_delay_seconds (jx_json_get_array (error, "details"));
   if (delay >= 0 && g_strstr_len (text->str, -1, "retry in") == NULL)
     g_string_append_printf (text, " (retry in %.0f s)", ceil (delay));
 
@@ -612,12 +544,12 @@ vertex_build_message (JxProvider      *provider,
   SoupMessage *message;
 
   if (credential != NULL &&
-      (parts = jx_adapter_parse_json (credential, strlen (credential))) != NULL &&
+      (parts = jx_json_parse (credential, strlen (credential))) != NULL &&
       JSON_NODE_HOLDS_OBJECT (parts))
     {
-      token = get_string (json_node_get_object (parts), "token");
-      project = get_string (json_node_get_object (parts), "project");
-      quota_project = get_string (json_node_get_object (parts), "quota_project");
+      token = jx_json_get_string (json_node_get_object (parts), "token");
+      project = jx_json_get_string (json_node_get_object (parts), "project");
+      quota_project = jx_json_get_string (json_node_get_object (parts), "quota_project");
     }
   if (token == NULL || project == NULL)
     {

@@ -12,51 +12,6 @@
 
 #include "jx-adapters-private.h"
 
-static JsonObject *
-get_object (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
-}
-
-/* -1 when absent or not a number. */
-static gint64
-get_int (JsonObject *object,
-         const char *member)
-{
-  JsonNode *node;
-  GType type;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return -1;
-  node = json_object_get_member (object, member);
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return -1;
-  type = json_node_get_value_type (node);
-  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
-    return -1;
-  return (gint64) json_node_get_double (node);
-}
-
 static void
 add_message (JsonBuilder *builder,
              const char  *role,
@@ -131,7 +86,7 @@ set_duration (JxStream   *stream,
               const char *member,
               const char *name)
 {
-  gint64 ns = get_int (chunk, member);
+  gint64 ns = jx_json_get_int (chunk, member, -1);
 
   if (ns >= 0)
     jx_stream_set_server_timing (stream, name, ns / 1e6);
@@ -144,7 +99,7 @@ ollama_handle_event (JxStream   *stream,
                      gsize       len,
                      GHashTable *frame_headers)
 {
-  g_autoptr(JsonNode) root = jx_adapter_parse_json (data, len);
+  g_autoptr(JsonNode) root = jx_json_parse (data, len);
   JsonObject *chunk;
   JsonObject *message;
   JsonNode *done;
@@ -164,10 +119,10 @@ ollama_handle_event (JxStream   *stream,
       return;
     }
 
-  if ((message = get_object (chunk, "message")) != NULL)
+  if ((message = jx_json_get_object (chunk, "message")) != NULL)
     {
-      const char *thinking = get_string (message, "thinking");
-      const char *content = get_string (message, "content");
+      const char *thinking = jx_json_get_string (message, "thinking");
+      const char *content = jx_json_get_string (message, "content");
 
       if (thinking != NULL)
         jx_stream_add_reasoning (stream, thinking, -1);
@@ -179,8 +134,8 @@ ollama_handle_event (JxStream   *stream,
   if (done != NULL && JSON_NODE_HOLDS_VALUE (done) &&
       json_node_get_value_type (done) == G_TYPE_BOOLEAN && json_node_get_boolean (done))
     {
-      gint64 input = get_int (chunk, "prompt_eval_count");
-      gint64 output = get_int (chunk, "eval_count");
+      gint64 input = jx_json_get_int (chunk, "prompt_eval_count", -1);
+      gint64 output = jx_json_get_int (chunk, "eval_count", -1);
 
       if (input >= 0 || output >= 0)
         {
@@ -194,7 +149,7 @@ ollama_handle_event (JxStream   *stream,
       set_duration (stream, chunk, "load_duration", "load");
       set_duration (stream, chunk, "prompt_eval_duration", "prompt_eval");
       set_duration (stream, chunk, "eval_duration", "eval");
-      jx_stream_set_done (stream, get_string (chunk, "done_reason"));
+      jx_stream_set_done (stream, jx_json_get_string (chunk, "done_reason"));
     }
 }
 

@@ -168,60 +168,20 @@ openai_build_message (JxProvider      *provider,
   return message;
 }
 
-static gint64
-get_int (JsonObject *object,
-         const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return -1;
-  node = json_object_get_member (object, member);
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return -1;
-  return (gint64) json_node_get_double (node);
-}
-
-static JsonObject *
-get_object (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
-}
-
 static void
 take_usage (JxStream   *stream,
             JsonObject *usage)
 {
-  JsonObject *prompt_details = get_object (usage, "prompt_tokens_details");
-  JsonObject *completion_details = get_object (usage, "completion_tokens_details");
+  JsonObject *prompt_details = jx_json_get_object (usage, "prompt_tokens_details");
+  JsonObject *completion_details = jx_json_get_object (usage, "completion_tokens_details");
   JsonNode *cost;
   JxUsage normalised;
 
   jx_usage_from_openai (&normalised,
-                        get_int (usage, "prompt_tokens"),
-                        get_int (prompt_details, "cached_tokens"),
-                        get_int (usage, "completion_tokens"),
-                        get_int (completion_details, "reasoning_tokens"));
+                        jx_json_get_int_lenient (usage, "prompt_tokens", -1),
+                        jx_json_get_int_lenient (prompt_details, "cached_tokens", -1),
+                        jx_json_get_int_lenient (usage, "completion_tokens", -1),
+                        jx_json_get_int_lenient (completion_details, "reasoning_tokens", -1));
   jx_stream_set_usage (stream, &normalised);
 
   /* OpenRouter bills in credits (1 credit = 1 USD) and tells us the exact amount. */
@@ -261,7 +221,7 @@ take_content (JxStream *stream,
           if (!JSON_NODE_HOLDS_OBJECT (block_node))
             continue;
           block = json_node_get_object (block_node);
-          type = get_string (block, "type");
+          type = jx_json_get_string (block, "type");
           if (g_strcmp0 (type, "text") == 0)
             take_content (stream, json_object_get_member (block, "text"), reasoning);
           else if (g_strcmp0 (type, "thinking") == 0 && json_object_has_member (block, "thinking"))
@@ -289,7 +249,7 @@ openai_handle_event (JxStream   *stream,
       return;
     }
 
-  root = jx_adapter_parse_json (data, len);
+  root = jx_json_parse (data, len);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       jx_stream_fail (stream, "sent an event that is not valid JSON");
@@ -312,8 +272,8 @@ openai_handle_event (JxStream   *stream,
       JsonNode *choice_node = json_array_get_element (json_node_get_array (choices), 0);
       JsonObject *choice = JSON_NODE_HOLDS_OBJECT (choice_node) ? json_node_get_object (choice_node) : NULL;
       /* Azure filter annotations come as choices without a delta: not text. */
-      JsonObject *delta = get_object (choice, "delta");
-      const char *finish_reason = get_string (choice, "finish_reason");
+      JsonObject *delta = jx_json_get_object (choice, "delta");
+      const char *finish_reason = jx_json_get_string (choice, "finish_reason");
 
       if (delta != NULL)
         {
@@ -338,15 +298,15 @@ openai_handle_event (JxStream   *stream,
     }
 
   /* Rule for the whole family: the last non-null usage seen anywhere wins. */
-  if ((usage = get_object (chunk, "usage")) != NULL)
+  if ((usage = jx_json_get_object (chunk, "usage")) != NULL)
     take_usage (stream, usage);
 
-  if ((x_groq = get_object (chunk, "x_groq")) != NULL &&
-      (usage = get_object (x_groq, "usage")) != NULL)
+  if ((x_groq = jx_json_get_object (chunk, "x_groq")) != NULL &&
+      (usage = jx_json_get_object (x_groq, "usage")) != NULL)
     {
       JsonNode *node;
 
-      if (get_object (chunk, "usage") == NULL)
+      if (jx_json_get_object (chunk, "usage") == NULL)
         take_usage (stream, usage);
       if (json_object_has_member (usage, "queue_time") &&
           JSON_NODE_HOLDS_VALUE ((node = json_object_get_member (usage, "queue_time"))))
@@ -383,11 +343,11 @@ azure_build_message (JxProvider      *provider,
   SoupMessage *message;
 
   if (credential != NULL && credential[0] == '{' &&
-      (parts = jx_adapter_parse_json (credential, strlen (credential))) != NULL &&
+      (parts = jx_json_parse (credential, strlen (credential))) != NULL &&
       JSON_NODE_HOLDS_OBJECT (parts))
     {
-      key = get_string (json_node_get_object (parts), "api_key");
-      endpoint = get_string (json_node_get_object (parts), "endpoint");
+      key = jx_json_get_string (json_node_get_object (parts), "api_key");
+      endpoint = jx_json_get_string (json_node_get_object (parts), "endpoint");
     }
 
   if (provider->base_url != NULL && *provider->base_url != '\0')

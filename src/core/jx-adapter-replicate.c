@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "jx-adapters-private.h"
+#include "jx-net.h"
 
 typedef struct
 {
@@ -27,51 +28,6 @@ replicate_data_free (gpointer data)
   g_free (self);
 }
 
-static JsonObject *
-get_object (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
-}
-
-/* NAN when absent or not a number. */
-static double
-get_number (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-  GType type;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NAN;
-  node = json_object_get_member (object, member);
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return NAN;
-  type = json_node_get_value_type (node);
-  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
-    return NAN;
-  return json_node_get_double (node);
-}
-
 static void
 add_auth (SoupMessage *message,
           const char  *credential)
@@ -82,23 +38,6 @@ add_auth (SoupMessage *message,
     return;
   value = g_strdup_printf ("Bearer %s", credential);
   soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", value);
-}
-
-static gboolean
-host_is_local (const char *host)
-{
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (host == NULL)
-    return FALSE;
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-  if ((address = g_inet_address_new_from_string (host)) == NULL)
-    return FALSE;
-
-  return g_inet_address_get_is_loopback (address) ||
-         g_inet_address_get_is_site_local (address) ||
-         g_inet_address_get_is_link_local (address);
 }
 
 static gboolean
@@ -133,7 +72,7 @@ may_send_key (JxProvider *provider,
       (api = g_uri_parse (provider->base_url, G_URI_FLAGS_NONE, NULL)) != NULL &&
       g_uri_get_host (api) != NULL &&
       g_ascii_strcasecmp (g_uri_get_host (api), host) == 0 &&
-      (encrypted || host_is_local (host)))
+      (encrypted || jx_host_is_local (host)))
     return TRUE;
 
   return encrypted && (host_in_domain (host, "replicate.com") || host_in_domain (host, "replicate.delivery"));
@@ -262,7 +201,7 @@ replicate_follow_up (JxStream    *stream,
   gsize len;
   const char *body = g_bytes_get_data (first_body, &len);
 
-  root = body != NULL ? jx_adapter_parse_json (body, len) : NULL;
+  root = body != NULL ? jx_json_parse (body, len) : NULL;
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -271,8 +210,8 @@ replicate_follow_up (JxStream    *stream,
     }
   prediction = json_node_get_object (root);
 
-  status = get_string (prediction, "status");
-  failure = get_string (prediction, "error");
+  status = jx_json_get_string (prediction, "status");
+  failure = jx_json_get_string (prediction, "error");
   if (g_strcmp0 (status, "failed") == 0 || g_strcmp0 (status, "canceled") == 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the prediction %s%s%s",
@@ -281,8 +220,8 @@ replicate_follow_up (JxStream    *stream,
       return NULL;
     }
 
-  urls = get_object (prediction, "urls");
-  stream_url = get_string (urls, "stream");
+  urls = jx_json_get_object (prediction, "urls");
+  stream_url = jx_json_get_string (urls, "stream");
   if (stream_url == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
@@ -301,7 +240,7 @@ replicate_follow_up (JxStream    *stream,
     }
 
   data = g_new0 (ReplicateData, 1);
-  data->get_url = g_strdup (get_string (urls, "get"));
+  data->get_url = g_strdup (jx_json_get_string (urls, "get"));
   jx_stream_set_adapter_data (stream, data, replicate_data_free);
 
   soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "text/event-stream");
@@ -341,11 +280,11 @@ replicate_handle_event (JxStream   *stream,
 
   if (g_str_equal (event_type, "done"))
     {
-      g_autoptr(JsonNode) root = jx_adapter_parse_json (data, len);
+      g_autoptr(JsonNode) root = jx_json_parse (data, len);
       const char *reason = NULL;
 
       if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-        reason = get_string (json_node_get_object (root), "reason");
+        reason = jx_json_get_string (json_node_get_object (root), "reason");
 
       /* `done` also ends a prediction that did not finish; that is no complete answer. */
       if (g_strcmp0 (reason, "canceled") == 0)
@@ -392,14 +331,14 @@ replicate_finish_epilogue (JxStream *stream,
   gsize len;
   const char *text = g_bytes_get_data (body, &len);
 
-  if (text == NULL || (root = jx_adapter_parse_json (text, len)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (text == NULL || (root = jx_json_parse (text, len)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return;
-  if ((metrics = get_object (json_node_get_object (root), "metrics")) == NULL)
+  if ((metrics = jx_json_get_object (json_node_get_object (root), "metrics")) == NULL)
     return;
 
   /* Token counts exist for official language models only; others bill predict_time. */
-  input = get_number (metrics, "input_token_count");
-  output = get_number (metrics, "output_token_count");
+  input = jx_json_get_double (metrics, "input_token_count", NAN);
+  output = jx_json_get_double (metrics, "output_token_count", NAN);
   if (!isnan (input) || !isnan (output))
     {
       JxUsage usage;
@@ -410,11 +349,11 @@ replicate_finish_epilogue (JxStream *stream,
     }
 
   /* Seconds on the wire, milliseconds in Juxta. */
-  if (!isnan (value = get_number (metrics, "predict_time")))
+  if (!isnan (value = jx_json_get_double (metrics, "predict_time", NAN)))
     jx_stream_set_server_timing (stream, "predict", value * 1000.0);
-  if (!isnan (value = get_number (metrics, "time_to_first_token")))
+  if (!isnan (value = jx_json_get_double (metrics, "time_to_first_token", NAN)))
     jx_stream_set_server_timing (stream, "time_to_first_token", value * 1000.0);
-  if (!isnan (value = get_number (metrics, "total_time")))
+  if (!isnan (value = jx_json_get_double (metrics, "total_time", NAN)))
     jx_stream_set_server_timing (stream, "total", value * 1000.0);
 }
 

@@ -62,34 +62,6 @@ jx_adapter_list_protocols (void)
   return names;
 }
 
-JsonNode *
-jx_adapter_parse_json (const char *data,
-                       gsize       len)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-
-  if (!json_parser_load_from_data (parser, data, len, NULL))
-    return NULL;
-
-  return json_parser_steal_root (parser);
-}
-
-static const char *
-object_get_string (JsonObject *object,
-                   const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-
-  node = json_object_get_member (object, member);
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-
-  return NULL;
-}
-
 static char *
 describe_node (JsonNode *node)
 {
@@ -127,7 +99,7 @@ describe_node (JsonNode *node)
         }
       else if (JSON_NODE_HOLDS_VALUE (error) && json_node_get_value_type (error) == G_TYPE_STRING)
         {
-          const char *description = object_get_string (object, "error_description");
+          const char *description = jx_json_get_string (object, "error_description");
 
           if (description != NULL)
             return g_strdup_printf ("%s: %s", json_node_get_string (error), description);
@@ -135,11 +107,11 @@ describe_node (JsonNode *node)
         }
     }
 
-  if ((message = object_get_string (object, "message")) != NULL)
+  if ((message = jx_json_get_string (object, "message")) != NULL)
     return g_strdup (message);
-  if ((message = object_get_string (object, "detail")) != NULL)
+  if ((message = jx_json_get_string (object, "detail")) != NULL)
     return g_strdup (message);
-  if ((message = object_get_string (object, "error_description")) != NULL)
+  if ((message = jx_json_get_string (object, "error_description")) != NULL)
     return g_strdup (message);
 
   /* Mistral 422: {"message":{"detail":[{"msg":…,"loc":[…]}]}} */
@@ -160,7 +132,7 @@ describe_node (JsonNode *node)
 
           if (JSON_NODE_HOLDS_OBJECT (first))
             {
-              const char *msg = object_get_string (json_node_get_object (first), "msg");
+              const char *msg = jx_json_get_string (json_node_get_object (first), "msg");
 
               if (msg != NULL)
                 return g_strdup (msg);
@@ -182,7 +154,7 @@ jx_adapter_describe_error_body (const char *body,
   if (body == NULL || len == 0)
     return NULL;
 
-  if ((root = jx_adapter_parse_json (body, len)) != NULL &&
+  if ((root = jx_json_parse (body, len)) != NULL &&
       (message = describe_node (root)) != NULL)
     return message;
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "jx-adapter.h"
+#include "jx-json.h"
 
 G_BEGIN_DECLS
 
@@ -28,9 +29,5 @@ void         jx_adapter_anthropic_handle_event (JxStream       *stream,
                                                 const char     *data,
                                                 gsize           len,
                                                 GHashTable     *frame_headers);
-
-/* Shared by the OpenAI-compatible family and adapters that embed OpenAI-shaped JSON. */
-JsonNode *jx_adapter_parse_json (const char *data,
-                                 gsize       len);
 
 G_END_DECLS

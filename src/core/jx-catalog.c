@@ -56,6 +56,7 @@
 #include <string.h>
 
 #include "jx-catalog.h"
+#include "jx-net.h"
 
 #define BUILTIN_RESOURCE_PATH "/io/github/juxta/Juxta/catalog.json"
 #define BUILTIN_SOURCE_NAME   "catalog.json"
@@ -287,27 +288,6 @@ jx_provider_get_option (JxProvider *provider,
     }
 }
 
-static gboolean
-address_is_private (GInetAddress *address)
-{
-  if (g_inet_address_get_is_loopback (address) ||
-      g_inet_address_get_is_link_local (address) ||
-      g_inet_address_get_is_site_local (address) ||
-      g_inet_address_get_is_any (address))
-    return TRUE;
-
-  /* IPv6 unique local addresses, fc00::/7 (GLib only knows the old fec0::/10). */
-  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
-    {
-      const guint8 *bytes = g_inet_address_to_bytes (address);
-
-      if ((bytes[0] & 0xfe) == 0xfc)
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
 /* TRUE when requests stay on this machine or the local network: loopback (127.0.0.0/8,
  * ::1, localhost), RFC 1918 / unique-local / link-local addresses, or the simulated
  * protocol. Host names other than localhost are not resolved. */
@@ -315,10 +295,6 @@ gboolean
 jx_provider_is_local (JxProvider *provider)
 {
   g_autoptr(GUri) uri = NULL;
-  g_autoptr(GInetAddress) address = NULL;
-  g_autofree char *host = NULL;
-  const char *raw_host;
-  gsize len;
 
   g_return_val_if_fail (provider != NULL, FALSE);
 
@@ -332,29 +308,7 @@ jx_provider_is_local (JxProvider *provider)
   if (uri == NULL)
     return FALSE;
 
-  raw_host = g_uri_get_host (uri);
-  if (raw_host == NULL || raw_host[0] == '\0')
-    return FALSE;
-
-  host = g_ascii_strdown (raw_host, -1);
-  len = strlen (host);
-  if (len > 2 && host[0] == '[' && host[len - 1] == ']')
-    {
-      memmove (host, host + 1, len - 2);
-      host[len - 2] = '\0';
-    }
-  len = strlen (host);
-  if (len > 0 && host[len - 1] == '.')
-    host[--len] = '\0';
-
-  if (g_str_equal (host, "localhost") || g_str_has_suffix (host, ".localhost"))
-    return TRUE;
-
-  address = g_inet_address_new_from_string (host);
-  if (address == NULL)
-    return FALSE;
-
-  return address_is_private (address);
+  return jx_host_is_local (g_uri_get_host (uri));
 }
 
 /* ------------------------------------------------------------------------------------ */

@@ -420,12 +420,12 @@ format_count (gint64 n,
   return g_strdup_printf ("%s%" G_GINT64_FORMAT, estimate ? "~" : "", n);
 }
 
-/* Pads to a width in characters (not bytes): labels may hold non-ASCII. */
-static void
-append_cell (GString    *line,
-             const char *text,
-             guint       width,
-             gboolean    right)
+/* Counts characters, not bytes: labels may hold non-ASCII. */
+void
+jx_cli_append_cell (GString    *line,
+                    const char *text,
+                    glong       width,
+                    gboolean    right)
 {
   glong chars = g_utf8_strlen (text, -1);
   g_autofree char *cut = NULL;
@@ -469,14 +469,14 @@ print_table (Compare *compare)
       }
 
   g_string_append (line, "");
-  append_cell (line, _("Provider:model"), 24, FALSE);
-  append_cell (line, _("TTFT"), 8, TRUE);
-  append_cell (line, _("E2E"), 9, TRUE);
-  append_cell (line, _("tok/s"), 7, TRUE);
-  append_cell (line, _("ITL"), 7, TRUE);
-  append_cell (line, _("in"), 7, TRUE);
-  append_cell (line, _("out"), 6, TRUE);
-  append_cell (line, _("cost"), 12, TRUE);
+  jx_cli_append_cell (line, _("Provider:model"), 24, FALSE);
+  jx_cli_append_cell (line, _("TTFT"), 8, TRUE);
+  jx_cli_append_cell (line, _("E2E"), 9, TRUE);
+  jx_cli_append_cell (line, _("tok/s"), 7, TRUE);
+  jx_cli_append_cell (line, _("ITL"), 7, TRUE);
+  jx_cli_append_cell (line, _("in"), 7, TRUE);
+  jx_cli_append_cell (line, _("out"), 6, TRUE);
+  jx_cli_append_cell (line, _("cost"), 12, TRUE);
   g_print ("%s\n", line->str);
 
   for (guint i = 0; i < compare->panes->len; i++)
@@ -498,22 +498,22 @@ print_table (Compare *compare)
       g_autofree char *cost_s = format_cost (pane_cost_total (pane), estimate);
 
       g_string_truncate (line, 0);
-      append_cell (line, pane->label, 24, FALSE);
+      jx_cli_append_cell (line, pane->label, 24, FALSE);
       if (pane_ok_count (pane) == 0)
         {
           g_autofree char *err = g_strdup_printf ("✗ %s", last->error != NULL ? last->error : "");
 
-          append_cell (line, err, 56, FALSE);
+          jx_cli_append_cell (line, err, 56, FALSE);
         }
       else
         {
-          append_cell (line, ttft_s, 8, TRUE);
-          append_cell (line, e2e_s, 9, TRUE);
-          append_cell (line, tps_s, 7, TRUE);
-          append_cell (line, itl_s, 7, TRUE);
-          append_cell (line, in_s, 7, TRUE);
-          append_cell (line, out_s, 6, TRUE);
-          append_cell (line, cost_s, 12, TRUE);
+          jx_cli_append_cell (line, ttft_s, 8, TRUE);
+          jx_cli_append_cell (line, e2e_s, 9, TRUE);
+          jx_cli_append_cell (line, tps_s, 7, TRUE);
+          jx_cli_append_cell (line, itl_s, 7, TRUE);
+          jx_cli_append_cell (line, in_s, 7, TRUE);
+          jx_cli_append_cell (line, out_s, 6, TRUE);
+          jx_cli_append_cell (line, cost_s, 12, TRUE);
         }
       g_print ("%s\n", line->str);
     }

@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "jx-google-auth.h"
+#include "jx-json.h"
 
 /* Refresh this long before the token expires, so a request never leaves with a token
  * that dies in flight. */
@@ -98,30 +99,13 @@ jx_google_auth_init (JxGoogleAuth *self)
   self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
-/* A string member, or NULL when absent, empty or not a string. */
-static const char *
-get_string (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  if (json_node_get_string (node)[0] == '\0')
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 static const char *
 require_string (JsonObject  *object,
                 const char  *name,
                 const char  *what,
                 GError     **error)
 {
-  const char *value = get_string (object, name);
+  const char *value = jx_json_get_nonempty_string (object, name);
 
   if (value == NULL)
     g_set_error (error, JX_GOOGLE_AUTH_ERROR, JX_GOOGLE_AUTH_ERROR_INVALID,
@@ -188,11 +172,12 @@ load_service_account (JxGoogleAuth  *self,
     return FALSE;
 
   self->client_email = g_strdup (client_email);
-  self->private_key_id = g_strdup (get_string (object, "private_key_id"));
-  self->project_id = g_strdup (get_string (object, "project_id"));
-  self->quota_project_id = g_strdup (get_string (object, "quota_project_id"));
+  self->private_key_id = g_strdup (jx_json_get_nonempty_string (object, "private_key_id"));
+  self->project_id = g_strdup (jx_json_get_nonempty_string (object, "project_id"));
+  self->quota_project_id = g_strdup (jx_json_get_nonempty_string (object, "quota_project_id"));
 
-  if (!set_token_uri (self, get_string (object, "token_uri") ?: JX_GOOGLE_AUTH_TOKEN_URI, error))
+  if (!set_token_uri (self, jx_json_get_nonempty_string (object, "token_uri") ?: JX_GOOGLE_AUTH_TOKEN_URI,
+                      error))
     return FALSE;
 
   /* json-glib has already turned the "\n" escapes into real newlines. */
@@ -238,10 +223,11 @@ load_authorized_user (JxGoogleAuth  *self,
   self->client_id = g_strdup (client_id);
   self->client_secret = g_strdup (client_secret);
   self->refresh_token = g_strdup (refresh_token);
-  self->quota_project_id = g_strdup (get_string (object, "quota_project_id"));
+  self->quota_project_id = g_strdup (jx_json_get_nonempty_string (object, "quota_project_id"));
 
   /* gcloud's files carry no token_uri; honouring one lets tests use a local server. */
-  return set_token_uri (self, get_string (object, "token_uri") ?: JX_GOOGLE_AUTH_TOKEN_URI, error);
+  return set_token_uri (self, jx_json_get_nonempty_string (object, "token_uri") ?: JX_GOOGLE_AUTH_TOKEN_URI,
+                        error);
 }
 
 JxGoogleAuth *
@@ -275,7 +261,7 @@ jx_google_auth_new (const char  *credentials_json,
     }
 
   object = json_node_get_object (root);
-  type = get_string (object, "type");
+  type = jx_json_get_nonempty_string (object, "type");
   self = g_object_new (JX_TYPE_GOOGLE_AUTH, NULL);
 
   if (type == NULL)
@@ -549,8 +535,8 @@ handle_token_response (JxGoogleAuth  *self,
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      const char *code = object != NULL ? get_string (object, "error") : NULL;
-      const char *description = object != NULL ? get_string (object, "error_description") : NULL;
+      const char *code = jx_json_get_nonempty_string (object, "error");
+      const char *description = jx_json_get_nonempty_string (object, "error_description");
 
       /* Some Google endpoints nest the error as {"error":{"message":…}}. */
       if (code == NULL && object != NULL && json_object_has_member (object, "error") &&
@@ -558,8 +544,8 @@ handle_token_response (JxGoogleAuth  *self,
         {
           JsonObject *nested = json_object_get_object_member (object, "error");
 
-          code = get_string (nested, "status");
-          description = get_string (nested, "message");
+          code = jx_json_get_nonempty_string (nested, "status");
+          description = jx_json_get_nonempty_string (nested, "message");
         }
 
       if (code == NULL)
@@ -581,7 +567,7 @@ handle_token_response (JxGoogleAuth  *self,
       return FALSE;
     }
 
-  access_token = object != NULL ? get_string (object, "access_token") : NULL;
+  access_token = jx_json_get_nonempty_string (object, "access_token");
   if (access_token == NULL)
     {
       g_set_error_literal (error, JX_GOOGLE_AUTH_ERROR, JX_GOOGLE_AUTH_ERROR_BAD_RESPONSE,

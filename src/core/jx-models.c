@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "jx-adapter.h"
+#include "jx-json.h"
 #include "jx-models.h"
 
 #define CACHE_DATA_KEY          "jx-models-cache"
@@ -127,47 +128,19 @@ provider_name (JxProvider *provider)
   return provider->name != NULL ? provider->name : provider->id;
 }
 
-static const char *
-object_get_string (JsonObject *object,
-                   const char *member)
-{
-  JsonNode *node;
-
-  if (!json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
-}
-
-static JsonArray *
-object_get_array (JsonObject *object,
-                  const char *member)
-{
-  JsonNode *node;
-
-  if (!json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
-  return JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
 /* NULL when the body is none of the known shapes. With ollama_only, only {"models":[…]}. */
 static GPtrArray *
 parse_model_list (GBytes   *body,
                   gboolean  ollama_only)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GPtrArray) ids = NULL;
-  JsonNode *root;
   JsonArray *items = NULL;
   gsize len;
   const char *data = g_bytes_get_data (body, &len);
 
-  if (data == NULL || !json_parser_load_from_data (parser, data, len, NULL))
+  if (data == NULL || (root = jx_json_parse (data, len)) == NULL)
     return NULL;
-  root = json_parser_get_root (parser);
 
   if (JSON_NODE_HOLDS_ARRAY (root) && !ollama_only)
     items = json_node_get_array (root);
@@ -175,9 +148,9 @@ parse_model_list (GBytes   *body,
     {
       JsonObject *object = json_node_get_object (root);
 
-      items = object_get_array (object, "models");
+      items = jx_json_get_array (object, "models");
       if (items == NULL && !ollama_only)
-        items = object_get_array (object, "data");
+        items = jx_json_get_array (object, "data");
     }
   if (items == NULL)
     return NULL;
@@ -192,8 +165,8 @@ parse_model_list (GBytes   *body,
         {
           JsonObject *object = json_node_get_object (item);
 
-          if ((id = object_get_string (object, "id")) == NULL)
-            id = object_get_string (object, "name");
+          if ((id = jx_json_get_string (object, "id")) == NULL)
+            id = jx_json_get_string (object, "name");
         }
       else if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
         id = json_node_get_string (item);

@@ -17,6 +17,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "jx-cli.h"
 #include "jx-plan-cli.h"
 #include "jx-pricing.h"
 
@@ -55,32 +56,6 @@ format_thousands (double value,
     g_string_append (out, dot);
 
   return g_string_free (out, FALSE);
-}
-
-static void
-append_cell (GString    *line,
-             const char *text,
-             glong       width,
-             gboolean    right)
-{
-  glong chars = g_utf8_strlen (text, -1);
-  g_autofree char *cut = NULL;
-
-  if (chars > width)
-    {
-      const char *end = g_utf8_offset_to_pointer (text, width - 1);
-
-      cut = g_strdup_printf ("%.*s…", (int) (end - text), text);
-      text = cut;
-      chars = width;
-    }
-  if (right)
-    for (glong i = chars; i < width; i++)
-      g_string_append_c (line, ' ');
-  g_string_append (line, text);
-  if (!right)
-    for (glong i = chars; i < width; i++)
-      g_string_append_c (line, ' ');
 }
 
 static const char *
@@ -209,11 +184,11 @@ print_table (GPtrArray        *rows,
   g_print (_(", %.0f%% cached, %s\n\n"), workload->cached_share * 100,
            workload->batch ? _("batch") : _("no batch"));
 
-  append_cell (line, _("PROVIDER:MODEL"), 32, FALSE);
+  jx_cli_append_cell (line, _("PROVIDER:MODEL"), 32, FALSE);
   g_string_append (line, "  ");
-  append_cell (line, _("$/REQUEST"), 11, TRUE);
+  jx_cli_append_cell (line, _("$/REQUEST"), 11, TRUE);
   g_string_append (line, "  ");
-  append_cell (line, _("$/MONTH"), 13, TRUE);
+  jx_cli_append_cell (line, _("$/MONTH"), 13, TRUE);
   g_string_append (line, "  ");
   g_string_append (line, _("NOTE"));
   g_print ("%s\n", line->str);
@@ -248,11 +223,11 @@ print_table (GPtrArray        *rows,
       g_ptr_array_add (notes, NULL);
 
       g_string_truncate (line, 0);
-      append_cell (line, label, 32, FALSE);
+      jx_cli_append_cell (line, label, 32, FALSE);
       g_string_append (line, "  ");
-      append_cell (line, per_request, 11, TRUE);
+      jx_cli_append_cell (line, per_request, 11, TRUE);
       g_string_append (line, "  ");
-      append_cell (line, monthly, 13, TRUE);
+      jx_cli_append_cell (line, monthly, 13, TRUE);
       if (notes->len > 1)
         {
           g_autofree char *joined = g_strjoinv (", ", (char **) notes->pdata);

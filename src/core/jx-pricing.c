@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "jx-json.h"
 #include "jx-pricing.h"
 
 #define DEFAULTS_KEY "jx-pricing-defaults"
@@ -150,17 +151,6 @@ get_providers_array (JsonNode    *root,
   return NULL;
 }
 
-static const char *
-object_get_id (JsonObject *object)
-{
-  JsonNode *node = json_object_get_member (object, "id");
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 /* The object with @id in @array (objects only), or NULL. */
 static JsonObject *
 array_find_id (JsonArray  *array,
@@ -172,7 +162,7 @@ array_find_id (JsonArray  *array,
       JsonNode *node = json_array_get_element (array, i);
 
       if (JSON_NODE_HOLDS_OBJECT (node) &&
-          g_strcmp0 (object_get_id (json_node_get_object (node)), id) == 0)
+          g_strcmp0 (jx_json_get_string (json_node_get_object (node), "id"), id) == 0)
         {
           if (index != NULL)
             *index = i;
@@ -399,7 +389,7 @@ entries_from_document (JsonNode    *root,
       if (!JSON_NODE_HOLDS_OBJECT (pnode))
         continue;
       pobject = json_node_get_object (pnode);
-      provider_id = object_get_id (pobject);
+      provider_id = jx_json_get_string (pobject, "id");
       models = json_object_get_member (pobject, "models");
       if (provider_id == NULL || models == NULL || !JSON_NODE_HOLDS_ARRAY (models))
         continue;
@@ -415,7 +405,7 @@ entries_from_document (JsonNode    *root,
           if (!JSON_NODE_HOLDS_OBJECT (mnode))
             continue;
           mobject = json_node_get_object (mnode);
-          if ((model_id = object_get_id (mobject)) == NULL)
+          if ((model_id = jx_json_get_string (mobject, "id")) == NULL)
             continue;
 
           entry = entry_new (provider_id, model_id);
@@ -789,15 +779,8 @@ get_cost (JsonObject *object,
           const char *member,
           double     *value)
 {
-  JsonNode *node = json_object_get_member (object, member);
-  GType type;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  type = json_node_get_value_type (node);
-  if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
-    return FALSE;
-  *value = json_node_get_double (node);
+  /* NAN for absent or non-numeric members fails the check below. */
+  *value = jx_json_get_double (object, member, NAN);
   return isfinite (*value) && *value >= 0;
 }
 

@@ -12,6 +12,7 @@
 #include "jx-eventstream-parser.h"
 #include "jx-keys.h"
 #include "jx-ndjson-parser.h"
+#include "jx-net.h"
 #include "jx-request.h"
 #include "jx-sse-parser.h"
 
@@ -1063,23 +1064,6 @@ send_cb (GObject      *object,
   read_next (self);
 }
 
-static gboolean
-host_is_local (const char *host)
-{
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (host == NULL)
-    return FALSE;
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-  if ((address = g_inet_address_new_from_string (host)) == NULL)
-    return FALSE;
-
-  return g_inet_address_get_is_loopback (address) ||
-         g_inet_address_get_is_site_local (address) ||
-         g_inet_address_get_is_link_local (address);
-}
-
 static void
 start_attempt (JxRequest *self)
 {
@@ -1131,7 +1115,7 @@ send_message (JxRequest *self)
 
   /* Keys only travel encrypted, except to this machine or the local network. */
   if (self->credential != NULL && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 &&
-      !host_is_local (g_uri_get_host (uri)))
+      !jx_host_is_local (g_uri_get_host (uri)))
     {
       self->response->timing.t_start = 0;
       fail (self, g_strdup_printf ("refusing to send the %s key over unencrypted HTTP to %s",
