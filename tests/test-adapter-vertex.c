@@ -397,7 +397,7 @@ test_token_rejected (Fixture       *f,
                       jx_fake_response_new_json (400, "{\"error\":\"invalid_grant\",\"error_description\":\"Invalid JWT Signature.\"}"));
   r = jx_test_run (engine, "vertex", "test-model", credentials, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r->error, ==, "Google Vertex AI: Google rejected the service-account credentials: invalid_grant "
+  g_assert_cmpstr (r->error, ==, "key rejected by Google Vertex AI: Google rejected the service-account credentials: invalid_grant "
                                  "(Invalid JWT Signature.)");
   g_assert_cmpuint (jx_fake_server_get_request_count (server, GEMINI_PATH), ==, 0);
 }

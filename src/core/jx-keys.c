@@ -39,6 +39,16 @@ getenv_nonempty (const char *name)
   return value != NULL && *value != '\0' ? value : NULL;
 }
 
+static const char *
+option_or (JxProvider *provider,
+           const char *option,
+           const char *fallback)
+{
+  const char *value = jx_provider_get_option (provider, option);
+
+  return value != NULL && *value != '\0' ? value : fallback;
+}
+
 static char *
 json_object_to_string (JsonBuilder *builder)
 {
@@ -69,10 +79,12 @@ jx_keys_lookup_env (JxProvider *provider)
   if (g_str_equal (protocol, "bedrock"))
     {
       g_autoptr(JsonBuilder) builder = NULL;
-      const char *bearer = getenv_nonempty ("AWS_BEARER_TOKEN_BEDROCK");
-      const char *access_key = getenv_nonempty ("AWS_ACCESS_KEY_ID");
-      const char *secret_key = getenv_nonempty ("AWS_SECRET_ACCESS_KEY");
-      const char *region = getenv_nonempty ("AWS_REGION");
+      /* Each entry may name its own variables (options *_env), defaulting to the AWS ones. */
+      const char *bearer = getenv_nonempty (option_or (provider, "bearer_token_env", "AWS_BEARER_TOKEN_BEDROCK"));
+      const char *access_key = getenv_nonempty (provider->api_key_env != NULL ? provider->api_key_env
+                                                                           : "AWS_ACCESS_KEY_ID");
+      const char *secret_key = getenv_nonempty (option_or (provider, "secret_key_env", "AWS_SECRET_ACCESS_KEY"));
+      const char *region = getenv_nonempty (option_or (provider, "region_env", "AWS_REGION"));
 
       if (region == NULL)
         region = getenv_nonempty ("AWS_DEFAULT_REGION");
@@ -87,7 +99,8 @@ jx_keys_lookup_env (JxProvider *provider)
         {
           add_member (builder, "access_key_id", access_key);
           add_member (builder, "secret_access_key", secret_key);
-          add_member (builder, "session_token", getenv_nonempty ("AWS_SESSION_TOKEN"));
+          add_member (builder, "session_token",
+                      getenv_nonempty (option_or (provider, "session_token_env", "AWS_SESSION_TOKEN")));
         }
       add_member (builder, "region", region);
       json_builder_end_object (builder);

@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "jx-eventstream-parser.h"
+#include "jx-google-auth.h"
 #include "jx-keys.h"
 #include "jx-ndjson-parser.h"
 #include "jx-net.h"
@@ -1165,6 +1166,9 @@ resolve_credential_cb (GObject      *object,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         handle_io_error (self, error);
+      else if (g_error_matches (error, JX_GOOGLE_AUTH_ERROR, JX_GOOGLE_AUTH_ERROR_REJECTED))
+        /* Worded like every other provider's bad key. */
+        fail (self, g_strdup_printf ("key rejected by %s: %s", provider_name (self), error->message));
       else
         fail (self, g_strdup_printf ("%s: %s", provider_name (self), error->message));
       return;
