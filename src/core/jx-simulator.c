@@ -271,7 +271,8 @@ handle_chat (SoupServerMessage *message,
                    i == 0 ? jittered (200) : jittered (inter_ms));
     }
 
-  tokens = tokenize (answers[g_str_hash (prompt_text->str) % G_N_ELEMENTS (answers)]);
+  /* Different models give different answers, as they would. */
+  tokens = tokenize (answers[(g_str_hash (prompt_text->str) + g_str_hash (model)) % G_N_ELEMENTS (answers)]);
   for (guint i = 0; i < tokens->len && emitted < max_tokens; i++, emitted++)
     ADD_PIECE (chunk_json (model, "content", g_ptr_array_index (tokens, i), NULL, -1, 0),
                i == 0 ? jittered (profile->ttft_ms) : jittered (inter_ms));
