@@ -23,6 +23,8 @@
 #include <glib/gi18n.h>
 
 #include "jx-application.h"
+#include "jx-keys.h"
+#include "jx-models.h"
 #include "jx-preferences-window.h"
 #include "jx-window.h"
 
@@ -35,12 +37,15 @@ struct _JxApplication
   JxCatalog       *catalog;
   JxEngine        *engine;
   char           **initial_panes;
+  GHashTable      *listed_models;   /* provider id → GStrv from its list endpoint */
+  GCancellable    *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (JxApplication, jx_application, ADW_TYPE_APPLICATION)
 
 enum {
   CATALOG_CHANGED,
+  MODELS_CHANGED,
   N_SIGNALS
 };
 
@@ -82,6 +87,98 @@ jx_application_ensure_catalog (JxApplication *self)
       self->catalog = jx_catalog_new_builtin (NULL);
     }
   self->engine = jx_engine_new (self->catalog);
+}
+
+typedef struct
+{
+  JxApplication *self;
+  JxProvider    *provider;
+} ListModels;
+
+static void
+list_models_free (ListModels *lm)
+{
+  g_object_unref (lm->self);
+  jx_provider_unref (lm->provider);
+  g_free (lm);
+}
+
+static void
+models_listed_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  ListModels *lm = user_data;
+  JxModelsSource source = JX_MODELS_SOURCE_CATALOG;
+  g_autoptr(GPtrArray) models = jx_models_list_finish (result, &source, NULL);
+
+  if (models != NULL && source == JX_MODELS_SOURCE_PROVIDER && models->len > 0 &&
+      !g_cancellable_is_cancelled (lm->self->cancellable))
+    {
+      g_ptr_array_add (models, NULL);
+      g_hash_table_replace (lm->self->listed_models, g_strdup (lm->provider->id),
+                            g_strdupv ((char **) models->pdata));
+      g_signal_emit (lm->self, signals[MODELS_CHANGED], 0);
+    }
+  list_models_free (lm);
+}
+
+static void
+key_for_listing_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  ListModels *lm = user_data;
+  g_autofree char *key = jx_keys_lookup_finish (result, NULL);
+
+  /* Only providers the user can use: with a key, or local without one. */
+  if ((key == NULL && !jx_provider_is_local (lm->provider)) ||
+      g_cancellable_is_cancelled (lm->self->cancellable))
+    {
+      list_models_free (lm);
+      return;
+    }
+
+  jx_models_list_async (lm->self->engine, lm->provider, key, lm->self->cancellable,
+                        models_listed_cb, lm);
+}
+
+/* Offers each usable provider's own model list in the pickers, next to the catalog's. */
+static void
+jx_application_fetch_model_lists (JxApplication *self)
+{
+  GPtrArray *providers = jx_catalog_get_providers (self->catalog);
+
+  for (guint i = 0; i < providers->len; i++)
+    {
+      JxProvider *provider = g_ptr_array_index (providers, i);
+      ListModels *lm;
+
+      if (g_strcmp0 (provider->protocol, "simulated") == 0)
+        continue;
+
+      lm = g_new0 (ListModels, 1);
+      lm->self = g_object_ref (self);
+      lm->provider = jx_provider_ref (provider);
+      if (jx_keys_provider_needs_key (provider))
+        jx_keys_lookup_async (provider, self->cancellable, key_for_listing_cb, lm);
+      else
+        jx_models_list_async (self->engine, provider, NULL, self->cancellable, models_listed_cb, lm);
+    }
+}
+
+/**
+ * jx_application_get_listed_models:
+ * @self: a #JxApplication
+ *
+ * Returns: (transfer none): provider id → %NULL-terminated model ids reported by the
+ *   provider's list endpoint, for the providers that answered so far
+ */
+GHashTable *
+jx_application_get_listed_models (JxApplication *self)
+{
+  g_return_val_if_fail (JX_IS_APPLICATION (self), NULL);
+  return self->listed_models;
 }
 
 /**
@@ -231,7 +328,12 @@ jx_application_activate (GApplication *app)
 
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
-    window = GTK_WINDOW (jx_window_new (JX_APPLICATION (app)));
+    {
+      window = GTK_WINDOW (jx_window_new (JX_APPLICATION (app)));
+      if (g_hash_table_size (JX_APPLICATION (app)->listed_models) == 0 &&
+          g_getenv ("JUXTA_NO_MODEL_LISTS") == NULL)
+        jx_application_fetch_model_lists (JX_APPLICATION (app));
+    }
 
   gtk_window_present (window);
 }
@@ -360,8 +462,18 @@ jx_application_finalize (GObject *object)
   g_clear_object (&self->engine);
   g_clear_object (&self->catalog);
   g_clear_pointer (&self->initial_panes, g_strfreev);
+  g_clear_pointer (&self->listed_models, g_hash_table_unref);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (jx_application_parent_class)->finalize (object);
+}
+
+static void
+jx_application_shutdown (GApplication *app)
+{
+  g_cancellable_cancel (JX_APPLICATION (app)->cancellable);
+
+  G_APPLICATION_CLASS (jx_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -374,6 +486,7 @@ jx_application_class_init (JxApplicationClass *klass)
 
   app_class->activate = jx_application_activate;
   app_class->startup = jx_application_startup;
+  app_class->shutdown = jx_application_shutdown;
   app_class->handle_local_options = jx_application_handle_local_options;
 
   /**
@@ -384,11 +497,23 @@ jx_application_class_init (JxApplicationClass *klass)
   signals[CATALOG_CHANGED] = g_signal_new ("catalog-changed", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                            G_TYPE_NONE, 0);
+
+  /**
+   * JxApplication::models-changed:
+   *
+   * A provider's list endpoint answered; see jx_application_get_listed_models().
+   */
+  signals[MODELS_CHANGED] = g_signal_new ("models-changed", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 0);
 }
 
 static void
 jx_application_init (JxApplication *self)
 {
+  self->listed_models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  self->cancellable = g_cancellable_new ();
+
   static const GOptionEntry entries[] = {
     { "pane", 'p', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING_ARRAY, NULL,
       N_("Compare this model; repeat for more panes"), N_("PROVIDER:MODEL") },

@@ -38,5 +38,6 @@ gboolean       jx_application_reload_catalog     (JxApplication  *self,
                                                   GError        **error);
 char         **jx_application_steal_initial_panes (JxApplication *self);
 void           jx_application_show_preferences   (JxApplication  *self);
+GHashTable    *jx_application_get_listed_models  (JxApplication  *self);
 
 G_END_DECLS

@@ -31,7 +31,8 @@ struct _JxPane
   GtkBox          parent_instance;
 
   JxCatalog      *catalog;
-  GtkStringList  *model_list;   /* "Provider · model" shown in the picker */
+  GtkStringList  *model_list;   /* "model · Provider" shown in the picker */
+  GHashTable     *listed_models; /* provider id → model ids its list endpoint reported */
   GPtrArray      *keys;         /* "provider:model", parallel to model_list */
   char           *provider_id;
   char           *model;
@@ -134,6 +135,40 @@ jx_pane_update_simulated (JxPane *self)
                           provider != NULL && g_strcmp0 (provider->protocol, "simulated") == 0);
 }
 
+static void
+add_choice (JxPane     *self,
+            GPtrArray  *labels,
+            JxProvider *provider,
+            const char *model_id,
+            guint      *selected)
+{
+  if (g_strcmp0 (provider->id, self->provider_id) == 0 && g_strcmp0 (model_id, self->model) == 0)
+    *selected = self->keys->len;
+  g_ptr_array_add (self->keys, g_strdup_printf ("%s:%s", provider->id, model_id));
+  g_ptr_array_add (labels, format_title (provider, provider->id, model_id));
+}
+
+/**
+ * jx_pane_set_listed_models:
+ * @self: a #JxPane
+ * @listed_models: (nullable): provider id → model ids from the provider's list endpoint
+ *
+ * Adds the models providers report to the picker, after the catalog's.
+ */
+void
+jx_pane_set_listed_models (JxPane     *self,
+                           GHashTable *listed_models)
+{
+  g_return_if_fail (JX_IS_PANE (self));
+
+  if (listed_models != NULL)
+    g_hash_table_ref (listed_models);
+  g_clear_pointer (&self->listed_models, g_hash_table_unref);
+  self->listed_models = listed_models;
+  if (self->catalog != NULL)
+    jx_pane_set_catalog (self, self->catalog);
+}
+
 /**
  * jx_pane_set_catalog:
  * @self: a #JxPane
@@ -161,17 +196,16 @@ jx_pane_set_catalog (JxPane    *self,
   for (guint i = 0; i < providers->len; i++)
     {
       JxProvider *provider = g_ptr_array_index (providers, i);
+      const char * const *listed = self->listed_models != NULL
+                                   ? g_hash_table_lookup (self->listed_models, provider->id) : NULL;
 
+      /* The catalog's models (with prices) first, then what the provider itself lists. */
       for (guint j = 0; j < provider->models->len; j++)
-        {
-          JxModel *model = g_ptr_array_index (provider->models, j);
-
-          if (g_strcmp0 (provider->id, self->provider_id) == 0 &&
-              g_strcmp0 (model->id, self->model) == 0)
-            selected = self->keys->len;
-          g_ptr_array_add (self->keys, g_strdup_printf ("%s:%s", provider->id, model->id));
-          g_ptr_array_add (labels, format_title (provider, provider->id, model->id));
-        }
+        add_choice (self, labels, provider, ((JxModel *) g_ptr_array_index (provider->models, j))->id,
+                    &selected);
+      for (guint j = 0; listed != NULL && listed[j] != NULL; j++)
+        if (jx_provider_find_model (provider, listed[j]) == NULL)
+          add_choice (self, labels, provider, listed[j], &selected);
     }
 
   if (selected == GTK_INVALID_LIST_POSITION && self->provider_id != NULL && self->model != NULL)
@@ -910,6 +944,7 @@ jx_pane_finalize (GObject *object)
   JxPane *self = JX_PANE (object);
 
   g_clear_object (&self->catalog);
+  g_clear_pointer (&self->listed_models, g_hash_table_unref);
   g_clear_object (&self->model_list);
   g_clear_pointer (&self->keys, g_ptr_array_unref);
   g_clear_pointer (&self->response, jx_response_unref);

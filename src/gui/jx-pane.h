@@ -32,6 +32,8 @@ JxPane     *jx_pane_new              (JxCatalog      *catalog,
                                       const char     *model);
 void        jx_pane_set_catalog      (JxPane         *self,
                                       JxCatalog      *catalog);
+void        jx_pane_set_listed_models (JxPane        *self,
+                                       GHashTable    *listed_models);
 const char *jx_pane_get_provider_id  (JxPane         *self);
 const char *jx_pane_get_model        (JxPane         *self);
 char       *jx_pane_dup_key          (JxPane         *self);

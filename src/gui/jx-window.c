@@ -25,6 +25,7 @@
 
 #include "jx-models.h"
 #include "jx-planner-view.h"
+#include "jx-price-view.h"
 #include "jx-window.h"
 
 #define DEMO_PROMPT N_("Explain in three short paragraphs why the sky is blue.")
@@ -392,6 +393,7 @@ jx_window_add_pane (JxWindow   *self,
   g_return_val_if_fail (JX_IS_WINDOW (self), NULL);
 
   pane = jx_pane_new (jx_application_get_catalog (get_app (self)), provider_id, model);
+  jx_pane_set_listed_models (pane, jx_application_get_listed_models (get_app (self)));
   g_signal_connect_object (pane, "finished", G_CALLBACK (on_pane_finished), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (pane, "rerun-requested", G_CALLBACK (on_pane_rerun), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (pane, "remove-requested", G_CALLBACK (on_pane_remove), self, G_CONNECT_SWAPPED);
@@ -648,6 +650,16 @@ jx_window_save_prompt (JxWindow *self)
 }
 
 static void
+on_models_changed (JxWindow      *self,
+                   JxApplication *app)
+{
+  g_autoptr(GPtrArray) panes = jx_window_get_panes (self);
+
+  for (guint i = 0; i < panes->len; i++)
+    jx_pane_set_listed_models (g_ptr_array_index (panes, i), jx_application_get_listed_models (app));
+}
+
+static void
 on_catalog_changed (JxWindow      *self,
                     JxApplication *app)
 {
@@ -681,6 +693,8 @@ jx_window_new (JxApplication *application)
 
   g_signal_connect_object (application, "catalog-changed",
                            G_CALLBACK (on_catalog_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (application, "models-changed",
+                           G_CALLBACK (on_models_changed), self, G_CONNECT_SWAPPED);
 
   jx_window_restore_prompt (self);
 
@@ -690,6 +704,8 @@ jx_window_new (JxApplication *application)
 
   self->planner = jx_planner_view_new (jx_application_get_catalog (application));
   jx_window_add_view (self, self->planner, "planner", _("Planner"), "accessories-calculator-symbolic");
+  jx_window_add_view (self, jx_price_view_new (jx_application_get_catalog (application)),
+                      "prices", _("Prices"), "view-list-symbolic");
 
   initial = jx_application_steal_initial_panes (application);
   saved = g_settings_get_strv (self->settings, "panes");

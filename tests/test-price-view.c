@@ -1,0 +1,486 @@
+/* test-price-view.c — the price table: filter, sort, edit, reset and import
+ *
+ * Needs a display (run under Xvfb). XDG_DATA_HOME is a fresh temporary directory, so the
+ * overrides file ($XDG_DATA_HOME/juxta/prices.json) starts out absent. Saves
+ * $G_TEST_BUILDDIR/screenshots/price-view.png and price-edit-dialog.png.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "jx-price-edit-dialog.h"
+#include "jx-price-row.h"
+#include "jx-price-view.h"
+#include "jx-pricing.h"
+
+static char *data_home;
+
+static const char litellm_json[] =
+  "{\n"
+  "  \"sample_spec\": {\"max_tokens\": \"LEGACY parameter\", \"input_cost_per_token\": 0.0,\n"
+  "                  \"output_cost_per_token\": 0.0,\n"
+  "                  \"litellm_provider\": \"one of https://docs.litellm.ai/docs/providers\"},\n"
+  "  \"gpt-4o\": {\"litellm_provider\": \"openai\", \"mode\": \"chat\", \"max_input_tokens\": 128000,\n"
+  "             \"input_cost_per_token\": 2e-06, \"output_cost_per_token\": 8e-06,\n"
+  "             \"cache_read_input_token_cost\": 1e-06},\n"
+  "  \"groq/llama-3.3-70b-versatile\": {\"litellm_provider\": \"groq\", \"mode\": \"chat\",\n"
+  "             \"input_cost_per_token\": 5e-07, \"output_cost_per_token\": 7e-07},\n"
+  "  \"not-in-the-catalog\": {\"litellm_provider\": \"openai\",\n"
+  "             \"input_cost_per_token\": 1e-06, \"output_cost_per_token\": 1e-06}\n"
+  "}\n";
+
+static const char juxta_json[] =
+  "{\"providers\":[{\"id\":\"mistral\",\"models\":[{\"id\":\"mistral-small-latest\","
+  "\"input_per_mtok\":0.3,\"output_per_mtok\":0.9}]}]}";
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "screenshots", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GskRenderer *renderer;
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 1, 1, 1, 1 },
+                             &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+has_tooltip_containing (GtkWidget  *widget,
+                        const char *text)
+{
+  const char *tooltip = gtk_widget_get_tooltip_text (widget);
+
+  if (tooltip != NULL && strstr (tooltip, text) != NULL)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_tooltip_containing (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+collect_labels (GtkWidget *widget,
+                GString   *out)
+{
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (out, "%s|", gtk_label_get_label (GTK_LABEL (widget)));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, out);
+}
+
+/* The cell texts of the on-screen row that shows @model_name, as "cell|cell|…|". */
+static char *
+row_text (GtkWidget  *view,
+          const char *model_name)
+{
+  GtkWidget *column_view = find_widget (view, GTK_TYPE_COLUMN_VIEW);
+  GtkWidget *widget = find_label (column_view, model_name);
+  GString *out = g_string_new ("|");
+
+  g_assert_nonnull (widget);
+  /* Up to the row widget: the child of the column view's inner list view. */
+  while (widget != NULL && !GTK_IS_LIST_VIEW (gtk_widget_get_parent (widget)))
+    widget = gtk_widget_get_parent (widget);
+  g_assert_nonnull (widget);
+  collect_labels (widget, out);
+
+  return g_string_free (out, FALSE);
+}
+
+static JxPriceRow *
+row_at (JxPriceView *view,
+        guint        position)
+{
+  JxPriceRow *row = g_list_model_get_item (jx_price_view_get_model (view), position);
+
+  g_assert_nonnull (row);
+  g_object_unref (row); /* still held by the model */
+  return row;
+}
+
+static JxPriceRow *
+find_row (JxPriceView *view,
+          const char  *provider_id,
+          const char  *model_id)
+{
+  GListModel *model = jx_price_view_get_model (view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      JxPriceRow *row = row_at (view, i);
+
+      if (g_str_equal (jx_price_row_get_provider_id (row), provider_id) &&
+          g_str_equal (jx_price_row_get_model_id (row), model_id))
+        return row;
+    }
+
+  return NULL;
+}
+
+/* The overrides file's entry for one model, or NULL. */
+static JsonObject *
+read_override (JsonParser *parser,
+               const char *provider_id,
+               const char *model_id)
+{
+  g_autofree char *path = g_build_filename (data_home, "juxta", "prices.json", NULL);
+  g_autoptr(GError) error = NULL;
+  JsonArray *providers;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  providers = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                            "providers");
+  for (guint i = 0; i < json_array_get_length (providers); i++)
+    {
+      JsonObject *provider = json_array_get_object_element (providers, i);
+      JsonArray *models;
+
+      if (!g_str_equal (json_object_get_string_member (provider, "id"), provider_id))
+        continue;
+      models = json_object_get_array_member (provider, "models");
+      for (guint j = 0; j < json_array_get_length (models); j++)
+        {
+          JsonObject *model = json_array_get_object_element (models, j);
+
+          if (g_str_equal (json_object_get_string_member (model, "id"), model_id))
+            return model;
+        }
+    }
+
+  return NULL;
+}
+
+static gboolean
+contains_nocase (const char *haystack,
+                 const char *needle)
+{
+  g_autofree char *h = g_utf8_casefold (haystack, -1);
+  g_autofree char *n = g_utf8_casefold (needle, -1);
+
+  return strstr (h, n) != NULL;
+}
+
+static void
+test_price_view (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JxCatalog) catalog = jx_catalog_new_builtin (&error);
+  g_autoptr(JxCatalog) pristine = jx_catalog_new_builtin (NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *litellm_path = g_build_filename (data_home, "model_prices_and_context_window.json", NULL);
+  g_autofree char *juxta_path = g_build_filename (data_home, "my-prices.json", NULL);
+  g_autoptr(GFile) litellm_file = g_file_new_for_path (litellm_path);
+  g_autoptr(GFile) juxta_file = g_file_new_for_path (juxta_path);
+  g_autofree char *count_text = NULL;
+  GtkWidget *window;
+  GtkWidget *widget;
+  JxPriceView *view;
+  JxPriceRow *row;
+  GPtrArray *providers;
+  JxModel *catalog_model;
+  JsonObject *entry;
+  GtkWidget *dialog;
+  JxPrice price;
+  guint n_models = 0;
+  guint n_groq = 0;
+  guint n_imported = 0;
+
+  g_assert_no_error (error);
+  providers = jx_catalog_get_providers (catalog);
+  for (guint i = 0; i < providers->len; i++)
+    {
+      JxProvider *provider = g_ptr_array_index (providers, i);
+
+      for (guint j = 0; j < provider->models->len; j++)
+        {
+          JxModel *model = g_ptr_array_index (provider->models, j);
+
+          n_models++;
+          if (contains_nocase (provider->name, "groq") || contains_nocase (provider->id, "groq") ||
+              contains_nocase (model->name, "groq") || contains_nocase (model->id, "groq"))
+            n_groq++;
+        }
+    }
+  g_assert_cmpuint (n_models, >, 40);
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1240, 720);
+  widget = jx_price_view_new (catalog);
+  view = JX_PRICE_VIEW (widget);
+  gtk_window_set_child (GTK_WINDOW (window), widget);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (window);
+
+  /* One row per catalog model; simulated models say so. */
+  g_assert_cmpuint (jx_price_view_get_n_visible (view), ==, n_models);
+  row = find_row (view, "simulated", "sim-fast");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (jx_price_row_get_provider_name (row), ==, "Simulated");
+  g_assert_true (jx_price_row_get_simulated (row));
+  g_assert_true (has_tooltip_containing (widget, "3 input tokens for each output token"));
+
+  /* Formatting. */
+  {
+    g_autofree char *a = jx_price_row_format_price (2.5);
+    g_autofree char *b = jx_price_row_format_price (0.075);
+    g_autofree char *c = jx_price_row_format_price (NAN);
+    g_autofree char *d = jx_price_row_format_discount (0.5);
+    g_autofree char *e = jx_price_row_format_discount (0);
+    g_autofree char *f = jx_price_row_format_context (1050000);
+    g_autofree char *g = jx_price_row_format_context (128000);
+    g_autofree char *h = jx_price_row_format_context (1000000);
+
+    g_assert_cmpstr (a, ==, "2.50");
+    g_assert_cmpstr (b, ==, "0.075");
+    g_assert_cmpstr (c, ==, "—");
+    g_assert_cmpstr (d, ==, "50 %");
+    g_assert_cmpstr (e, ==, "—");
+    g_assert_cmpstr (f, ==, "1.05M");
+    g_assert_cmpstr (g, ==, "128K");
+    g_assert_cmpstr (h, ==, "1M");
+  }
+
+  /* Filter: only rows that mention Groq (the Groq provider, and the Hugging Face route to
+   * Groq); every Groq model is among them. */
+  jx_price_view_set_filter (view, "groq");
+  g_assert_cmpuint (jx_price_view_get_n_visible (view), ==, n_groq);
+  g_assert_cmpuint (n_groq, >=, jx_catalog_lookup (catalog, "groq")->models->len);
+  for (guint i = 0; i < jx_price_view_get_n_visible (view); i++)
+    {
+      row = row_at (view, i);
+      g_assert_true (g_str_equal (jx_price_row_get_provider_id (row), "groq") ||
+                     contains_nocase (jx_price_row_get_model_name (row), "groq") ||
+                     contains_nocase (jx_price_row_get_model_id (row), "groq"));
+    }
+  gtk_test_widget_wait_for_draw (window);
+  count_text = g_strdup_printf ("%u of %u models", n_groq, n_models);
+  g_assert_nonnull (find_label (widget, count_text));
+
+  /* Sort by output price, ascending: known prices in order, unknown ones last. */
+  jx_price_view_set_filter (view, NULL);
+  g_assert_cmpuint (jx_price_view_get_n_visible (view), ==, n_models);
+  jx_price_view_sort_by (view, JX_PRICE_COLUMN_OUTPUT, GTK_SORT_ASCENDING);
+  g_assert_cmpfloat (jx_price_row_get_output_price (row_at (view, 0)), <=,
+                     jx_price_row_get_output_price (row_at (view, 1)));
+  for (guint i = 1; i < n_models; i++)
+    {
+      double prev = jx_price_row_get_output_price (row_at (view, i - 1));
+      double cur = jx_price_row_get_output_price (row_at (view, i));
+
+      if (!isnan (cur))
+        g_assert_true (!isnan (prev) && prev <= cur);
+    }
+
+  /* Edit through the dialog's own apply: a new input and output price, cached unknown. */
+  jx_price_view_set_filter (view, "llama-3.3-70b-versatile");
+  g_assert_cmpuint (jx_price_view_get_n_visible (view), ==, 1);
+  dialog = jx_price_view_edit_price (view, "groq", "llama-3.3-70b-versatile");
+  g_assert_true (JX_IS_PRICE_EDIT_DIALOG (dialog));
+  jx_price_edit_dialog_get_price (JX_PRICE_EDIT_DIALOG (dialog), &price);
+  g_assert_cmpfloat_with_epsilon (price.input_per_mtok, 0.59, 1e-9);
+  g_assert_cmpfloat (price.cached_input_per_mtok, <, 0);
+  price.input_per_mtok = 1.2345;
+  price.output_per_mtok = 6.789;
+  jx_price_edit_dialog_set_price (JX_PRICE_EDIT_DIALOG (dialog), &price);
+  gtk_test_widget_wait_for_draw (dialog);
+  save_screenshot (dialog, "price-edit-dialog.png");
+  g_assert_true (jx_price_edit_dialog_apply (JX_PRICE_EDIT_DIALOG (dialog), &error));
+  g_assert_no_error (error);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  row = find_row (view, "groq", "llama-3.3-70b-versatile");
+  g_assert_nonnull (row);
+  g_assert_cmpfloat_with_epsilon (jx_price_row_get_input_price (row), 1.2345, 1e-9);
+  g_assert_cmpfloat_with_epsilon (jx_price_row_get_output_price (row), 6.789, 1e-9);
+  g_assert_true (isnan (jx_price_row_get_cached_price (row)));
+  g_assert_true (jx_price_row_get_overridden (row));
+  gtk_test_widget_wait_for_draw (window);
+  {
+    g_autofree char *text = row_text (widget, jx_price_row_get_model_name (row));
+
+    g_test_message ("edited row: %s", text);
+    g_assert_nonnull (strstr (text, "|Groq|"));
+    g_assert_nonnull (strstr (text, "|1.2345|—|6.789|"));
+    g_assert_nonnull (strstr (text, "|Edited|"));
+  }
+  entry = read_override (parser, "groq", "llama-3.3-70b-versatile");
+  g_assert_nonnull (entry);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (entry, "input_per_mtok"), 1.2345, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (entry, "output_per_mtok"), 6.789, 1e-9);
+
+  /* Reset: the catalog price again, not edited, gone from the file. */
+  g_assert_true (jx_price_view_reset_price (view, "groq", "llama-3.3-70b-versatile", &error));
+  g_assert_no_error (error);
+  catalog_model = jx_provider_find_model (jx_catalog_lookup (pristine, "groq"),
+                                          "llama-3.3-70b-versatile");
+  g_assert_cmpfloat_with_epsilon (jx_price_row_get_input_price (row),
+                                  catalog_model->price.input_per_mtok, 1e-9);
+  g_assert_cmpfloat_with_epsilon (jx_price_row_get_output_price (row),
+                                  catalog_model->price.output_per_mtok, 1e-9);
+  g_assert_false (jx_price_row_get_overridden (row));
+  gtk_test_widget_wait_for_draw (window);
+  {
+    g_autofree char *text = row_text (widget, jx_price_row_get_model_name (row));
+
+    g_assert_nonnull (strstr (text, "|0.59|—|0.79|"));
+    g_assert_null (strstr (text, "|Edited|"));
+  }
+  g_assert_null (read_override (parser, "groq", "llama-3.3-70b-versatile"));
+
+  /* Import LiteLLM's format: two of its models are in the catalog. */
+  jx_price_view_set_filter (view, NULL);
+  g_assert_true (g_file_set_contents (litellm_path, litellm_json, -1, NULL));
+  g_assert_true (jx_price_view_import_file (view, litellm_file, &n_imported, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_imported, ==, 2);
+  g_assert_cmpstr (jx_price_view_get_import_message (view), ==,
+                   "Imported 2 prices from model_prices_and_context_window.json");
+  gtk_test_widget_wait_for_draw (window);
+  g_assert_nonnull (find_label (widget, jx_price_view_get_import_message (view)));
+  row = find_row (view, "openai", "gpt-4o");
+  g_assert_cmpfloat_with_epsilon (jx_price_row_get_input_price (row), 2.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (jx_price_row_get_cached_price (row), 1.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (jx_price_row_get_output_price (row), 8.0, 1e-9);
+  g_assert_true (jx_price_row_get_overridden (row));
+  row = find_row (view, "azure-openai", "gpt-4o");
+  g_assert_cmpfloat_with_epsilon (jx_price_row_get_output_price (row), 10.0, 1e-9);
+  g_assert_false (jx_price_row_get_overridden (row));
+  row = find_row (view, "groq", "llama-3.3-70b-versatile");
+  g_assert_cmpfloat_with_epsilon (jx_price_row_get_output_price (row), 0.7, 1e-9);
+  g_assert_nonnull (read_override (parser, "openai", "gpt-4o"));
+
+  /* Our own format is told apart by its top-level "providers" array. */
+  g_assert_true (g_file_set_contents (juxta_path, juxta_json, -1, NULL));
+  g_assert_true (jx_price_view_import_file (view, juxta_file, &n_imported, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_imported, ==, 1);
+  g_assert_cmpstr (jx_price_view_get_import_message (view), ==,
+                   "Imported 1 price from my-prices.json");
+  row = find_row (view, "mistral", "mistral-small-latest");
+  g_assert_cmpfloat_with_epsilon (jx_price_row_get_output_price (row), 0.9, 1e-9);
+  g_assert_true (jx_price_row_get_overridden (row));
+
+  /* Not a prices file at all. */
+  g_assert_true (g_file_set_contents (juxta_path, "[1, 2]", -1, NULL));
+  g_assert_false (jx_price_view_import_file (view, juxta_file, &n_imported, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* The screenshot: everything, by provider, edited and imported rows first. */
+  jx_price_view_sort_by (view, JX_PRICE_COLUMN_PROVIDER, GTK_SORT_ASCENDING);
+  jx_price_view_sort_by (view, JX_PRICE_COLUMN_EDITED, GTK_SORT_DESCENDING);
+  row = row_at (view, 0);
+  g_assert_true (jx_price_row_get_overridden (row));
+  g_assert_true (jx_price_row_get_overridden (row_at (view, 2)));
+  g_assert_false (jx_price_row_get_overridden (row_at (view, 3)));
+  gtk_test_widget_wait_for_draw (window);
+  save_screenshot (widget, "price-view.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_remove (litellm_path);
+  g_remove (juxta_path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *prices = NULL;
+  g_autofree char *juxta = NULL;
+  int ret;
+
+  /* Before anything calls g_get_user_data_dir (), which caches it. */
+  data_home = g_dir_make_tmp ("jx-price-view-XXXXXX", NULL);
+  g_assert_nonnull (data_home);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_unsetenv ("LANGUAGE");
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_FORCE_LIGHT);
+  g_assert_cmpstr (g_get_user_data_dir (), ==, data_home);
+
+  g_test_add_func ("/Jx/PriceView/filter-sort-edit-import", test_price_view);
+
+  ret = g_test_run ();
+
+  prices = g_build_filename (data_home, "juxta", "prices.json", NULL);
+  juxta = g_build_filename (data_home, "juxta", NULL);
+  g_remove (prices);
+  g_rmdir (juxta);
+  g_rmdir (data_home);
+  g_free (data_home);
+
+  return ret;
+}
