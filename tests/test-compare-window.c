@@ -15,6 +15,7 @@
 #include "jx-application.h"
 #include "jx-fake-server.h"
 #include "jx-pane.h"
+#include "jx-planner-view.h"
 #include "jx-window.h"
 
 static JxApplication *app;
@@ -226,6 +227,50 @@ test_three_panes (void)
     }
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (summary, 4, 1))), ==, "$0.000020");
   g_assert_null (gtk_grid_get_child_at (summary, 0, 4));
+
+  /* The planner, as a user would use it after this round: measured tokens, 10,000 a day. */
+  {
+    GtkWidget *planner = adw_view_stack_get_child_by_name (window_child (window, "view_stack"), "planner");
+    GtkSwitch *measured;
+    GPtrArray *rows;
+    JxWorkload workload;
+
+    g_assert_nonnull (planner);
+    adw_view_stack_set_visible_child_name (window_child (window, "view_stack"), "planner");
+    measured = GTK_SWITCH (gtk_widget_get_template_child (planner, JX_TYPE_PLANNER_VIEW, "measured_switch"));
+    gtk_switch_set_active (measured, TRUE);
+    jx_workload_init (&workload);
+    jx_workload_set_requests_per_day (&workload, 10000);
+    workload.input_tokens = 500;
+    workload.output_tokens = 500;
+    jx_planner_view_set_workload (JX_PLANNER_VIEW (planner), &workload);
+    gtk_switch_set_active (measured, TRUE);
+    jx_planner_view_refresh (JX_PLANNER_VIEW (planner));
+    gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+    g_free (save_screenshot (GTK_WIDGET (window), "planner-after-round.png"));
+
+    /* Each model priced with its own measured tokens (10 in, 5 out per request), not the
+     * 500/500 typed in: 300,000 requests × (10 × $1 + 5 × $2) / 1M = $6.00, and
+     * 300,000 × (10 × $2 + 5 × $3) / 1M = $10.50. */
+    rows = jx_planner_view_get_rows (JX_PLANNER_VIEW (planner));
+    g_assert_cmpuint (rows->len, >=, 2);
+    for (guint i = 0; i < rows->len; i++)
+      {
+        JxPlanRow *row = g_ptr_array_index (rows, i);
+
+        if (g_str_equal (row->provider_id, "fake-a"))
+          {
+            g_assert_true (row->measured);
+            g_assert_cmpint (row->input_tokens, ==, 10);
+            g_assert_cmpint (row->output_tokens, ==, 5);
+            g_assert_cmpfloat_with_epsilon (row->monthly_usd, 6.00, 1e-9);
+            g_assert_true (row->cheapest);
+            g_assert_cmpuint (i, ==, 0);
+          }
+        else if (g_str_equal (row->provider_id, "fake-b"))
+          g_assert_cmpfloat_with_epsilon (row->monthly_usd, 10.50, 1e-9);
+      }
+  }
 
   destroy_all_windows ();
 }
