@@ -12,7 +12,7 @@
 #include "jx-application.h"
 #include "jx-preferences-window.h"
 
-#define SECRET "sk-test-0123456789abcdef-juxta"
+#define SECRET "test-secret-0123456789abcdef-juxta"
 
 static GtkWidget *
 find_named (GtkWidget  *widget,
