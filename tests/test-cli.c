@@ -289,7 +289,9 @@ test_demo (void)
 
       g_assert_cmpstr (json_object_get_string_member (o, "provider"), ==, "simulated");
       g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "ok");
-      g_assert_cmpint (json_object_get_int_member (o, "output_tokens"), ==, 80);
+      /* --max-tokens caps the answer; the shorter canned answers end before it. */
+      g_assert_cmpint (json_object_get_int_member (o, "output_tokens"), >, 10);
+      g_assert_cmpint (json_object_get_int_member (o, "output_tokens"), <=, 80);
       g_assert_cmpfloat (json_object_get_double_member (o, "ttft_ms"), >, 50.0);
     }
 }

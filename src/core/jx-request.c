@@ -297,6 +297,12 @@ compute_usage_and_cost (JxRequest *self)
       if (provider_usage.output_tokens >= 0)
         response->usage.output_tokens = provider_usage.output_tokens;
     }
+  else if (!SOUP_STATUS_IS_SUCCESSFUL (response->http_status))
+    {
+      /* Refused before generating anything (bad key, no connection): nothing to bill. */
+      response->cost_usd = NAN;
+      return;
+    }
   else if (!jx_usage_is_known (&response->usage))
     {
       g_autofree char *prompt_text = g_strconcat (self->prompt.system != NULL ? self->prompt.system : "",
