@@ -12,6 +12,7 @@
 
 #include <adwaita.h>
 
+#include "jx-test-ui.h"
 #include "jx-application.h"
 #include "jx-fake-server.h"
 #include "jx-pane.h"
@@ -63,30 +64,6 @@ destroy_all_windows (void)
     ;
 }
 
-static char *
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "screenshots", NULL);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  int width = gdk_paintable_get_intrinsic_width (paintable);
-  int height = gdk_paintable_get_intrinsic_height (paintable);
-  char *path;
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot: %s", path);
-
-  return path;
-}
 
 typedef gboolean (*Condition) (gpointer data);
 
@@ -170,12 +147,12 @@ test_three_panes (void)
   drain (300);
   g_assert_true (jx_pane_is_running (g_ptr_array_index (panes, 2)));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-  mid = save_screenshot (GTK_WIDGET (window), "compare-mid-stream.png");
+  mid = jx_test_save_screenshot (GTK_WIDGET (window), "compare-mid-stream.png");
 
   wait_until (window_idle, window, 30);
   drain (100);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-  after = save_screenshot (GTK_WIDGET (window), "compare-after-round.png");
+  after = jx_test_save_screenshot (GTK_WIDGET (window), "compare-after-round.png");
 
   for (guint i = 0; i < 2; i++)
     {
@@ -247,7 +224,7 @@ test_three_panes (void)
     gtk_switch_set_active (measured, TRUE);
     jx_planner_view_refresh (JX_PLANNER_VIEW (planner));
     gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-    g_free (save_screenshot (GTK_WIDGET (window), "planner-after-round.png"));
+    g_free (jx_test_save_screenshot (GTK_WIDGET (window), "planner-after-round.png"));
 
     /* Each model priced with its own measured tokens (10 in, 5 out per request), not the
      * 500/500 typed in: 300,000 requests × (10 × $1 + 5 × $2) / 1M = $6.00, and
@@ -321,7 +298,7 @@ test_failing_pane (void)
   wait_until (window_idle, window, 30);
   drain (100);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-  shot = save_screenshot (GTK_WIDGET (window), "compare-failure.png");
+  shot = jx_test_save_screenshot (GTK_WIDGET (window), "compare-failure.png");
 
   g_assert_cmpstr (jx_pane_get_text (ok), ==, "Hi there!");
   g_assert_cmpstr (jx_pane_get_status_text (ok), ==, "Done");
@@ -365,7 +342,7 @@ test_demo (void)
   wait_until (window_idle, window, 60);
   drain (100);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-  shot = save_screenshot (GTK_WIDGET (window), "demo-after-round.png");
+  shot = jx_test_save_screenshot (GTK_WIDGET (window), "demo-after-round.png");
 
   for (guint i = 0; i < panes->len; i++)
     {

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
+#include "jx-test-ui.h"
 #include "jx-planner-view.h"
 
 static const char test_providers[] =
@@ -41,34 +42,6 @@ row_at (GPtrArray *rows,
         guint      i)
 {
   return g_ptr_array_index (rows, i);
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "screenshots", NULL);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GskRenderer *renderer;
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 1, 1, 1, 1 },
-                             &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
 }
 
 static void
@@ -142,8 +115,8 @@ test_planner_workload (void)
   jx_planner_view_set_workload (JX_PLANNER_VIEW (view), &workload);
 
   gtk_test_widget_wait_for_draw (window);
-  save_screenshot (jx_planner_view_get_chart (JX_PLANNER_VIEW (view)), "planner.png");
-  save_screenshot (view, "planner-view.png");
+  g_free (jx_test_save_screenshot (jx_planner_view_get_chart (JX_PLANNER_VIEW (view)), "planner.png"));
+  g_free (jx_test_save_screenshot (view, "planner-view.png"));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }

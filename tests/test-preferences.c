@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "jx-test-ui.h"
 #include "jx-application.h"
 #include "jx-preferences-window.h"
 
@@ -109,6 +110,9 @@ test_store_key (void)
 
   g_assert_false (file_contains (g_get_user_config_dir (), SECRET));
   g_assert_false (file_contains (g_get_user_data_dir (), SECRET));
+
+  adw_expander_row_set_expanded (row, TRUE);
+  g_free (jx_test_save_screenshot (GTK_WIDGET (prefs), "preferences.png"));
 
   gtk_window_destroy (GTK_WINDOW (prefs));
   while (g_main_context_iteration (NULL, FALSE))

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
+#include "jx-test-ui.h"
 #include "jx-price-edit-dialog.h"
 #include "jx-price-row.h"
 #include "jx-price-view.h"
@@ -36,34 +37,6 @@ static const char litellm_json[] =
 static const char juxta_json[] =
   "{\"providers\":[{\"id\":\"mistral\",\"models\":[{\"id\":\"mistral-small-latest\","
   "\"input_per_mtok\":0.3,\"output_per_mtok\":0.9}]}]}";
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "screenshots", NULL);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GskRenderer *renderer;
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 1, 1, 1, 1 },
-                             &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
 
 static GtkWidget *
 find_widget (GtkWidget *widget,
@@ -353,7 +326,7 @@ test_price_view (void)
   price.output_per_mtok = 6.789;
   jx_price_edit_dialog_set_price (JX_PRICE_EDIT_DIALOG (dialog), &price);
   gtk_test_widget_wait_for_draw (dialog);
-  save_screenshot (dialog, "price-edit-dialog.png");
+  g_free (jx_test_save_screenshot (dialog, "price-edit-dialog.png"));
   g_assert_true (jx_price_edit_dialog_apply (JX_PRICE_EDIT_DIALOG (dialog), &error));
   g_assert_no_error (error);
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -444,7 +417,7 @@ test_price_view (void)
   g_assert_true (jx_price_row_get_overridden (row_at (view, 2)));
   g_assert_false (jx_price_row_get_overridden (row_at (view, 3)));
   gtk_test_widget_wait_for_draw (window);
-  save_screenshot (widget, "price-view.png");
+  g_free (jx_test_save_screenshot (widget, "price-view.png"));
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_remove (litellm_path);

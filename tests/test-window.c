@@ -26,6 +26,7 @@
 
 #include <adwaita.h>
 
+#include "jx-test-ui.h"
 #include "jx-application.h"
 #include "jx-window.h"
 
@@ -139,51 +140,7 @@ assert_surface_size (gpointer window,
   g_assert_cmpint (gdk_surface_get_height (surface), ==, height);
 }
 
-static GdkTexture *
-render_widget (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderer *renderer;
-  int width;
-  int height;
 
-  paintable = gtk_widget_paintable_new (widget);
-  width = gdk_paintable_get_intrinsic_width (paintable);
-  height = gdk_paintable_get_intrinsic_height (paintable);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  g_assert_nonnull (renderer);
-
-  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-}
-
-static char *
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = NULL;
-  char *path;
-
-  dir = g_test_build_filename (G_TEST_BUILT, "screenshots", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  path = g_build_filename (dir, name, NULL);
-  g_unlink (path);
-
-  texture = render_widget (widget);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-
-  return path;
-}
 
 /* Counts the pixels in the blue of the app icon's face (#62a0ea to #3584e4), which
  * only appears on screen if the icon was found in the resources. */
@@ -279,7 +236,7 @@ test_window_empty_state (void)
   width = gdk_surface_get_width (gtk_native_get_surface (GTK_NATIVE (window)));
   height = gdk_surface_get_height (gtk_native_get_surface (GTK_NATIVE (window)));
 
-  path = save_screenshot (GTK_WIDGET (window), "window-empty.png");
+  path = jx_test_save_screenshot (GTK_WIDGET (window), "window-empty.png");
   g_test_message ("Screenshot: %s", path);
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
 
@@ -337,7 +294,7 @@ test_application_actions (void)
   g_assert_cmpstr (adw_about_window_get_website (about), ==, PACKAGE_WEBSITE);
   g_assert_cmpint (adw_about_window_get_license_type (about), ==, GTK_LICENSE_GPL_3_0);
   g_assert_nonnull (adw_about_window_get_translator_credits (about));
-  g_free (save_screenshot (GTK_WIDGET (about), "about.png"));
+  g_free (jx_test_save_screenshot (GTK_WIDGET (about), "about.png"));
   gtk_window_destroy (GTK_WINDOW (about));
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
@@ -349,7 +306,7 @@ test_application_actions (void)
   g_assert_cmpuint (g_hash_table_size (listed), ==, G_N_ELEMENTS (expected));
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     g_assert_true (g_hash_table_contains (listed, expected[i].action));
-  g_free (save_screenshot (GTK_WIDGET (shortcuts), "shortcuts.png"));
+  g_free (jx_test_save_screenshot (GTK_WIDGET (shortcuts), "shortcuts.png"));
   gtk_window_destroy (shortcuts);
 
   destroy_all_windows ();
@@ -467,7 +424,7 @@ test_window_german (void)
   g_assert_cmpstr (gtk_widget_get_tooltip_text (template_child (window, "primary_menu_button")),
                    ==, "Hauptmenü");
 
-  path = save_screenshot (GTK_WIDGET (window), "window-empty-de.png");
+  path = jx_test_save_screenshot (GTK_WIDGET (window), "window-empty-de.png");
   g_test_message ("Screenshot: %s", path);
 
   destroy_all_windows ();
