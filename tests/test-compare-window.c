@@ -161,6 +161,12 @@ test_three_panes (void)
       g_assert_cmpstr (jx_pane_get_text (pane), ==, "Hi there!");
       g_assert_cmpstr (jx_pane_get_status_text (pane), ==, "Done");
       g_assert_cmpstr (pane_label (pane, "tokens_value"), ==, "10 → 5");
+      {
+        const char *breakdown = gtk_widget_get_tooltip_text (
+          GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (pane), JX_TYPE_PANE, "tokens_value")));
+
+        g_assert_cmpstr (breakdown, ==, "Input: 10 tokens\nOutput: 5 tokens\nreported by the provider");
+      }
       /* 10 × $1 + 5 × $2, and 10 × $2 + 5 × $3 per million tokens. */
       g_assert_cmpstr (pane_label (pane, "cost_value"), ==, i == 0 ? "$0.000020" : "$0.000035");
       g_assert_true (g_str_has_suffix (pane_label (pane, "ttft_value"), " ms"));

@@ -363,6 +363,49 @@ format_ms (double ms)
   return g_strdup_printf (_("%.0f ms"), ms);
 }
 
+/* What the compact figures hide: cached and reasoning tokens, and where they come from. */
+static void
+jx_pane_update_breakdown (JxPane     *self,
+                          JxResponse *response)
+{
+  const JxUsage *usage = &response->usage;
+  g_autoptr(GString) tokens = g_string_new (NULL);
+  char count[32];
+  const char *source;
+
+  if (usage->source == JX_USAGE_SOURCE_NONE)
+    {
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->tokens_value), NULL);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->cost_value), NULL);
+      return;
+    }
+
+  source = usage->source == JX_USAGE_SOURCE_PROVIDER ? _("reported by the provider")
+                                                      : _("estimated by Juxta");
+#define COUNT(n) (g_snprintf (count, sizeof count, "%" G_GINT64_FORMAT, (gint64) (n)), count)
+  /* Translators: the lines of a tooltip that break down an answer's token counts */
+  g_string_append_printf (tokens, _("Input: %s tokens"), COUNT (usage->input_tokens));
+  if (usage->cached_input_tokens > 0)
+    g_string_append_printf (tokens, _(", %s of them cached"), COUNT (usage->cached_input_tokens));
+  if (usage->cache_write_tokens > 0)
+    g_string_append_printf (tokens, _(", %s written to the cache"), COUNT (usage->cache_write_tokens));
+  g_string_append_c (tokens, '\n');
+  g_string_append_printf (tokens, _("Output: %s tokens"), COUNT (usage->output_tokens));
+  if (usage->reasoning_tokens > 0)
+    g_string_append_printf (tokens, _(", %s of them reasoning"), COUNT (usage->reasoning_tokens));
+#undef COUNT
+  g_string_append_printf (tokens, "\n%s", source);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->tokens_value), tokens->str);
+
+  if (response->cost_from_provider)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->cost_value), _("Charged amount reported by the provider"));
+  else if (isfinite (response->cost_usd))
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->cost_value),
+                                 usage->source == JX_USAGE_SOURCE_PROVIDER
+                                 ? _("Reported tokens × the catalog’s list prices")
+                                 : _("Estimate: estimated tokens × the catalog’s list prices"));
+}
+
 static void
 jx_pane_update_metrics (JxPane     *self,
                         JxResponse *response)
@@ -410,6 +453,7 @@ jx_pane_update_metrics (JxPane     *self,
   gtk_label_set_text (self->itl_value, itl);
   gtk_label_set_text (self->tokens_value, tokens);
   gtk_label_set_text (self->cost_value, cost);
+  jx_pane_update_breakdown (self, response);
 }
 
 static void
