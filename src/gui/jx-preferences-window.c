@@ -634,11 +634,13 @@ static void
 on_custom_add_clicked (JxPreferencesWindow *self,
                        GtkButton           *button)
 {
-  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->custom_name_row));
-  const char *url = gtk_editable_get_text (GTK_EDITABLE (self->custom_url_row));
+  /* Pasted values often carry stray spaces; a key with them would be sent as is. */
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->custom_name_row))));
+  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->custom_url_row))));
   const char *models_text = gtk_editable_get_text (GTK_EDITABLE (self->custom_models_row));
-  const char *key = gtk_editable_get_text (GTK_EDITABLE (self->custom_key_row));
+  g_autofree char *key = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->custom_key_row))));
   g_autofree char *id = slugify (name);
+  g_autoptr(JxCatalog) scratch = NULL;
   g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "juxta", NULL);
   g_autofree char *path = g_build_filename (dir, "providers.json", NULL);
   g_autofree char *data = NULL;
@@ -718,7 +720,11 @@ on_custom_add_clicked (JxPreferencesWindow *self,
   g_clear_pointer (&data, g_free);
   data = json_generator_to_data (generator, NULL);
 
-  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+  /* Check the new file in a scratch catalog first: a bad entry must never reach the
+   * user's providers file, or every later start would fall back to the built-ins. */
+  scratch = jx_catalog_new_builtin (&error);
+  if (scratch == NULL || !jx_catalog_load_data (scratch, data, -1, path, &error) ||
+      g_mkdir_with_parents (dir, 0700) != 0 ||
       !g_file_set_contents_full (path, data, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error) ||
       !jx_application_reload_catalog (self->application, &error))
     {
