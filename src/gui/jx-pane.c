@@ -47,6 +47,7 @@ struct _JxPane
   gint64          retry_until;  /* monotonic µs, while retrying */
   gboolean        formatted;
   gboolean        dirty;        /* formatted view needs a re-render */
+  gint64          next_render;  /* monotonic µs before which the Markdown is not re-rendered */
   gboolean        reasoning;    /* reasoning arrived, no answer yet */
   JxPaneBadges    badges;
   gboolean        updating_selection;
@@ -320,6 +321,16 @@ jx_pane_dup_title (JxPane *self)
                        self->provider_id, self->model);
 }
 
+/* GTK 4.8 re-queries the pointer for every tooltip set, even an unchanged one: at 60
+ * frames a second over 8 panes that was a quarter of the main loop (bench-ui). */
+static void
+set_tooltip_if_changed (GtkWidget  *widget,
+                        const char *text)
+{
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
 static void
 set_status (JxPane     *self,
             const char *text,
@@ -330,7 +341,7 @@ set_status (JxPane     *self,
   g_free (self->status_text);
   self->status_text = g_strdup (text);
   gtk_label_set_text (self->status_label, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), text);
+  set_tooltip_if_changed (GTK_WIDGET (self->status_label), text);
   for (guint i = 0; classes[i] != NULL; i++)
     gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), classes[i]);
   if (css_class != NULL)
@@ -375,8 +386,8 @@ jx_pane_update_breakdown (JxPane     *self,
 
   if (usage->source == JX_USAGE_SOURCE_NONE)
     {
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->tokens_value), NULL);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->cost_value), NULL);
+      set_tooltip_if_changed (GTK_WIDGET (self->tokens_value), NULL);
+      set_tooltip_if_changed (GTK_WIDGET (self->cost_value), NULL);
       return;
     }
 
@@ -395,13 +406,13 @@ jx_pane_update_breakdown (JxPane     *self,
     g_string_append_printf (tokens, _(", %s of them reasoning"), COUNT (usage->reasoning_tokens));
 #undef COUNT
   g_string_append_printf (tokens, "\n%s", source);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->tokens_value), tokens->str);
+  set_tooltip_if_changed (GTK_WIDGET (self->tokens_value), tokens->str);
 
   if (response->cost_from_provider)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->cost_value), _("Charged amount reported by the provider"));
+    set_tooltip_if_changed (GTK_WIDGET (self->cost_value), _("Charged amount reported by the provider"));
   else if (isfinite (response->cost_usd))
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->cost_value),
-                                 usage->source == JX_USAGE_SOURCE_PROVIDER
+    set_tooltip_if_changed (GTK_WIDGET (self->cost_value),
+                            usage->source == JX_USAGE_SOURCE_PROVIDER
                                  ? _("Reported tokens × the catalog’s list prices")
                                  : _("Estimate: estimated tokens × the catalog’s list prices"));
 }
@@ -460,12 +471,17 @@ static void
 jx_pane_render (JxPane *self)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  gint64 started = g_get_monotonic_time ();
 
   if (self->formatted)
     jx_markdown_render (buffer, self->text->str, self->text->len);
   else
     gtk_text_buffer_set_text (buffer, self->text->str, self->text->len);
   self->dirty = FALSE;
+
+  /* Formatting re-renders the whole answer, which grows: keep it under a fifth of the
+   * time while streaming, whatever the length (the raw view appends instead). */
+  self->next_render = g_get_monotonic_time () + 4 * (g_get_monotonic_time () - started);
 }
 
 static gboolean
@@ -477,9 +493,30 @@ is_scrolled_to_end (JxPane *self)
          >= gtk_adjustment_get_upper (adj) - 24;
 }
 
-/* Moves what arrived since the last frame onto the screen. */
+/* Moves what arrived since the last frame onto the screen; `force` also renders Markdown
+ * that the throttle would hold back (end of stream, copy). */
+/* Markdown re-renders of all panes share one budget per frame, so eight long answers
+ * don't all re-render in the same frame (bench-ui). */
+#define RENDER_BUDGET_US 6000
+
+static gint64 budget_frame = -1;
+static gint64 budget_spent_us;
+
+static gboolean
+render_budget_allows (gint64 frame)
+{
+  if (frame != budget_frame)
+    {
+      budget_frame = frame;
+      budget_spent_us = 0;
+    }
+  return budget_spent_us < RENDER_BUDGET_US;
+}
+
 static void
-jx_pane_flush (JxPane *self)
+jx_pane_flush_full (JxPane   *self,
+                    gboolean  force,
+                    gint64    frame)
 {
   gboolean follow;
 
@@ -505,8 +542,14 @@ jx_pane_flush (JxPane *self)
       g_string_truncate (self->pending, 0);
     }
 
-  if (self->dirty)
-    jx_pane_render (self);
+  if (self->dirty &&
+      (force || (g_get_monotonic_time () >= self->next_render && render_budget_allows (frame))))
+    {
+      gint64 started = g_get_monotonic_time ();
+
+      jx_pane_render (self);
+      budget_spent_us += g_get_monotonic_time () - started;
+    }
 
   if (follow)
     {
@@ -518,6 +561,12 @@ jx_pane_flush (JxPane *self)
       gtk_text_view_scroll_to_mark (self->text_view, gtk_text_buffer_get_insert (buffer),
                                     0, FALSE, 0, 0);
     }
+}
+
+static void
+jx_pane_flush (JxPane *self)
+{
+  jx_pane_flush_full (self, TRUE, -1);
 }
 
 static void
@@ -566,7 +615,7 @@ jx_pane_tick (GtkWidget     *widget,
 {
   JxPane *self = JX_PANE (widget);
 
-  jx_pane_flush (self);
+  jx_pane_flush_full (self, self->request == NULL, gdk_frame_clock_get_frame_counter (frame_clock));
 
   if (self->request != NULL)
     {
