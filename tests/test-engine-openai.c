@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "jx-proxy-resolver.h"
 #include "jx-test-util.h"
 
 #define PROVIDERS_JSON \
@@ -223,6 +224,21 @@ test_key_stays_with_its_host (void)
   g_assert_cmpuint (jx_fake_server_get_request_count (server, NULL), ==, 0);
 }
 
+/* Local servers skip the proxy lookup; everything else keeps the system's proxy. */
+static void
+test_proxy_resolver (void)
+{
+  g_autoptr(GProxyResolver) system = g_simple_proxy_resolver_new ("http://proxy.example:3128", NULL);
+  g_autoptr(GProxyResolver) resolver = jx_proxy_resolver_new (system);
+  g_auto(GStrv) local = g_proxy_resolver_lookup (resolver, "http://127.0.0.1:8000/v1", NULL, NULL);
+  g_auto(GStrv) lan = g_proxy_resolver_lookup (resolver, "http://192.168.1.20:11434/", NULL, NULL);
+  g_auto(GStrv) remote = g_proxy_resolver_lookup (resolver, "https://api.openai.com/v1", NULL, NULL);
+
+  g_assert_cmpstr (local[0], ==, "direct://");
+  g_assert_cmpstr (lan[0], ==, "direct://");
+  g_assert_cmpstr (remote[0], ==, "http://proxy.example:3128");
+}
+
 typedef struct
 {
   GMainLoop *loop;
@@ -315,6 +331,7 @@ main (int   argc,
   g_test_add_func ("/engine/usage/estimate", test_no_usage_is_estimated);
   g_test_add_func ("/engine/keys/plain-http", test_key_never_sent_over_plain_http);
   g_test_add_func ("/engine/keys/own-host", test_key_stays_with_its_host);
+  g_test_add_func ("/engine/proxy/local-direct", test_proxy_resolver);
   g_test_add_func ("/engine/concurrency/sixteen", test_sixteen_concurrent);
 
   return g_test_run ();

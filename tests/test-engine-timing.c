@@ -71,6 +71,10 @@ test_ttft_and_itl (void)
   server_first_write = jx_fake_server_get_last_first_write_time (server, "/v1/chat/completions");
   server_received = jx_fake_server_get_last_request_time (server, "/v1/chat/completions");
   g_assert_cmpint (server_received, >=, r->timing.t_start);
+  /* TTFT counts from the request on the wire, after any queueing or connecting. */
+  g_assert_cmpint (r->timing.t_queued, >, 0);
+  g_assert_cmpint (r->timing.t_queued, <=, r->timing.t_start);
+  g_assert_cmpint (server_received - r->timing.t_start, <, 20 * 1000);
   g_assert_cmpint (r->timing.t_first_byte - server_first_write, <, 30 * 1000);
   g_assert_cmpint (r->timing.t_first_token - r->timing.t_first_byte, >=, (FIRST_DELAY_MS - 5) * 1000);
 }

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "jx-engine.h"
+#include "jx-proxy-resolver.h"
 #include "jx-simulator.h"
 
 #define MAX_CONNS          256
@@ -93,6 +94,11 @@ jx_engine_init (JxEngine *self)
                                                  "idle-timeout", 60,
                                                  "user-agent", user_agent,
                                                  NULL);
+  {
+    g_autoptr(GProxyResolver) resolver = jx_proxy_resolver_new (g_proxy_resolver_get_default ());
+
+    soup_session_set_proxy_resolver (self->session, resolver);
+  }
   self->connect_timeout = JX_ENGINE_DEFAULT_CONNECT_TIMEOUT;
   self->idle_timeout = JX_ENGINE_DEFAULT_IDLE_TIMEOUT;
 

@@ -1072,6 +1072,12 @@ send_cb (GObject      *object,
 }
 
 static void
+wrote_headers_cb (JxRequest *self)
+{
+  self->response->timing.t_start = g_get_monotonic_time ();
+}
+
+static void
 start_attempt (JxRequest *self)
 {
   g_autoptr(GError) error = NULL;
@@ -1111,7 +1117,12 @@ start_attempt (JxRequest *self)
   self->followed_up = FALSE;
 
   set_state (self, JX_REQUEST_STATE_WAITING);
-  self->response->timing.t_start = g_get_monotonic_time ();
+  /* TTFT counts from the moment the request is on the wire (providers.md §0.3); queueing
+   * and connection set-up before that are kept apart in t_queued. */
+  self->response->timing.t_queued = g_get_monotonic_time ();
+  self->response->timing.t_start = self->response->timing.t_queued;
+  g_signal_connect_object (self->message, "wrote-headers", G_CALLBACK (wrote_headers_cb), self,
+                           G_CONNECT_SWAPPED);
   send_message (self);
 }
 
