@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -472,11 +473,11 @@ print_table (Compare *compare)
   jx_cli_append_cell (line, _("Provider:model"), 24, FALSE);
   jx_cli_append_cell (line, _("TTFT"), 8, TRUE);
   jx_cli_append_cell (line, _("E2E"), 9, TRUE);
-  jx_cli_append_cell (line, _("tok/s"), 7, TRUE);
+  jx_cli_append_cell (line, _("tok/s"), 8, TRUE);
   jx_cli_append_cell (line, _("ITL"), 7, TRUE);
   jx_cli_append_cell (line, _("in"), 7, TRUE);
   jx_cli_append_cell (line, _("out"), 6, TRUE);
-  jx_cli_append_cell (line, _("cost"), 12, TRUE);
+  jx_cli_append_cell (line, _("cost"), 11, TRUE);
   g_print ("%s\n", line->str);
 
   for (guint i = 0; i < compare->panes->len; i++)
@@ -509,11 +510,11 @@ print_table (Compare *compare)
         {
           jx_cli_append_cell (line, ttft_s, 8, TRUE);
           jx_cli_append_cell (line, e2e_s, 9, TRUE);
-          jx_cli_append_cell (line, tps_s, 7, TRUE);
+          jx_cli_append_cell (line, tps_s, 8, TRUE);
           jx_cli_append_cell (line, itl_s, 7, TRUE);
           jx_cli_append_cell (line, in_s, 7, TRUE);
           jx_cli_append_cell (line, out_s, 6, TRUE);
-          jx_cli_append_cell (line, cost_s, 12, TRUE);
+          jx_cli_append_cell (line, cost_s, 11, TRUE);
         }
       g_print ("%s\n", line->str);
     }
@@ -855,6 +856,9 @@ jx_cli_main (int    argc,
              char **argv)
 {
   const char *command = argv[1];
+
+  /* Figures print the same in every language (scripts parse them); words are translated. */
+  setlocale (LC_NUMERIC, "C");
 
   /* Drop the program name so the subcommand parses like its own program. */
   if (g_str_equal (command, "compare"))

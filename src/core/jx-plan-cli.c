@@ -172,15 +172,13 @@ print_table (GPtrArray        *rows,
     {
       g_autofree char *day = format_thousands (per_day, 0);
 
-      g_print (_("%s requests/month (%s/day × %d days), %" G_GINT64_FORMAT " input + %"
-                 G_GINT64_FORMAT " output tokens each"),
-               requests, day, JX_PRICING_DAYS_PER_MONTH, workload->input_tokens,
-               workload->output_tokens);
+      g_print (_("%s requests/month (%s/day × %d days), %lld input + %lld output tokens each"),
+               requests, day, JX_PRICING_DAYS_PER_MONTH, (long long) workload->input_tokens,
+               (long long) workload->output_tokens);
     }
   else
-    g_print (_("%s requests/month, %" G_GINT64_FORMAT " input + %" G_GINT64_FORMAT
-               " output tokens each"),
-             requests, workload->input_tokens, workload->output_tokens);
+    g_print (_("%s requests/month, %lld input + %lld output tokens each"),
+             requests, (long long) workload->input_tokens, (long long) workload->output_tokens);
   g_print (_(", %.0f%% cached, %s\n\n"), workload->cached_share * 100,
            workload->batch ? _("batch") : _("no batch"));
 

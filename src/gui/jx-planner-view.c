@@ -62,8 +62,8 @@ create_row (JxPlanRow *row)
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (action_row), row->model_name);
   if (row->measured)
-    g_string_append_printf (subtitle, _(" · measured %" G_GINT64_FORMAT " in / %" G_GINT64_FORMAT " out"),
-                            row->input_tokens, row->output_tokens);
+    g_string_append_printf (subtitle, _(" · measured %lld in / %lld out"),
+                            (long long) row->input_tokens, (long long) row->output_tokens);
   if (!isnan (row->ttft_ms))
     g_string_append_printf (subtitle, _(" · TTFT %.0f ms"), row->ttft_ms);
   if (!isnan (row->tokens_per_s))
@@ -206,10 +206,10 @@ jx_planner_view_to_markdown (JxPlannerView *self)
   g_return_val_if_fail (JX_IS_PLANNER_VIEW (self), NULL);
 
   get_workload (self, &workload);
-  g_string_append_printf (md, _("%.0f requests/month (30-day month), %" G_GINT64_FORMAT
-                                " input + %" G_GINT64_FORMAT " output tokens, %.0f%% cached%s\n\n"),
-                          workload.requests_per_month, workload.input_tokens,
-                          workload.output_tokens, workload.cached_share * 100,
+  g_string_append_printf (md, _("%.0f requests/month (30-day month), %lld input + %lld output "
+                                "tokens, %.0f%% cached%s\n\n"),
+                          workload.requests_per_month, (long long) workload.input_tokens,
+                          (long long) workload.output_tokens, workload.cached_share * 100,
                           workload.batch ? _(", batch") : "");
   g_string_append (md, _("| Provider | Model | $/request | $/month | |\n"));
   g_string_append (md, "|---|---|---:|---:|---|\n");
