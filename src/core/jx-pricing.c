@@ -1068,7 +1068,11 @@ jx_plan_items_from_responses (GPtrArray *responses)
       usage->reasoning_tokens = mean_count (group->usages, G_STRUCT_OFFSET (JxUsage, reasoning_tokens));
       usage->billed_input_tokens = mean_count (group->usages, G_STRUCT_OFFSET (JxUsage, billed_input_tokens));
       usage->billed_output_tokens = mean_count (group->usages, G_STRUCT_OFFSET (JxUsage, billed_output_tokens));
-      usage->source = g_array_index (group->usages, JxUsage, 0).source;
+      /* One estimated run makes the mean an estimate. */
+      usage->source = JX_USAGE_SOURCE_PROVIDER;
+      for (guint j = 0; j < group->usages->len; j++)
+        if (g_array_index (group->usages, JxUsage, j).source != JX_USAGE_SOURCE_PROVIDER)
+          usage->source = JX_USAGE_SOURCE_ESTIMATE;
       item.ttft_ms = jx_stats_percentile ((double *) (gpointer) group->ttft->data, group->ttft->len, 50);
       item.tokens_per_s = jx_stats_percentile ((double *) (gpointer) group->tps->data, group->tps->len, 50);
       g_array_append_val (items, item);
@@ -1110,6 +1114,7 @@ plan_row (JxProvider       *provider,
   if (item != NULL && item->has_measured)
     {
       row->measured = TRUE;
+      row->measured_estimated = item->measured.source == JX_USAGE_SOURCE_ESTIMATE;
       row->input_tokens = item->measured.billed_input_tokens >= 0
                           ? item->measured.billed_input_tokens : item->measured.input_tokens;
       row->output_tokens = item->measured.billed_output_tokens >= 0

@@ -137,6 +137,7 @@ typedef struct
   gboolean  batch_applied;
   gboolean  batch_unavailable; /* batch asked for, the model has no discount */
   gboolean  measured;
+  gboolean  measured_estimated; /* the round's usage was estimated, not reported */
   gint64    input_tokens;     /* per request, as priced (-1 unknown) */
   gint64    output_tokens;
   double    ttft_ms;

@@ -61,7 +61,10 @@ create_row (JxPlanRow *row)
   g_autofree char *per_request = NULL;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (action_row), row->model_name);
-  if (row->measured)
+  if (row->measured && row->measured_estimated)
+    g_string_append_printf (subtitle, _(" · estimated %lld in / %lld out"),
+                            (long long) row->input_tokens, (long long) row->output_tokens);
+  else if (row->measured)
     g_string_append_printf (subtitle, _(" · measured %lld in / %lld out"),
                             (long long) row->input_tokens, (long long) row->output_tokens);
   if (!isnan (row->ttft_ms))
