@@ -15,24 +15,6 @@
 #define N_TOKENS       500
 #define INJECTED_MS    200
 
-typedef struct
-{
-  GMainLoop *loop;
-  guint      pending;
-} Wait;
-
-static void
-done_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-  g_autoptr(JxResponse) r = jx_request_run_finish (JX_REQUEST (object), result);
-
-  if (--wait->pending == 0)
-    g_main_loop_quit (wait->loop);
-}
-
 static double
 cpu_seconds (void)
 {
@@ -48,23 +30,11 @@ run_panes (JxEngine   *engine,
            JxProvider *provider,
            guint       n)
 {
-  GPtrArray *requests = g_ptr_array_new_with_free_func (g_object_unref);
-  Wait wait = { g_main_loop_new (NULL, FALSE), n };
   JxPrompt prompt;
 
   jx_prompt_init (&prompt);
   prompt.user = (char *) "bench";
-  for (guint i = 0; i < n; i++)
-    {
-      JxRequest *request = jx_request_new (engine, provider, "m", &prompt);
-
-      g_ptr_array_add (requests, request);
-      jx_request_run_async (request, NULL, done_cb, &wait);
-    }
-  g_main_loop_run (wait.loop);
-  g_main_loop_unref (wait.loop);
-
-  return requests;
+  return jx_test_run_concurrent (engine, provider, "m", &prompt, n);
 }
 
 static JxFakeResponse *

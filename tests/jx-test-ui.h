@@ -1,4 +1,4 @@
-/* jx-test-ui.h — screenshots of real widgets for the UI tests (header-only)
+/* jx-test-ui.h — screenshots of real widgets and main-loop helpers for the UI tests (header-only)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -55,4 +55,37 @@ jx_test_save_screenshot (GtkWidget  *widget,
   g_test_message ("Screenshot: %s", path);
 
   return path;
+}
+
+typedef gboolean (*JxTestCondition) (gpointer data);
+
+/* Iterates the main context until @condition holds; fails the test after @timeout_s. */
+static inline void
+jx_test_wait_until (JxTestCondition condition,
+                    gpointer        data,
+                    guint           timeout_s)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* Destroys every toplevel and lets the main context settle. */
+static inline void
+jx_test_destroy_all_windows (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  while (g_list_model_get_n_items (toplevels) > 0)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
+
+      gtk_window_destroy (window);
+    }
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
 }

@@ -12,78 +12,16 @@
   "{\"providers\":[{\"id\":\"anthropic\",\"base_url\":\"@URL@\",\"models\":[{\"id\":\"test-model\"," \
   "\"input_per_mtok\":1.0,\"cached_input_per_mtok\":0.5,\"cache_write_per_mtok\":1.25,\"output_per_mtok\":2.0}]}]}"
 
-typedef struct
-{
-  JxFakeServer *server;
-  JxCatalog    *catalog;
-  JxEngine     *engine;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  f->server = jx_fake_server_new ();
-  f->catalog = jx_test_catalog (jx_fake_server_get_url (f->server), data != NULL ? data : PROVIDERS_JSON);
-  f->engine = jx_engine_new (f->catalog);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&f->engine);
-  g_clear_object (&f->catalog);
-  g_clear_pointer (&f->server, jx_fake_server_free);
-}
-
-/* Like jx_test_run, with a prompt of the caller's choosing. */
-static JxResponse *
-run_prompt (JxEngine       *engine,
-            const char     *provider_id,
-            const char     *model,
-            const char     *credential,
-            const JxPrompt *prompt)
-{
-  JxProvider *provider = jx_catalog_lookup (jx_engine_get_catalog (engine), provider_id);
-  g_autoptr(JxRequest) request = jx_request_new (engine, provider, model, prompt);
-  JxTestRun run = { 0 };
-
-  jx_request_set_credential (request, credential);
-  run.loop = g_main_loop_new (NULL, FALSE);
-  jx_request_run_async (request, NULL, jx_test_run_done_cb, &run);
-  g_main_loop_run (run.loop);
-  g_main_loop_unref (run.loop);
-
-  return run.response;
-}
-
+/* Anthropic says charset=utf-8. */
 static JxFakeResponse *
-sse_file (const char *fixture,
+sse_file (const char *file,
           guint32     seed)
 {
-  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream; charset=utf-8");
-
-  jx_fake_response_add_file (fake, 2, 1, fixture);
-  if (seed != 0)
-    jx_fake_response_set_random_split (fake, seed, 7);
-  return fake;
-}
-
-static JxFakeResponse *
-error_response (guint       status,
-                const char *json,
-                const char *retry_after_ms)
-{
-  JxFakeResponse *fake = jx_fake_response_new_json (status, json);
-
-  if (retry_after_ms != NULL)
-    jx_fake_response_add_header (fake, "retry-after-ms", retry_after_ms);
-  return fake;
+  return jx_test_stream_file ("text/event-stream; charset=utf-8", file, seed);
 }
 
 static void
-test_basic (Fixture       *f,
+test_basic (JxTestFixture *f,
             gconstpointer  data)
 {
   /* Random splits land inside JSON, the padding spaces and the event: lines. */
@@ -144,7 +82,7 @@ test_basic (Fixture       *f,
 
 /* max_tokens is required by Anthropic; system and temperature are left out when unset. */
 static void
-test_defaults (Fixture       *f,
+test_defaults (JxTestFixture *f,
                gconstpointer  data)
 {
   g_autoptr(JxResponse) r = NULL;
@@ -155,7 +93,7 @@ test_defaults (Fixture       *f,
   jx_fake_server_add (f->server, "POST", "/v1/messages", sse_file ("anthropic-basic.sse", 0));
   jx_prompt_init (&prompt);
   prompt.user = (char *) "go";
-  r = run_prompt (f->engine, "anthropic", "claude-haiku-4-5", KEY, &prompt);
+  r = jx_test_run_prompt (f->engine, "anthropic", "claude-haiku-4-5", KEY, &prompt, NULL);
   g_assert_cmpstr (r->error, ==, NULL);
 
   body = jx_fake_server_get_last_body (f->server, "/v1/messages");
@@ -171,7 +109,7 @@ test_defaults (Fixture       *f,
 /* Cache reads and writes are outside input_tokens (§0.4); an older message_delta repeats
  * only output_tokens; thinking is reasoning, not answer. */
 static void
-test_cache_and_thinking (Fixture       *f,
+test_cache_and_thinking (JxTestFixture *f,
                          gconstpointer  data)
 {
   JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
@@ -221,7 +159,7 @@ test_cache_and_thinking (Fixture       *f,
 }
 
 static void
-test_midstream_error (Fixture       *f,
+test_midstream_error (JxTestFixture *f,
                       gconstpointer  data)
 {
   for (guint32 seed = 1; seed <= 3; seed++)
@@ -241,7 +179,7 @@ test_midstream_error (Fixture       *f,
 
 /* A clean EOF before message_stop is a truncated answer, not a success. */
 static void
-test_no_message_stop (Fixture       *f,
+test_no_message_stop (JxTestFixture *f,
                       gconstpointer  data)
 {
   JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
@@ -259,7 +197,7 @@ test_no_message_stop (Fixture       *f,
 }
 
 static void
-test_bad_json (Fixture       *f,
+test_bad_json (JxTestFixture *f,
                gconstpointer  data)
 {
   JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
@@ -292,17 +230,16 @@ static const ErrorCase http_errors[] = {
 };
 
 static void
-test_http_errors (Fixture       *f,
+test_http_errors (JxTestFixture *f,
                   gconstpointer  data)
 {
   for (guint i = 0; i < G_N_ELEMENTS (http_errors); i++)
     {
       g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-      g_autoptr(JxCatalog) catalog = jx_test_catalog (jx_fake_server_get_url (server), PROVIDERS_JSON);
-      g_autoptr(JxEngine) engine = jx_engine_new (catalog);
+      g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
       g_autoptr(JxResponse) r = NULL;
 
-      jx_fake_server_add (server, "POST", "/v1/messages", error_response (http_errors[i].status, http_errors[i].body, NULL));
+      jx_fake_server_add (server, "POST", "/v1/messages", jx_test_error_response (http_errors[i].status, http_errors[i].body, NULL));
       r = jx_test_run (engine, "anthropic", "test-model", KEY, NULL);
 
       g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
@@ -315,16 +252,16 @@ test_http_errors (Fixture       *f,
 
 /* 429 and 529 are retried after the server's retry-after-ms, then the stream succeeds. */
 static void
-test_retry_then_success (Fixture       *f,
+test_retry_then_success (JxTestFixture *f,
                          gconstpointer  data)
 {
   g_autoptr(JxResponse) r = NULL;
 
   jx_fake_server_add (f->server, "POST", "/v1/messages",
-                      error_response (429, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\","
-                                      "\"message\":\"This request would exceed the rate limit for your organization\"}}", "20"));
+                      jx_test_error_response (429, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\","
+                                              "\"message\":\"This request would exceed the rate limit for your organization\"}}", "20"));
   jx_fake_server_add (f->server, "POST", "/v1/messages",
-                      error_response (529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}", "20"));
+                      jx_test_error_response (529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}", "20"));
   jx_fake_server_add (f->server, "POST", "/v1/messages", sse_file ("anthropic-basic.sse", 3));
 
   r = jx_test_run (f->engine, "anthropic", "test-model", KEY, NULL);
@@ -336,17 +273,16 @@ test_retry_then_success (Fixture       *f,
 }
 
 static void
-test_retries_exhausted (Fixture       *f,
+test_retries_exhausted (JxTestFixture *f,
                         gconstpointer  data)
 {
   g_autoptr(JxResponse) r = NULL;
   g_autoptr(JxResponse) r2 = NULL;
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxCatalog) catalog = jx_test_catalog (jx_fake_server_get_url (server), PROVIDERS_JSON);
-  g_autoptr(JxEngine) engine = jx_engine_new (catalog);
+  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
 
   jx_fake_server_add (f->server, "POST", "/v1/messages",
-                      error_response (529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}", "5"));
+                      jx_test_error_response (529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}", "5"));
   r = jx_test_run (f->engine, "anthropic", "test-model", KEY, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   g_assert_cmpstr (r->error, ==, "Anthropic is overloaded (529): Overloaded");
@@ -354,7 +290,7 @@ test_retries_exhausted (Fixture       *f,
   g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/v1/messages"), ==, JX_REQUEST_MAX_RETRIES + 1);
 
   jx_fake_server_add (server, "POST", "/v1/messages",
-                      error_response (429, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow down\"}}", "5"));
+                      jx_test_error_response (429, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow down\"}}", "5"));
   r2 = jx_test_run (engine, "anthropic", "test-model", KEY, NULL);
   g_assert_cmpint (r2->status, ==, JX_RESPONSE_ERROR);
   g_assert_cmpstr (r2->error, ==, "rate limited by Anthropic — retry in 1 s");
@@ -363,7 +299,7 @@ test_retries_exhausted (Fixture       *f,
 
 /* An Anthropic-compatible gateway configured for bearer auth gets no x-api-key. */
 static void
-test_bearer_gateway (Fixture       *f,
+test_bearer_gateway (JxTestFixture *f,
                      gconstpointer  data)
 {
   g_autoptr(JxResponse) r = NULL;
@@ -392,16 +328,16 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/adapter/anthropic/basic", Fixture, NULL, fixture_setup, test_basic, fixture_teardown);
-  g_test_add ("/adapter/anthropic/defaults", Fixture, NULL, fixture_setup, test_defaults, fixture_teardown);
-  g_test_add ("/adapter/anthropic/cache-and-thinking", Fixture, NULL, fixture_setup, test_cache_and_thinking, fixture_teardown);
-  g_test_add ("/adapter/anthropic/midstream-error", Fixture, NULL, fixture_setup, test_midstream_error, fixture_teardown);
-  g_test_add ("/adapter/anthropic/no-message-stop", Fixture, NULL, fixture_setup, test_no_message_stop, fixture_teardown);
-  g_test_add ("/adapter/anthropic/bad-json", Fixture, NULL, fixture_setup, test_bad_json, fixture_teardown);
-  g_test_add ("/adapter/anthropic/http-errors", Fixture, NULL, fixture_setup, test_http_errors, fixture_teardown);
-  g_test_add ("/adapter/anthropic/retry-then-success", Fixture, NULL, fixture_setup, test_retry_then_success, fixture_teardown);
-  g_test_add ("/adapter/anthropic/retries-exhausted", Fixture, NULL, fixture_setup, test_retries_exhausted, fixture_teardown);
-  g_test_add ("/adapter/anthropic/bearer-gateway", Fixture, GATEWAY_JSON, fixture_setup, test_bearer_gateway, fixture_teardown);
+  jx_test_add ("/adapter/anthropic/basic", PROVIDERS_JSON, test_basic);
+  jx_test_add ("/adapter/anthropic/defaults", PROVIDERS_JSON, test_defaults);
+  jx_test_add ("/adapter/anthropic/cache-and-thinking", PROVIDERS_JSON, test_cache_and_thinking);
+  jx_test_add ("/adapter/anthropic/midstream-error", PROVIDERS_JSON, test_midstream_error);
+  jx_test_add ("/adapter/anthropic/no-message-stop", PROVIDERS_JSON, test_no_message_stop);
+  jx_test_add ("/adapter/anthropic/bad-json", PROVIDERS_JSON, test_bad_json);
+  jx_test_add ("/adapter/anthropic/http-errors", PROVIDERS_JSON, test_http_errors);
+  jx_test_add ("/adapter/anthropic/retry-then-success", PROVIDERS_JSON, test_retry_then_success);
+  jx_test_add ("/adapter/anthropic/retries-exhausted", PROVIDERS_JSON, test_retries_exhausted);
+  jx_test_add ("/adapter/anthropic/bearer-gateway", GATEWAY_JSON, test_bearer_gateway);
 
   return g_test_run ();
 }

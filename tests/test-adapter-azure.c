@@ -30,9 +30,8 @@ azure_engine (JxFakeServer *server,
                                            "\"models\":[{\"id\":\"my-gpt\",\"input_per_mtok\":2.5,"
                                            "\"cached_input_per_mtok\":1.25,\"output_per_mtok\":10}]}]}",
                                            base_suffix, options);
-  g_autoptr(JxCatalog) catalog = jx_test_catalog (jx_fake_server_get_url (server), json);
 
-  return jx_engine_new (catalog);
+  return jx_test_engine_new (server, json);
 }
 
 static void

@@ -94,19 +94,11 @@ new_full_stream (void)
   return fake;
 }
 
-static JxEngine *
-new_engine (JxFakeServer *server)
-{
-  g_autoptr(JxCatalog) catalog = jx_test_catalog (jx_fake_server_get_url (server), PROVIDERS_JSON);
-
-  return jx_engine_new (catalog);
-}
-
 static void
 run_stream_case (guint32 seed)
 {
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = new_engine (server);
+  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonObject) request = NULL;
@@ -185,7 +177,7 @@ static void
 test_plain_api_key (void)
 {
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = new_engine (server);
+  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
   g_autofree char *auth = NULL;
 
@@ -260,7 +252,7 @@ static void
 test_sigv4_session_token (void)
 {
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = new_engine (server);
+  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
 
   jx_fake_server_add (server, "POST", LLAMA_PATH, new_full_stream ());
@@ -278,7 +270,7 @@ static void
 test_sigv4_no_token (void)
 {
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = new_engine (server);
+  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
 
   jx_fake_server_add (server, "POST", LLAMA_PATH, new_full_stream ());
@@ -295,7 +287,7 @@ static void
 test_sigv4_region_from_options (void)
 {
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = new_engine (server);
+  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
 
   jx_fake_server_add (server, "POST", LLAMA_PATH, new_full_stream ());
@@ -375,7 +367,7 @@ static void
 test_exception_midstream (void)
 {
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = new_engine (server);
+  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   JxFakeResponse *fake = new_stream ();
 
   add_event (fake, "messageStart", "{\"role\":\"assistant\"}");
@@ -402,7 +394,7 @@ static void
 test_model_stream_error (void)
 {
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = new_engine (server);
+  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *fake = new_stream ();
 
@@ -424,7 +416,7 @@ static void
 test_error_frame (void)
 {
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = new_engine (server);
+  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *fake = new_stream ();
 
@@ -446,7 +438,7 @@ static void
 run_bad_crc_case (guint32 seed)
 {
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = new_engine (server);
+  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
   g_autoptr(GBytes) good = event_frame ("contentBlockDelta",
                                         "{\"contentBlockIndex\":0,\"delta\":{\"text\":\" corrupted\"}}");
@@ -486,7 +478,7 @@ static void
 test_no_message_stop (void)
 {
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = new_engine (server);
+  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *fake = new_stream ();
 
@@ -506,7 +498,7 @@ run_http_error (guint       status,
                 const char *json)
 {
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = new_engine (server);
+  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   JxFakeResponse *fake = jx_fake_response_new_json (status, json);
   g_autofree char *type_header = g_strdup_printf ("%s:http://internal.amazon.com/coral/com.amazon.bedrock/",
                                                   error_type);
@@ -562,7 +554,7 @@ static void
 test_throttled_then_ok (void)
 {
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = new_engine (server);
+  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *throttled = jx_fake_response_new_json (429, "{\"message\":\"" THROTTLED "\"}");
 
@@ -588,7 +580,7 @@ static void
 test_throttled_exhausted (void)
 {
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = new_engine (server);
+  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *throttled = jx_fake_response_new_json (429, "{\"message\":\"" THROTTLED "\"}");
 

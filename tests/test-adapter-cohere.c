@@ -24,19 +24,11 @@
   "event: content-delta\n" \
   "data: {\"type\":\"content-delta\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"text\":\"" text "\"}}}}\n\n"
 
-static JxEngine *
-new_engine (JxFakeServer *server)
-{
-  g_autoptr(JxCatalog) catalog = jx_test_catalog (jx_fake_server_get_url (server), PROVIDERS_JSON);
-
-  return jx_engine_new (catalog);
-}
-
 static void
 run_basic_case (guint32 seed)
 {
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = new_engine (server);
+  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonObject) request = NULL;
@@ -108,7 +100,7 @@ run_events (JxFakeServer *server,
             const char   *first,
             ...)
 {
-  g_autoptr(JxEngine) engine = new_engine (server);
+  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
   va_list args;
 
@@ -209,7 +201,7 @@ static void
 test_unauthorized (void)
 {
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = new_engine (server);
+  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
 
   jx_fake_server_add (server, "POST", CHAT_PATH,
@@ -225,7 +217,7 @@ static void
 test_not_found (void)
 {
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = new_engine (server);
+  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
 
   jx_fake_server_add (server, "POST", CHAT_PATH,
@@ -243,7 +235,7 @@ static void
 test_rate_limited_then_ok (void)
 {
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = new_engine (server);
+  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *ok = jx_fake_response_new (200, "text/event-stream");
 
@@ -264,7 +256,7 @@ static void
 test_rate_limited_exhausted (void)
 {
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = new_engine (server);
+  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *limited = jx_fake_response_new_json (429, "{\"message\":\"" TRIAL_MINUTE "\"}");
 

@@ -16,55 +16,6 @@
 /* "Café in 日本 is fun 😀\u2028Done." — split across CRLF-framed events. */
 #define BASIC_TEXT "Caf\xc3\xa9 in \xe6\x97\xa5\xe6\x9c\xac is fun \xf0\x9f\x98\x80\xe2\x80\xa8" "Done."
 
-typedef struct
-{
-  JxFakeServer *server;
-  JxCatalog    *catalog;
-  JxEngine     *engine;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  f->server = jx_fake_server_new ();
-  f->catalog = jx_test_catalog (jx_fake_server_get_url (f->server), data != NULL ? data : PROVIDERS_JSON);
-  f->engine = jx_engine_new (f->catalog);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&f->engine);
-  g_clear_object (&f->catalog);
-  g_clear_pointer (&f->server, jx_fake_server_free);
-}
-
-static JxFakeResponse *
-sse_file (const char *fixture,
-          guint32     seed)
-{
-  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
-
-  jx_fake_response_add_file (fake, 2, 1, fixture);
-  if (seed != 0)
-    jx_fake_response_set_random_split (fake, seed, 7);
-  return fake;
-}
-
-static JxFakeResponse *
-error_response (guint       status,
-                const char *json,
-                const char *retry_after_ms)
-{
-  JxFakeResponse *fake = jx_fake_response_new_json (status, json);
-
-  if (retry_after_ms != NULL)
-    jx_fake_response_add_header (fake, "retry-after-ms", retry_after_ms);
-  return fake;
-}
-
 static JsonObject *
 first_part (JsonObject *content)
 {
@@ -75,7 +26,7 @@ first_part (JsonObject *content)
 }
 
 static void
-test_basic (Fixture       *f,
+test_basic (JxTestFixture *f,
             gconstpointer  data)
 {
   /* Splits fall inside the CRLF pairs, multibyte characters and U+2028. */
@@ -87,7 +38,7 @@ test_basic (Fixture       *f,
       g_autofree char *key = NULL, *auth = NULL, *query = NULL;
       JsonObject *content, *config;
 
-      jx_fake_server_add (f->server, "POST", PATH, sse_file ("gemini-basic.sse", seed));
+      jx_fake_server_add (f->server, "POST", PATH, jx_test_sse_file ("gemini-basic.sse", seed));
       r = jx_test_run (f->engine, "gemini", "test-model", KEY, NULL);
 
       g_assert_cmpstr (r->error, ==, NULL);
@@ -128,7 +79,7 @@ test_basic (Fixture       *f,
 
 /* Thought parts are reasoning and must not set TTFT; early usage has thoughts only. */
 static void
-test_thoughts (Fixture       *f,
+test_thoughts (JxTestFixture *f,
                gconstpointer  data)
 {
   JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
@@ -168,28 +119,19 @@ test_thoughts (Fixture       *f,
 /* api_version comes from the options; "models/…" ids from the model list work as-is;
  * unset temperature and max tokens leave generationConfig out. */
 static void
-test_api_version (Fixture       *f,
+test_api_version (JxTestFixture *f,
                   gconstpointer  data)
 {
   const char *path = "/v1/models/gemini-2.5-flash:streamGenerateContent";
   g_autoptr(JxResponse) r = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonObject) request = NULL;
-  JxProvider *provider = jx_catalog_lookup (f->catalog, "gemini");
-  g_autoptr(JxRequest) req = NULL;
-  JxTestRun run = { 0 };
   JxPrompt prompt;
 
-  jx_fake_server_add (f->server, "POST", path, sse_file ("gemini-basic.sse", 0));
+  jx_fake_server_add (f->server, "POST", path, jx_test_sse_file ("gemini-basic.sse", 0));
   jx_prompt_init (&prompt);
   prompt.user = (char *) "go";
-  req = jx_request_new (f->engine, provider, "models/gemini-2.5-flash", &prompt);
-  jx_request_set_credential (req, KEY);
-  run.loop = g_main_loop_new (NULL, FALSE);
-  jx_request_run_async (req, NULL, jx_test_run_done_cb, &run);
-  g_main_loop_run (run.loop);
-  g_main_loop_unref (run.loop);
-  r = run.response;
+  r = jx_test_run_prompt (f->engine, "gemini", "models/gemini-2.5-flash", KEY, &prompt, NULL);
 
   g_assert_cmpstr (r->error, ==, NULL);
   g_assert_cmpstr (r->text->str, ==, BASIC_TEXT);
@@ -201,7 +143,7 @@ test_api_version (Fixture       *f,
 }
 
 static void
-test_midstream_error (Fixture       *f,
+test_midstream_error (JxTestFixture *f,
                       gconstpointer  data)
 {
   for (guint32 seed = 1; seed <= 3; seed++)
@@ -224,7 +166,7 @@ test_midstream_error (Fixture       *f,
 }
 
 static void
-test_prompt_blocked (Fixture       *f,
+test_prompt_blocked (JxTestFixture *f,
                      gconstpointer  data)
 {
   JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
@@ -242,7 +184,7 @@ test_prompt_blocked (Fixture       *f,
 
 /* No sentinel, but a dropped connection or a half event at EOF is still a failure. */
 static void
-test_truncated (Fixture       *f,
+test_truncated (JxTestFixture *f,
                 gconstpointer  data)
 {
   JxFakeResponse *aborted = jx_fake_response_new (200, "text/event-stream");
@@ -304,17 +246,16 @@ static const ErrorCase http_errors[] = {
 };
 
 static void
-test_http_errors (Fixture       *f,
+test_http_errors (JxTestFixture *f,
                   gconstpointer  data)
 {
   for (guint i = 0; i < G_N_ELEMENTS (http_errors); i++)
     {
       g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-      g_autoptr(JxCatalog) catalog = jx_test_catalog (jx_fake_server_get_url (server), PROVIDERS_JSON);
-      g_autoptr(JxEngine) engine = jx_engine_new (catalog);
+      g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
       g_autoptr(JxResponse) r = NULL;
 
-      jx_fake_server_add (server, "POST", PATH, error_response (http_errors[i].status, http_errors[i].body, NULL));
+      jx_fake_server_add (server, "POST", PATH, jx_test_error_response (http_errors[i].status, http_errors[i].body, NULL));
       r = jx_test_run (engine, "gemini", "test-model", KEY, NULL);
 
       g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
@@ -328,29 +269,28 @@ test_http_errors (Fixture       *f,
 /* A transient 429 and an overloaded 503 are retried; a persistent 503 gives up after the
  * engine's retries with Google's message. */
 static void
-test_retries (Fixture       *f,
+test_retries (JxTestFixture *f,
               gconstpointer  data)
 {
   g_autoptr(JxResponse) r = NULL;
   g_autoptr(JxResponse) r2 = NULL;
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxCatalog) catalog = jx_test_catalog (jx_fake_server_get_url (server), PROVIDERS_JSON);
-  g_autoptr(JxEngine) engine = jx_engine_new (catalog);
+  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   const char *overloaded = "{\"error\":{\"code\":503,\"message\":\"The model is overloaded. Please try again later.\","
                            "\"status\":\"UNAVAILABLE\"}}";
 
   jx_fake_server_add (f->server, "POST", PATH,
-                      error_response (429, "{\"error\":{\"code\":429,\"message\":\"Resource has been exhausted (e.g. check "
-                                      "your limits).\",\"status\":\"RESOURCE_EXHAUSTED\"}}", "10"));
-  jx_fake_server_add (f->server, "POST", PATH, error_response (503, overloaded, "10"));
-  jx_fake_server_add (f->server, "POST", PATH, sse_file ("gemini-basic.sse", 7));
+                      jx_test_error_response (429, "{\"error\":{\"code\":429,\"message\":\"Resource has been exhausted (e.g. check "
+                                              "your limits).\",\"status\":\"RESOURCE_EXHAUSTED\"}}", "10"));
+  jx_fake_server_add (f->server, "POST", PATH, jx_test_error_response (503, overloaded, "10"));
+  jx_fake_server_add (f->server, "POST", PATH, jx_test_sse_file ("gemini-basic.sse", 7));
   r = jx_test_run (f->engine, "gemini", "test-model", KEY, NULL);
   g_assert_cmpstr (r->error, ==, NULL);
   g_assert_cmpstr (r->text->str, ==, BASIC_TEXT);
   g_assert_cmpuint (r->retries, ==, 2);
   g_assert_cmpuint (jx_fake_server_get_request_count (f->server, PATH), ==, 3);
 
-  jx_fake_server_add (server, "POST", PATH, error_response (503, overloaded, "5"));
+  jx_fake_server_add (server, "POST", PATH, jx_test_error_response (503, overloaded, "5"));
   r2 = jx_test_run (engine, "gemini", "test-model", KEY, NULL);
   g_assert_cmpint (r2->status, ==, JX_RESPONSE_ERROR);
   g_assert_cmpstr (r2->error, ==, "Google Gemini API is overloaded (503): The model is overloaded. Please try again later.");
@@ -363,14 +303,14 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/adapter/gemini/basic", Fixture, NULL, fixture_setup, test_basic, fixture_teardown);
-  g_test_add ("/adapter/gemini/thoughts", Fixture, NULL, fixture_setup, test_thoughts, fixture_teardown);
-  g_test_add ("/adapter/gemini/api-version", Fixture, V1_JSON, fixture_setup, test_api_version, fixture_teardown);
-  g_test_add ("/adapter/gemini/midstream-error", Fixture, NULL, fixture_setup, test_midstream_error, fixture_teardown);
-  g_test_add ("/adapter/gemini/prompt-blocked", Fixture, NULL, fixture_setup, test_prompt_blocked, fixture_teardown);
-  g_test_add ("/adapter/gemini/truncated", Fixture, NULL, fixture_setup, test_truncated, fixture_teardown);
-  g_test_add ("/adapter/gemini/http-errors", Fixture, NULL, fixture_setup, test_http_errors, fixture_teardown);
-  g_test_add ("/adapter/gemini/retries", Fixture, NULL, fixture_setup, test_retries, fixture_teardown);
+  jx_test_add ("/adapter/gemini/basic", PROVIDERS_JSON, test_basic);
+  jx_test_add ("/adapter/gemini/thoughts", PROVIDERS_JSON, test_thoughts);
+  jx_test_add ("/adapter/gemini/api-version", V1_JSON, test_api_version);
+  jx_test_add ("/adapter/gemini/midstream-error", PROVIDERS_JSON, test_midstream_error);
+  jx_test_add ("/adapter/gemini/prompt-blocked", PROVIDERS_JSON, test_prompt_blocked);
+  jx_test_add ("/adapter/gemini/truncated", PROVIDERS_JSON, test_truncated);
+  jx_test_add ("/adapter/gemini/http-errors", PROVIDERS_JSON, test_http_errors);
+  jx_test_add ("/adapter/gemini/retries", PROVIDERS_JSON, test_retries);
 
   return g_test_run ();
 }

@@ -12,29 +12,6 @@
   "{\"providers\":[{\"id\":\"ollama\",\"base_url\":\"@URL@\"," \
   "\"models\":[{\"id\":\"llama3.2\",\"input_per_mtok\":1.0,\"output_per_mtok\":2.0}]}]}"
 
-typedef struct
-{
-  JxFakeServer *server;
-  JxCatalog    *catalog;
-  JxEngine     *engine;
-} Fixture;
-
-static void
-fixture_init (Fixture *f)
-{
-  f->server = jx_fake_server_new ();
-  f->catalog = jx_test_catalog (jx_fake_server_get_url (f->server), PROVIDERS_JSON);
-  f->engine = jx_engine_new (f->catalog);
-}
-
-static void
-fixture_clear (Fixture *f)
-{
-  g_clear_object (&f->engine);
-  g_clear_object (&f->catalog);
-  g_clear_pointer (&f->server, jx_fake_server_free);
-}
-
 static double
 timing (JxResponse *r,
         const char *name)
@@ -50,7 +27,7 @@ test_native (void)
 {
   for (guint32 seed = 1; seed <= 4; seed++)
     {
-      Fixture f;
+      JxTestFixture f;
       g_autoptr(JxResponse) r = NULL;
       g_autoptr(GBytes) body = NULL;
       g_autoptr(JsonObject) request = NULL;
@@ -59,7 +36,7 @@ test_native (void)
       JsonArray *messages;
       JxFakeResponse *fake = jx_fake_response_new (200, "application/x-ndjson");
 
-      fixture_init (&f);
+      jx_test_fixture_init (&f, PROVIDERS_JSON);
       jx_fake_response_add_file (fake, 5, 2, "ollama-native.ndjson");
       jx_fake_response_set_random_split (fake, seed, 7);
       jx_fake_server_add (f.server, "POST", CHAT_PATH, fake);
@@ -97,18 +74,18 @@ test_native (void)
       options = json_object_get_object_member (request, "options");
       g_assert_cmpint (json_object_get_int_member (options, "num_predict"), ==, 64);
       g_assert_cmpfloat_with_epsilon (json_object_get_double_member (options, "temperature"), 0.5, 1e-9);
-      fixture_clear (&f);
+      jx_test_fixture_clear (&f);
     }
 }
 
 static void
 test_thinking (void)
 {
-  Fixture f;
+  JxTestFixture f;
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *fake = jx_fake_response_new (200, "application/x-ndjson");
 
-  fixture_init (&f);
+  jx_test_fixture_init (&f, PROVIDERS_JSON);
   jx_fake_response_add (fake, 1, "{\"model\":\"qwen3\",\"message\":{\"role\":\"assistant\",\"content\":\"\",\"thinking\":\"Hmm\"},\"done\":false}\n", -1);
   jx_fake_response_add (fake, 1, "{\"model\":\"qwen3\",\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"done\":false}\n", -1);
   jx_fake_response_add (fake, 1, "{\"model\":\"qwen3\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"length\",\"prompt_eval_count\":5,\"eval_count\":2}\n", -1);
@@ -123,7 +100,7 @@ test_thinking (void)
   g_assert_cmpuint (r->timing.content_times->len, ==, 1);
   g_assert_cmpint (r->usage.input_tokens, ==, 5);
   g_assert_cmpint (r->usage.output_tokens, ==, 2);
-  fixture_clear (&f);
+  jx_test_fixture_clear (&f);
 }
 
 static void
@@ -131,11 +108,11 @@ test_error_line (void)
 {
   for (guint32 seed = 5; seed <= 7; seed++)
     {
-      Fixture f;
+      JxTestFixture f;
       g_autoptr(JxResponse) r = NULL;
       JxFakeResponse *fake = jx_fake_response_new (200, "application/x-ndjson");
 
-      fixture_init (&f);
+      jx_test_fixture_init (&f, PROVIDERS_JSON);
       jx_fake_response_add (fake, 1, "{\"model\":\"llama3.2\",\"message\":{\"role\":\"assistant\",\"content\":\"Partial\"},\"done\":false}\n", -1);
       jx_fake_response_add (fake, 1, "{\"error\":\"an error was encountered while running the model: unexpected EOF\"}\n", -1);
       jx_fake_response_add (fake, 1, "{\"model\":\"llama3.2\",\"message\":{\"role\":\"assistant\",\"content\":\" never\"},\"done\":false}\n", -1);
@@ -146,17 +123,17 @@ test_error_line (void)
       g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
       g_assert_cmpstr (r->error, ==, "Ollama (local): an error was encountered while running the model: unexpected EOF");
       g_assert_cmpstr (r->text->str, ==, "Partial");
-      fixture_clear (&f);
+      jx_test_fixture_clear (&f);
     }
 }
 
 static void
 test_model_not_found (void)
 {
-  Fixture f;
+  JxTestFixture f;
   g_autoptr(JxResponse) r = NULL;
 
-  fixture_init (&f);
+  jx_test_fixture_init (&f, PROVIDERS_JSON);
   jx_fake_server_add (f.server, "POST", CHAT_PATH,
                       jx_fake_response_new_json (404, "{\"error\":\"model 'llama9' not found, try pulling it first\"}"));
 
@@ -165,17 +142,17 @@ test_model_not_found (void)
   g_assert_cmpint (r->http_status, ==, 404);
   g_assert_cmpstr (r->error, ==, "Ollama (local) does not know model “llama9” or this endpoint (404): "
                                  "model 'llama9' not found, try pulling it first");
-  fixture_clear (&f);
+  jx_test_fixture_clear (&f);
 }
 
 static void
 test_truncated (void)
 {
-  Fixture f;
+  JxTestFixture f;
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *fake = jx_fake_response_new (200, "application/x-ndjson");
 
-  fixture_init (&f);
+  jx_test_fixture_init (&f, PROVIDERS_JSON);
   jx_fake_response_add (fake, 1, "{\"model\":\"llama3.2\",\"message\":{\"role\":\"assistant\",\"content\":\"The\"},\"done\":false}\n", -1);
   jx_fake_response_add (fake, 1, "{\"model\":\"llama3.2\",\"message\":{\"role\":\"assistant\",\"content\":\" end?\"},\"done\":false}\n", -1);
   jx_fake_server_add (f.server, "POST", CHAT_PATH, fake);
@@ -185,17 +162,17 @@ test_truncated (void)
   g_assert_cmpstr (r->error, ==, "the stream from Ollama (local) ended before the answer was complete (no end marker)");
   g_assert_cmpstr (r->text->str, ==, "The end?");
   g_assert_cmpint (r->usage.source, ==, JX_USAGE_SOURCE_ESTIMATE);
-  fixture_clear (&f);
+  jx_test_fixture_clear (&f);
 }
 
 static void
 test_bad_line (void)
 {
-  Fixture f;
+  JxTestFixture f;
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *fake = jx_fake_response_new (200, "application/x-ndjson");
 
-  fixture_init (&f);
+  jx_test_fixture_init (&f, PROVIDERS_JSON);
   jx_fake_response_add (fake, 1, "{\"model\":\"llama3.2\",\"message\":{\"role\":\"assistant\",\"content\":\"A\"},\"done\":false}\n", -1);
   jx_fake_response_add (fake, 1, "<html>proxy error</html>\n", -1);
   jx_fake_server_add (f.server, "POST", CHAT_PATH, fake);
@@ -204,7 +181,7 @@ test_bad_line (void)
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   g_assert_cmpstr (r->error, ==, "Ollama (local): sent a line that is not valid JSON");
   g_assert_cmpstr (r->text->str, ==, "A");
-  fixture_clear (&f);
+  jx_test_fixture_clear (&f);
 }
 
 int

@@ -37,32 +37,9 @@ prediction_json (const char *host_url,
                           host_url, host_url, stream);
 }
 
-typedef struct
-{
-  JxFakeServer *server;
-  JxCatalog    *catalog;
-  JxEngine     *engine;
-} Fixture;
-
-static void
-fixture_init (Fixture *f)
-{
-  f->server = jx_fake_server_new ();
-  f->catalog = jx_test_catalog (jx_fake_server_get_url (f->server), PROVIDERS_JSON);
-  f->engine = jx_engine_new (f->catalog);
-}
-
-static void
-fixture_clear (Fixture *f)
-{
-  g_clear_object (&f->engine);
-  g_clear_object (&f->catalog);
-  g_clear_pointer (&f->server, jx_fake_server_free);
-}
-
 /* Create (201 after create_delay_ms) → stream → metrics. */
 static void
-add_routes (Fixture        *f,
+add_routes (JxTestFixture  *f,
             guint           create_delay_ms,
             JxFakeResponse *stream)
 {
@@ -76,10 +53,10 @@ add_routes (Fixture        *f,
 }
 
 static void
-assert_header (Fixture    *f,
-               const char *path,
-               const char *name,
-               const char *expected)
+assert_header (JxTestFixture *f,
+               const char    *path,
+               const char    *name,
+               const char    *expected)
 {
   g_autofree char *value = jx_fake_server_get_last_header (f->server, path, name);
 
@@ -87,9 +64,9 @@ assert_header (Fixture    *f,
 }
 
 static void
-check_full_run (Fixture    *f,
-                JxResponse *r,
-                const char *text)
+check_full_run (JxTestFixture *f,
+                JxResponse    *r,
+                const char    *text)
 {
   g_autoptr(JsonObject) request = NULL;
   g_autoptr(GBytes) body = NULL;
@@ -146,11 +123,11 @@ test_basic_fixture (void)
 {
   for (guint32 seed = 1; seed <= 4; seed++)
     {
-      Fixture f;
+      JxTestFixture f;
       g_autoptr(JxResponse) r = NULL;
       JxFakeResponse *stream = jx_fake_response_new (200, "text/event-stream");
 
-      fixture_init (&f);
+      jx_test_fixture_init (&f, PROVIDERS_JSON);
       jx_fake_response_add_file (stream, 20, 2, "replicate-basic.sse");
       jx_fake_response_set_random_split (stream, seed, 5);
       add_routes (&f, 60, stream);
@@ -158,7 +135,7 @@ test_basic_fixture (void)
       r = jx_test_run (f.engine, "replicate", "meta/test-llm", KEY, NULL);
       /* "data:  there!" (two spaces) is a token that starts with a space. */
       check_full_run (&f, r, "Hello there!");
-      fixture_clear (&f);
+      jx_test_fixture_clear (&f);
     }
 }
 
@@ -176,13 +153,13 @@ test_multi_line (void)
 {
   for (guint32 seed = 11; seed <= 14; seed++)
     {
-      Fixture f;
+      JxTestFixture f;
       g_autoptr(JxResponse) r = NULL;
       JxFakeResponse *stream = jx_fake_response_new (200, "text/event-stream");
       g_autoptr(GBytes) bytes = g_bytes_new_static (multi_line_stream, strlen (multi_line_stream));
       g_autoptr(GPtrArray) events = jx_fake_split_events (bytes, JX_FAKE_SPLIT_SSE);
 
-      fixture_init (&f);
+      jx_test_fixture_init (&f, PROVIDERS_JSON);
       for (guint i = 0; i < events->len; i++)
         jx_fake_response_add_bytes (stream, i == 0 ? 20 : 2, g_ptr_array_index (events, i));
       jx_fake_response_set_random_split (stream, seed, 4);
@@ -192,21 +169,21 @@ test_multi_line (void)
       /* Data lines join with \n; logs and the empty output are not text. */
       check_full_run (&f, r, "Hello there!\nLine two and\nthree");
       g_assert_cmpuint (r->timing.content_times->len, ==, 4);
-      fixture_clear (&f);
+      jx_test_fixture_clear (&f);
     }
 }
 
 static void
 test_version (void)
 {
-  Fixture f;
+  JxTestFixture f;
   g_autoptr(JxResponse) r = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonObject) request = NULL;
   g_autofree char *created = NULL;
   JxFakeResponse *stream = jx_fake_response_new (200, "text/event-stream");
 
-  fixture_init (&f);
+  jx_test_fixture_init (&f, PROVIDERS_JSON);
   created = prediction_json (jx_fake_server_get_url (f.server), TRUE);
   jx_fake_response_add_file (stream, 1, 1, "replicate-basic.sse");
   jx_fake_server_add (f.server, "POST", "/v1/predictions", jx_fake_response_new_json (201, created));
@@ -222,7 +199,7 @@ test_version (void)
   g_assert_cmpstr (json_object_get_string_member (request, "version"), ==,
                    "5c7d5dc6dd8bf75c1acaa8565735e7986bc5b66206b55cca93cb72c9bf15ccaa");
   g_assert_nonnull (json_object_get_object_member (request, "input"));
-  fixture_clear (&f);
+  jx_test_fixture_clear (&f);
 }
 
 static void
@@ -230,11 +207,11 @@ test_error_event_keeps_text (void)
 {
   for (guint32 seed = 21; seed <= 23; seed++)
     {
-      Fixture f;
+      JxTestFixture f;
       g_autoptr(JxResponse) r = NULL;
       JxFakeResponse *stream = jx_fake_response_new (200, "text/event-stream");
 
-      fixture_init (&f);
+      jx_test_fixture_init (&f, PROVIDERS_JSON);
       jx_fake_response_add (stream, 5, "event: output\nid: 1:0\ndata: Partial\n\n", -1);
       jx_fake_response_add (stream, 2, "event: output\nid: 1:1\ndata:  answer\n\n", -1);
       jx_fake_response_add (stream, 2, "event: error\nid: 1:2\ndata: {\"detail\":\"CUDA out of memory\"}\n\n", -1);
@@ -249,18 +226,18 @@ test_error_event_keeps_text (void)
       g_assert_cmpstr (r->text->str, ==, "Partial answer");
       /* A failed stream has no metrics worth fetching. */
       g_assert_cmpuint (jx_fake_server_get_request_count (f.server, GET_PATH), ==, 0);
-      fixture_clear (&f);
+      jx_test_fixture_clear (&f);
     }
 }
 
 static void
 test_done_canceled (void)
 {
-  Fixture f;
+  JxTestFixture f;
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *stream = jx_fake_response_new (200, "text/event-stream");
 
-  fixture_init (&f);
+  jx_test_fixture_init (&f, PROVIDERS_JSON);
   jx_fake_response_add (stream, 1, "event: output\nid: 1:0\ndata: Half\n\n", -1);
   jx_fake_response_add (stream, 1, "event: done\nid: 1:1\ndata: {\"reason\":\"canceled\"}\n\n", -1);
   add_routes (&f, 0, stream);
@@ -269,17 +246,17 @@ test_done_canceled (void)
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   g_assert_cmpstr (r->error, ==, "Replicate: the prediction was canceled");
   g_assert_cmpstr (r->text->str, ==, "Half");
-  fixture_clear (&f);
+  jx_test_fixture_clear (&f);
 }
 
 static void
 test_truncated (void)
 {
-  Fixture f;
+  JxTestFixture f;
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *stream = jx_fake_response_new (200, "text/event-stream");
 
-  fixture_init (&f);
+  jx_test_fixture_init (&f, PROVIDERS_JSON);
   jx_fake_response_add (stream, 1, "event: output\nid: 1:0\ndata: Cut\n\n", -1);
   add_routes (&f, 0, stream);
 
@@ -287,16 +264,16 @@ test_truncated (void)
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   g_assert_cmpstr (r->error, ==, "the stream from Replicate ended before the answer was complete (no end marker)");
   g_assert_cmpstr (r->text->str, ==, "Cut");
-  fixture_clear (&f);
+  jx_test_fixture_clear (&f);
 }
 
 static void
 test_unauthorized (void)
 {
-  Fixture f;
+  JxTestFixture f;
   g_autoptr(JxResponse) r = NULL;
 
-  fixture_init (&f);
+  jx_test_fixture_init (&f, PROVIDERS_JSON);
   jx_fake_server_add (f.server, "POST", CREATE_PATH,
                       jx_fake_response_new_json (401, "{\"title\":\"Unauthenticated\",\"detail\":\"You did not pass "
                                                       "a valid authentication token\",\"status\":401}"));
@@ -306,16 +283,16 @@ test_unauthorized (void)
   g_assert_cmpint (r->http_status, ==, 401);
   g_assert_true (g_str_has_prefix (r->error, "key rejected by Replicate (401)"));
   g_assert_cmpuint (jx_fake_server_get_request_count (f.server, STREAM_PATH), ==, 0);
-  fixture_clear (&f);
+  jx_test_fixture_clear (&f);
 }
 
 static void
 test_invalid_input (void)
 {
-  Fixture f;
+  JxTestFixture f;
   g_autoptr(JxResponse) r = NULL;
 
-  fixture_init (&f);
+  jx_test_fixture_init (&f, PROVIDERS_JSON);
   jx_fake_server_add (f.server, "POST", CREATE_PATH,
                       jx_fake_response_new_json (422, "{\"title\":\"Input validation failed\",\"detail\":"
                                                       "\"- input.max_tokens: Must be less than or equal to 4096\","
@@ -328,38 +305,38 @@ test_invalid_input (void)
   g_assert_cmpstr (r->error, ==, "Replicate rejected the request (422): - input.max_tokens: Must be less than "
                                  "or equal to 4096");
   g_assert_cmpuint (jx_fake_server_get_request_count (f.server, STREAM_PATH), ==, 0);
-  fixture_clear (&f);
+  jx_test_fixture_clear (&f);
 }
 
 static void
 test_no_stream_url (void)
 {
-  Fixture f;
+  JxTestFixture f;
   g_autoptr(JxResponse) r = NULL;
   g_autofree char *created = NULL;
 
-  fixture_init (&f);
+  jx_test_fixture_init (&f, PROVIDERS_JSON);
   created = prediction_json (jx_fake_server_get_url (f.server), FALSE);
   jx_fake_server_add (f.server, "POST", CREATE_PATH, jx_fake_response_new_json (201, created));
 
   r = jx_test_run (f.engine, "replicate", "meta/test-llm", KEY, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   g_assert_cmpstr (r->error, ==, "Replicate: the prediction has no stream URL (this model cannot stream)");
-  fixture_clear (&f);
+  jx_test_fixture_clear (&f);
 }
 
 /* A stream URL on another host gets no key; neither does the metrics URL (so it is skipped). */
 static void
 test_key_stays_on_api_host (void)
 {
-  Fixture f;
+  JxTestFixture f;
   g_autoptr(JxResponse) r = NULL;
   g_autofree char *other_host = NULL;
   g_autofree char *created = NULL;
   JxFakeResponse *stream = jx_fake_response_new (200, "text/event-stream");
   const char *url;
 
-  fixture_init (&f);
+  jx_test_fixture_init (&f, PROVIDERS_JSON);
   url = jx_fake_server_get_url (f.server);
   g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
   other_host = g_strconcat ("http://localhost:", url + strlen ("http://127.0.0.1:"), NULL);
@@ -377,19 +354,19 @@ test_key_stays_on_api_host (void)
   assert_header (&f, STREAM_PATH, "Authorization", NULL);
   g_assert_cmpuint (jx_fake_server_get_request_count (f.server, GET_PATH), ==, 0);
   g_assert_cmpint (r->usage.source, ==, JX_USAGE_SOURCE_ESTIMATE);
-  fixture_clear (&f);
+  jx_test_fixture_clear (&f);
 }
 
 /* Metrics are a bonus: a failing poll keeps the answer and estimates usage. */
 static void
 test_metrics_failure (void)
 {
-  Fixture f;
+  JxTestFixture f;
   g_autoptr(JxResponse) r = NULL;
   g_autofree char *created = NULL;
   JxFakeResponse *stream = jx_fake_response_new (200, "text/event-stream");
 
-  fixture_init (&f);
+  jx_test_fixture_init (&f, PROVIDERS_JSON);
   created = prediction_json (jx_fake_server_get_url (f.server), TRUE);
   jx_fake_response_add_file (stream, 1, 1, "replicate-basic.sse");
   jx_fake_server_add (f.server, "POST", CREATE_PATH, jx_fake_response_new_json (201, created));
@@ -403,21 +380,21 @@ test_metrics_failure (void)
   g_assert_cmpstr (r->text->str, ==, "Hello there!");
   g_assert_cmpuint (jx_fake_server_get_request_count (f.server, GET_PATH), ==, 1);
   g_assert_cmpint (r->usage.source, ==, JX_USAGE_SOURCE_ESTIMATE);
-  fixture_clear (&f);
+  jx_test_fixture_clear (&f);
 }
 
 static void
 test_bad_model_id (void)
 {
-  Fixture f;
+  JxTestFixture f;
   g_autoptr(JxResponse) r = NULL;
 
-  fixture_init (&f);
+  jx_test_fixture_init (&f, PROVIDERS_JSON);
   r = jx_test_run (f.engine, "replicate", "llama", KEY, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   g_assert_cmpstr (r->error, ==, "Replicate: “llama” is not a Replicate model: use owner/name or owner/name:version");
   g_assert_cmpuint (jx_fake_server_get_request_count (f.server, NULL), ==, 0);
-  fixture_clear (&f);
+  jx_test_fixture_clear (&f);
 }
 
 int

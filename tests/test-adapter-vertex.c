@@ -25,81 +25,24 @@
 
 static char *key_pem;
 
-typedef struct
-{
-  JxFakeServer *server;
-  JxCatalog    *catalog;
-  JxEngine     *engine;
-  char         *credentials;   /* service account, project_id "cred-project" */
-} Fixture;
-
-/* Members as name, value pairs; NULL-terminated. JsonBuilder escapes the PEM's newlines. */
-static char *
-credentials_json (const char *first_name,
-                  ...)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  va_list args;
-
-  json_builder_begin_object (builder);
-  va_start (args, first_name);
-  for (const char *name = first_name; name != NULL; name = va_arg (args, const char *))
-    {
-      json_builder_set_member_name (builder, name);
-      json_builder_add_string_value (builder, va_arg (args, const char *));
-    }
-  va_end (args);
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-
-  return json_generator_to_data (generator, NULL);
-}
-
+/* The fixture's credential is a service account, project_id "cred-project". */
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+fixture_setup (JxTestFixture *f,
+               gconstpointer  providers_json)
 {
   g_autofree char *token_uri = NULL;
 
-  f->server = jx_fake_server_new ();
-  f->catalog = jx_test_catalog (jx_fake_server_get_url (f->server), data != NULL ? data : PROVIDERS_JSON);
-  f->engine = jx_engine_new (f->catalog);
+  jx_test_fixture_init (f, providers_json);
   token_uri = g_strconcat (jx_fake_server_get_url (f->server), "/token", NULL);
-  f->credentials = credentials_json ("type", "service_account",
-                                     "project_id", "cred-project",
-                                     "private_key_id", "test-key-id",
-                                     "private_key", key_pem,
-                                     "client_email", "juxta@cred-project.iam.gserviceaccount.com",
-                                     "client_id", "1234567890",
-                                     "token_uri", token_uri,
-                                     NULL);
+  f->credential = jx_test_credentials_json ("type", "service_account",
+                                            "project_id", "cred-project",
+                                            "private_key_id", "test-key-id",
+                                            "private_key", key_pem,
+                                            "client_email", "juxta@cred-project.iam.gserviceaccount.com",
+                                            "client_id", "1234567890",
+                                            "token_uri", token_uri,
+                                            NULL);
   jx_fake_server_add (f->server, "POST", "/token", jx_fake_response_new_json (200, TOKEN_JSON));
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&f->engine);
-  g_clear_object (&f->catalog);
-  g_clear_pointer (&f->server, jx_fake_server_free);
-  g_clear_pointer (&f->credentials, g_free);
-}
-
-static JxFakeResponse *
-sse_file (const char *fixture,
-          guint32     seed)
-{
-  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
-
-  jx_fake_response_add_file (fake, 2, 1, fixture);
-  if (seed != 0)
-    jx_fake_response_set_random_split (fake, seed, 7);
-  return fake;
 }
 
 static void
@@ -115,7 +58,7 @@ assert_header (JxFakeServer *server,
 
 /* Gemini on Vertex, twice on one engine: one token request serves both. */
 static void
-test_gemini (Fixture       *f,
+test_gemini (JxTestFixture *f,
              gconstpointer  data)
 {
   for (guint32 seed = 1; seed <= 3; seed++)
@@ -125,8 +68,8 @@ test_gemini (Fixture       *f,
       g_autoptr(JsonObject) request = NULL;
       g_autofree char *query = NULL;
 
-      jx_fake_server_add (f->server, "POST", GEMINI_PATH, sse_file ("vertex-gemini-basic.sse", seed));
-      r = jx_test_run (f->engine, "vertex", "test-model", f->credentials, NULL);
+      jx_fake_server_add (f->server, "POST", GEMINI_PATH, jx_test_sse_file ("vertex-gemini-basic.sse", seed));
+      r = jx_test_run (f->engine, "vertex", "test-model", f->credential, NULL);
 
       g_assert_cmpstr (r->error, ==, NULL);
       g_assert_cmpint (r->status, ==, JX_RESPONSE_OK);
@@ -165,7 +108,7 @@ test_gemini (Fixture       *f,
 
 /* Interim {"trafficType"} usage must not erase counts seen earlier. */
 static void
-test_interim_usage (Fixture       *f,
+test_interim_usage (JxTestFixture *f,
                     gconstpointer  data)
 {
   JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
@@ -179,7 +122,7 @@ test_interim_usage (Fixture       *f,
     "\"usageMetadata\": {\"trafficType\": \"ON_DEMAND\"}}\r\n\r\n", -1);
   jx_fake_server_add (f->server, "POST", GEMINI_PATH, fake);
 
-  r = jx_test_run (f->engine, "vertex", "test-model", f->credentials, NULL);
+  r = jx_test_run (f->engine, "vertex", "test-model", f->credential, NULL);
   g_assert_cmpstr (r->error, ==, NULL);
   g_assert_cmpstr (r->text->str, ==, "AB");
   g_assert_cmpint (r->usage.source, ==, JX_USAGE_SOURCE_PROVIDER);
@@ -189,7 +132,7 @@ test_interim_usage (Fixture       *f,
 
 /* Claude on Vertex: Anthropic's body and stream behind streamRawPredict. */
 static void
-test_claude (Fixture       *f,
+test_claude (JxTestFixture *f,
              gconstpointer  data)
 {
   for (guint32 seed = 1; seed <= 3; seed++)
@@ -198,8 +141,8 @@ test_claude (Fixture       *f,
       g_autoptr(GBytes) body = NULL;
       g_autoptr(JsonObject) request = NULL;
 
-      jx_fake_server_add (f->server, "POST", CLAUDE_PATH, sse_file ("vertex-claude.sse", seed));
-      r = jx_test_run (f->engine, "vertex", "claude-test", f->credentials, NULL);
+      jx_fake_server_add (f->server, "POST", CLAUDE_PATH, jx_test_sse_file ("vertex-claude.sse", seed));
+      r = jx_test_run (f->engine, "vertex", "claude-test", f->credential, NULL);
 
       g_assert_cmpstr (r->error, ==, NULL);
       g_assert_cmpstr (r->text->str, ==, "Hi from Claude on Vertex.");
@@ -229,7 +172,7 @@ test_claude (Fixture       *f,
 
 /* A built-in Claude id with '@', priced from the catalog; mid-stream errors name Vertex. */
 static void
-test_claude_builtin_and_midstream (Fixture       *f,
+test_claude_builtin_and_midstream (JxTestFixture *f,
                                    gconstpointer  data)
 {
   const char *path = "/v1/projects/cred-project/locations/us-central1/publishers/anthropic/models/"
@@ -237,14 +180,14 @@ test_claude_builtin_and_midstream (Fixture       *f,
   g_autoptr(JxResponse) r = NULL;
   g_autoptr(JxResponse) r2 = NULL;
 
-  jx_fake_server_add (f->server, "POST", path, sse_file ("vertex-claude.sse", 11));
-  jx_fake_server_add (f->server, "POST", path, sse_file ("anthropic-midstream-error.sse", 12));
+  jx_fake_server_add (f->server, "POST", path, jx_test_sse_file ("vertex-claude.sse", 11));
+  jx_fake_server_add (f->server, "POST", path, jx_test_sse_file ("anthropic-midstream-error.sse", 12));
 
-  r = jx_test_run (f->engine, "vertex", "claude-haiku-4-5@20251001", f->credentials, NULL);
+  r = jx_test_run (f->engine, "vertex", "claude-haiku-4-5@20251001", f->credential, NULL);
   g_assert_cmpstr (r->error, ==, NULL);
   g_assert_cmpfloat_with_epsilon (r->cost_usd, (12 * 1.0 + 3 * 0.1 + 9 * 5.0) / 1e6, 1e-12);
 
-  r2 = jx_test_run (f->engine, "vertex", "claude-haiku-4-5@20251001", f->credentials, NULL);
+  r2 = jx_test_run (f->engine, "vertex", "claude-haiku-4-5@20251001", f->credential, NULL);
   g_assert_cmpint (r2->status, ==, JX_RESPONSE_ERROR);
   g_assert_cmpstr (r2->error, ==, "Google Vertex AI: Overloaded");
   g_assert_cmpstr (r2->text->str, ==, "Hello");
@@ -257,15 +200,15 @@ test_claude_builtin_and_midstream (Fixture       *f,
 
 /* {location} is substituted into the base URL and the path; options.project wins. */
 static void
-test_location_and_project_option (Fixture       *f,
+test_location_and_project_option (JxTestFixture *f,
                                   gconstpointer  data)
 {
   const char *path = "/europe-west4/v1/projects/opt-project/locations/europe-west4/publishers/google/models/"
                      "gemini-2.5-flash:streamGenerateContent";
   g_autoptr(JxResponse) r = NULL;
 
-  jx_fake_server_add (f->server, "POST", path, sse_file ("vertex-gemini-basic.sse", 4));
-  r = jx_test_run (f->engine, "vertex", "gemini-2.5-flash", f->credentials, NULL);
+  jx_fake_server_add (f->server, "POST", path, jx_test_sse_file ("vertex-gemini-basic.sse", 4));
+  r = jx_test_run (f->engine, "vertex", "gemini-2.5-flash", f->credential, NULL);
   g_assert_cmpstr (r->error, ==, NULL);
   g_assert_cmpuint (jx_fake_server_get_request_count (f->server, path), ==, 1);
   /* Built-in price for gemini-2.5-flash on Vertex. */
@@ -278,15 +221,15 @@ test_location_and_project_option (Fixture       *f,
 
 /* Location "global" uses the global host; the project comes from the project_env variable. */
 static void
-test_global_and_project_env (Fixture       *f,
+test_global_and_project_env (JxTestFixture *f,
                              gconstpointer  data)
 {
   const char *path = "/global-host/v1/projects/env-project/locations/global/publishers/google/models/"
                      "gemini-2.5-flash:streamGenerateContent";
   g_autoptr(JxResponse) r = NULL;
 
-  jx_fake_server_add (f->server, "POST", path, sse_file ("vertex-gemini-basic.sse", 5));
-  r = jx_test_run (f->engine, "vertex", "gemini-2.5-flash", f->credentials, NULL);
+  jx_fake_server_add (f->server, "POST", path, jx_test_sse_file ("vertex-gemini-basic.sse", 5));
+  r = jx_test_run (f->engine, "vertex", "gemini-2.5-flash", f->credential, NULL);
   g_assert_cmpstr (r->error, ==, NULL);
   g_assert_cmpuint (jx_fake_server_get_request_count (f->server, path), ==, 1);
 }
@@ -297,23 +240,23 @@ test_global_and_project_env (Fixture       *f,
 /* gcloud user credentials: refresh-token grant, the quota project as project and as
  * x-goog-user-project; with no project anywhere, an error before any token request. */
 static void
-test_authorized_user (Fixture       *f,
+test_authorized_user (JxTestFixture *f,
                       gconstpointer  data)
 {
   g_autofree char *token_uri = g_strconcat (jx_fake_server_get_url (f->server), "/token", NULL);
-  g_autofree char *with_quota = credentials_json ("type", "authorized_user",
-                                                  "client_id", "123.apps.googleusercontent.com",
-                                                  "client_secret", "secret",
-                                                  "refresh_token", "1//refresh",
-                                                  "quota_project_id", "quota-project",
-                                                  "token_uri", token_uri,
-                                                  NULL);
-  g_autofree char *without = credentials_json ("type", "authorized_user",
-                                               "client_id", "123.apps.googleusercontent.com",
-                                               "client_secret", "secret",
-                                               "refresh_token", "1//other",
-                                               "token_uri", token_uri,
-                                               NULL);
+  g_autofree char *with_quota = jx_test_credentials_json ("type", "authorized_user",
+                                                          "client_id", "123.apps.googleusercontent.com",
+                                                          "client_secret", "secret",
+                                                          "refresh_token", "1//refresh",
+                                                          "quota_project_id", "quota-project",
+                                                          "token_uri", token_uri,
+                                                          NULL);
+  g_autofree char *without = jx_test_credentials_json ("type", "authorized_user",
+                                                       "client_id", "123.apps.googleusercontent.com",
+                                                       "client_secret", "secret",
+                                                       "refresh_token", "1//other",
+                                                       "token_uri", token_uri,
+                                                       NULL);
   const char *path = "/v1/projects/quota-project/locations/us-central1/publishers/google/models/"
                      "test-model:streamGenerateContent";
   g_autoptr(JxResponse) r = NULL;
@@ -327,7 +270,7 @@ test_authorized_user (Fixture       *f,
                                  "or the provider’s “project” option");
   g_assert_cmpuint (jx_fake_server_get_request_count (f->server, NULL), ==, 0);
 
-  jx_fake_server_add (f->server, "POST", path, sse_file ("vertex-gemini-basic.sse", 6));
+  jx_fake_server_add (f->server, "POST", path, jx_test_sse_file ("vertex-gemini-basic.sse", 6));
   r2 = jx_test_run (f->engine, "vertex", "test-model", with_quota, NULL);
   g_assert_cmpstr (r2->error, ==, NULL);
   g_assert_cmpuint (jx_fake_server_get_request_count (f->server, path), ==, 1);
@@ -342,7 +285,7 @@ test_authorized_user (Fixture       *f,
 
 /* A credentials file path works as the credential; junk is reported, not crashed on. */
 static void
-test_credential_forms (Fixture       *f,
+test_credential_forms (JxTestFixture *f,
                        gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -354,10 +297,10 @@ test_credential_forms (Fixture       *f,
 
   g_assert_no_error (error);
   file = g_build_filename (dir, "sa.json", NULL);
-  g_file_set_contents (file, f->credentials, -1, &error);
+  g_file_set_contents (file, f->credential, -1, &error);
   g_assert_no_error (error);
 
-  jx_fake_server_add (f->server, "POST", GEMINI_PATH, sse_file ("vertex-gemini-basic.sse", 0));
+  jx_fake_server_add (f->server, "POST", GEMINI_PATH, jx_test_sse_file ("vertex-gemini-basic.sse", 0));
   r = jx_test_run (f->engine, "vertex", "test-model", file, NULL);
   g_assert_cmpstr (r->error, ==, NULL);
   assert_header (f->server, GEMINI_PATH, "Authorization", "Bearer ya29.test");
@@ -378,19 +321,18 @@ test_credential_forms (Fixture       *f,
 
 /* The token endpoint refusing is reported with Google's reason, and nothing is streamed. */
 static void
-test_token_rejected (Fixture       *f,
+test_token_rejected (JxTestFixture *f,
                      gconstpointer  data)
 {
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxCatalog) catalog = jx_test_catalog (jx_fake_server_get_url (server), PROVIDERS_JSON);
-  g_autoptr(JxEngine) engine = jx_engine_new (catalog);
+  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autofree char *token_uri = g_strconcat (jx_fake_server_get_url (server), "/token", NULL);
-  g_autofree char *credentials = credentials_json ("type", "service_account",
-                                                   "project_id", "cred-project",
-                                                   "private_key", key_pem,
-                                                   "client_email", "juxta@cred-project.iam.gserviceaccount.com",
-                                                   "token_uri", token_uri,
-                                                   NULL);
+  g_autofree char *credentials = jx_test_credentials_json ("type", "service_account",
+                                                           "project_id", "cred-project",
+                                                           "private_key", key_pem,
+                                                           "client_email", "juxta@cred-project.iam.gserviceaccount.com",
+                                                           "token_uri", token_uri,
+                                                           NULL);
   g_autoptr(JxResponse) r = NULL;
 
   jx_fake_server_add (server, "POST", "/token",
@@ -430,7 +372,7 @@ static const ErrorCase http_errors[] = {
 };
 
 static void
-test_http_errors (Fixture       *f,
+test_http_errors (JxTestFixture *f,
                   gconstpointer  data)
 {
   for (guint i = 0; i < G_N_ELEMENTS (http_errors); i++)
@@ -439,7 +381,7 @@ test_http_errors (Fixture       *f,
       g_autoptr(JxResponse) r = NULL;
 
       jx_fake_server_add (f->server, "POST", c->path, jx_fake_response_new_json (c->status, c->body));
-      r = jx_test_run (f->engine, "vertex", c->model, f->credentials, NULL);
+      r = jx_test_run (f->engine, "vertex", c->model, f->credential, NULL);
 
       g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
       g_assert_cmpint (r->http_status, ==, c->status);
@@ -452,7 +394,7 @@ test_http_errors (Fixture       *f,
 
 /* Capacity 429 (no "quota") and Claude's 529 are retried; a persistent 529 gives up. */
 static void
-test_retries (Fixture       *f,
+test_retries (JxTestFixture *f,
               gconstpointer  data)
 {
   g_autoptr(JxResponse) r = NULL;
@@ -468,15 +410,15 @@ test_retries (Fixture       *f,
   jx_fake_response_add_header (busy_forever, "retry-after-ms", "5");
   jx_fake_server_add (f->server, "POST", CLAUDE_PATH, capacity);
   jx_fake_server_add (f->server, "POST", CLAUDE_PATH, busy);
-  jx_fake_server_add (f->server, "POST", CLAUDE_PATH, sse_file ("vertex-claude.sse", 8));
+  jx_fake_server_add (f->server, "POST", CLAUDE_PATH, jx_test_sse_file ("vertex-claude.sse", 8));
   jx_fake_server_add (f->server, "POST", CLAUDE_PATH, busy_forever);
 
-  r = jx_test_run (f->engine, "vertex", "claude-test", f->credentials, NULL);
+  r = jx_test_run (f->engine, "vertex", "claude-test", f->credential, NULL);
   g_assert_cmpstr (r->error, ==, NULL);
   g_assert_cmpstr (r->text->str, ==, "Hi from Claude on Vertex.");
   g_assert_cmpuint (r->retries, ==, 2);
 
-  r2 = jx_test_run (f->engine, "vertex", "claude-test", f->credentials, NULL);
+  r2 = jx_test_run (f->engine, "vertex", "claude-test", f->credential, NULL);
   g_assert_cmpint (r2->status, ==, JX_RESPONSE_ERROR);
   g_assert_cmpstr (r2->error, ==, "Google Vertex AI is overloaded (529): Overloaded");
   g_assert_cmpuint (r2->retries, ==, JX_REQUEST_MAX_RETRIES);
@@ -511,21 +453,20 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   generate_key ();
 
-  g_test_add ("/adapter/vertex/gemini", Fixture, NULL, fixture_setup, test_gemini, fixture_teardown);
-  g_test_add ("/adapter/vertex/interim-usage", Fixture, NULL, fixture_setup, test_interim_usage, fixture_teardown);
-  g_test_add ("/adapter/vertex/claude", Fixture, NULL, fixture_setup, test_claude, fixture_teardown);
-  g_test_add ("/adapter/vertex/claude-builtin-midstream", Fixture, NULL, fixture_setup,
-              test_claude_builtin_and_midstream, fixture_teardown);
-  g_test_add ("/adapter/vertex/location-project-option", Fixture, LOCATION_JSON, fixture_setup,
-              test_location_and_project_option, fixture_teardown);
-  g_test_add ("/adapter/vertex/global-project-env", Fixture, GLOBAL_JSON, fixture_setup,
-              test_global_and_project_env, fixture_teardown);
-  g_test_add ("/adapter/vertex/authorized-user", Fixture, NO_PROJECT_JSON, fixture_setup,
-              test_authorized_user, fixture_teardown);
-  g_test_add ("/adapter/vertex/credential-forms", Fixture, NULL, fixture_setup, test_credential_forms, fixture_teardown);
-  g_test_add ("/adapter/vertex/token-rejected", Fixture, NULL, fixture_setup, test_token_rejected, fixture_teardown);
-  g_test_add ("/adapter/vertex/http-errors", Fixture, NULL, fixture_setup, test_http_errors, fixture_teardown);
-  g_test_add ("/adapter/vertex/retries", Fixture, NULL, fixture_setup, test_retries, fixture_teardown);
+#define ADD(path, providers_json, func) \
+  g_test_add (path, JxTestFixture, providers_json, fixture_setup, func, jx_test_fixture_teardown)
+  ADD ("/adapter/vertex/gemini", PROVIDERS_JSON, test_gemini);
+  ADD ("/adapter/vertex/interim-usage", PROVIDERS_JSON, test_interim_usage);
+  ADD ("/adapter/vertex/claude", PROVIDERS_JSON, test_claude);
+  ADD ("/adapter/vertex/claude-builtin-midstream", PROVIDERS_JSON, test_claude_builtin_and_midstream);
+  ADD ("/adapter/vertex/location-project-option", LOCATION_JSON, test_location_and_project_option);
+  ADD ("/adapter/vertex/global-project-env", GLOBAL_JSON, test_global_and_project_env);
+  ADD ("/adapter/vertex/authorized-user", NO_PROJECT_JSON, test_authorized_user);
+  ADD ("/adapter/vertex/credential-forms", PROVIDERS_JSON, test_credential_forms);
+  ADD ("/adapter/vertex/token-rejected", PROVIDERS_JSON, test_token_rejected);
+  ADD ("/adapter/vertex/http-errors", PROVIDERS_JSON, test_http_errors);
+  ADD ("/adapter/vertex/retries", PROVIDERS_JSON, test_retries);
+#undef ADD
 
   status = g_test_run ();
   g_free (key_pem);

@@ -258,9 +258,8 @@ static JxEngine *
 new_engine (JxFakeServer *server)
 {
   g_autofree char *json = jx_fake_routes_providers_json (jx_fake_server_get_url (server));
-  g_autoptr(JxCatalog) catalog = jx_test_catalog (jx_fake_server_get_url (server), json);
 
-  return jx_engine_new (catalog);
+  return jx_test_engine_new (server, json);
 }
 
 /* Credentials handed to each request, random splits of every stream. */

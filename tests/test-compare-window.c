@@ -49,38 +49,6 @@ window_child (JxWindow   *window,
   return child;
 }
 
-static void
-destroy_all_windows (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  while (g_list_model_get_n_items (toplevels) > 0)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
-
-      gtk_window_destroy (window);
-    }
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_until (Condition condition,
-            gpointer  data,
-            guint     timeout_s)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
-
 static gboolean
 window_idle (gpointer data)
 {
@@ -143,13 +111,13 @@ test_three_panes (void)
   send (window, "Say hi");
 
   /* Mid-stream: the slow pane has some text but is not done. */
-  wait_until (pane_has_text, g_ptr_array_index (panes, 2), 20);
+  jx_test_wait_until (pane_has_text, g_ptr_array_index (panes, 2), 20);
   drain (300);
   g_assert_true (jx_pane_is_running (g_ptr_array_index (panes, 2)));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   mid = jx_test_save_screenshot (GTK_WIDGET (window), "compare-mid-stream.png");
 
-  wait_until (window_idle, window, 30);
+  jx_test_wait_until (window_idle, window, 30);
   drain (100);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   after = jx_test_save_screenshot (GTK_WIDGET (window), "compare-after-round.png");
@@ -244,6 +212,7 @@ test_three_panes (void)
         if (g_str_equal (row->provider_id, "fake-a"))
           {
             g_assert_true (row->measured);
+            g_assert_false (row->measured_estimated);
             g_assert_cmpint (row->input_tokens, ==, 10);
             g_assert_cmpint (row->output_tokens, ==, 5);
             g_assert_cmpfloat_with_epsilon (row->monthly_usd, 6.00, 1e-9);
@@ -252,10 +221,12 @@ test_three_panes (void)
           }
         else if (g_str_equal (row->provider_id, "fake-b"))
           g_assert_cmpfloat_with_epsilon (row->monthly_usd, 10.50, 1e-9);
+        else if (g_str_equal (row->provider_id, "fake-slow"))
+          g_assert_true (row->measured && row->measured_estimated);  /* its stream had no usage */
       }
   }
 
-  destroy_all_windows ();
+  jx_test_destroy_all_windows ();
 }
 
 static void
@@ -272,17 +243,17 @@ test_stop_keeps_partial_text (void)
   pane = g_ptr_array_index (panes, 0);
 
   send (window, "Count");
-  wait_until (pane_has_text, pane, 20);
+  jx_test_wait_until (pane_has_text, pane, 20);
   drain (250);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
-  wait_until (window_idle, window, 10);
+  jx_test_wait_until (window_idle, window, 10);
 
   partial = g_strdup (jx_pane_get_text (pane));
   g_assert_true (g_str_has_prefix (partial, "word0 "));
   g_assert_false (strstr (partial, "word11") != NULL);
   g_assert_cmpstr (jx_pane_get_status_text (pane), ==, "Stopped");
 
-  destroy_all_windows ();
+  jx_test_destroy_all_windows ();
 }
 
 static void
@@ -301,7 +272,7 @@ test_failing_pane (void)
   midfail = g_ptr_array_index (panes, 2);
 
   send (window, "Say hi");
-  wait_until (window_idle, window, 30);
+  jx_test_wait_until (window_idle, window, 30);
   drain (100);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   shot = jx_test_save_screenshot (GTK_WIDGET (window), "compare-failure.png");
@@ -318,7 +289,7 @@ test_failing_pane (void)
   g_assert_true (g_str_has_prefix (jx_pane_get_status_text (midfail), "Failed: "));
   g_assert_cmpstr (jx_pane_get_text (midfail), !=, "");
 
-  destroy_all_windows ();
+  jx_test_destroy_all_windows ();
 }
 
 static void
@@ -345,7 +316,7 @@ test_demo (void)
       g_assert_true (gtk_widget_get_visible (pane_child (pane, "simulated_label")));
     }
   g_assert_true (jx_window_is_running (window));
-  wait_until (window_idle, window, 60);
+  jx_test_wait_until (window_idle, window, 60);
   drain (100);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   shot = jx_test_save_screenshot (GTK_WIDGET (window), "demo-after-round.png");
@@ -365,7 +336,7 @@ test_demo (void)
   g_assert_cmpstr (saved[0], ==, "simulated:sim-fast");
   prompt = jx_window_dup_prompt (window);
   gtk_window_close (GTK_WINDOW (window));
-  destroy_all_windows ();
+  jx_test_destroy_all_windows ();
 
   window = jx_window_new (app);
   g_clear_pointer (&panes, g_ptr_array_unref);
@@ -379,7 +350,7 @@ test_demo (void)
   }
 
   jx_window_set_panes (window, NULL);
-  destroy_all_windows ();
+  jx_test_destroy_all_windows ();
 }
 
 static void
@@ -470,7 +441,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  destroy_all_windows ();
+  jx_test_destroy_all_windows ();
   g_clear_object (&app);
   jx_fake_server_free (server);
 

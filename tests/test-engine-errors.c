@@ -14,39 +14,14 @@ static const char *chunk_hi = "data: {\"choices\":[{\"index\":0,\"delta\":{\"con
 static const char *chunk_there = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\" there\"}}]}\n\n";
 static const char *chunk_done = "data: [DONE]\n\n";
 
-typedef struct
-{
-  JxFakeServer *server;
-  JxCatalog    *catalog;
-  JxEngine     *engine;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  f->server = jx_fake_server_new ();
-  f->catalog = jx_test_catalog (jx_fake_server_get_url (f->server), LOCAL_JSON);
-  f->engine = jx_engine_new (f->catalog);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&f->engine);
-  g_clear_object (&f->catalog);
-  jx_fake_server_free (f->server);
-}
-
 static JxResponse *
-run (Fixture *f)
+run (JxTestFixture *f)
 {
   return jx_test_run (f->engine, "groq", "m", "gsk-test", NULL);
 }
 
 static void
-add_ok_stream (Fixture *f)
+add_ok_stream (JxTestFixture *f)
 {
   JxFakeResponse *ok = jx_fake_response_new (200, "text/event-stream");
 
@@ -56,7 +31,7 @@ add_ok_stream (Fixture *f)
 }
 
 static void
-test_key_rejected (Fixture       *f,
+test_key_rejected (JxTestFixture *f,
                    gconstpointer  data)
 {
   g_autoptr(JxResponse) r = NULL;
@@ -72,7 +47,7 @@ test_key_rejected (Fixture       *f,
 }
 
 static void
-test_bad_model (Fixture       *f,
+test_bad_model (JxTestFixture *f,
                 gconstpointer  data)
 {
   g_autoptr(JxResponse) r = NULL;
@@ -85,7 +60,7 @@ test_bad_model (Fixture       *f,
 }
 
 static void
-test_rate_limited_then_ok (Fixture       *f,
+test_rate_limited_then_ok (JxTestFixture *f,
                            gconstpointer  data)
 {
   g_autoptr(JxResponse) r = NULL;
@@ -103,7 +78,7 @@ test_rate_limited_then_ok (Fixture       *f,
 }
 
 static void
-test_rate_limited_gives_up (Fixture       *f,
+test_rate_limited_gives_up (JxTestFixture *f,
                             gconstpointer  data)
 {
   g_autoptr(JxResponse) r = NULL;
@@ -122,7 +97,7 @@ test_rate_limited_gives_up (Fixture       *f,
 }
 
 static void
-test_quota_not_retried (Fixture       *f,
+test_quota_not_retried (JxTestFixture *f,
                         gconstpointer  data)
 {
   g_autoptr(JxResponse) r = NULL;
@@ -135,7 +110,7 @@ test_quota_not_retried (Fixture       *f,
 }
 
 static void
-test_overloaded_backoff (Fixture       *f,
+test_overloaded_backoff (JxTestFixture *f,
                          gconstpointer  data)
 {
   g_autoptr(JxResponse) r = NULL;
@@ -153,7 +128,7 @@ test_overloaded_backoff (Fixture       *f,
 }
 
 static void
-test_midstream_error_keeps_text (Fixture       *f,
+test_midstream_error_keeps_text (JxTestFixture *f,
                                  gconstpointer  data)
 {
   g_autoptr(JxResponse) r = NULL;
@@ -171,7 +146,7 @@ test_midstream_error_keeps_text (Fixture       *f,
 }
 
 static void
-test_truncated_stream (Fixture       *f,
+test_truncated_stream (JxTestFixture *f,
                        gconstpointer  data)
 {
   g_autoptr(JxResponse) r = NULL;
@@ -188,7 +163,7 @@ test_truncated_stream (Fixture       *f,
 }
 
 static void
-test_dropped_connection (Fixture       *f,
+test_dropped_connection (JxTestFixture *f,
                          gconstpointer  data)
 {
   g_autoptr(JxResponse) r = NULL;
@@ -206,7 +181,7 @@ test_dropped_connection (Fixture       *f,
 }
 
 static void
-test_invalid_json_event (Fixture       *f,
+test_invalid_json_event (JxTestFixture *f,
                          gconstpointer  data)
 {
   g_autoptr(JxResponse) r = NULL;
@@ -298,7 +273,7 @@ test_tls_failure (void)
 }
 
 static void
-test_connect_timeout (Fixture       *f,
+test_connect_timeout (JxTestFixture *f,
                       gconstpointer  data)
 {
   g_autoptr(JxResponse) r = NULL;
@@ -315,7 +290,7 @@ test_connect_timeout (Fixture       *f,
 }
 
 static void
-test_idle_timeout_keeps_text (Fixture       *f,
+test_idle_timeout_keeps_text (JxTestFixture *f,
                               gconstpointer  data)
 {
   g_autoptr(JxResponse) r = NULL;
@@ -341,7 +316,7 @@ cancel_on_first_delta_cb (JxRequest    *request,
 }
 
 static void
-test_cancel_keeps_text (Fixture       *f,
+test_cancel_keeps_text (JxTestFixture *f,
                         gconstpointer  data)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -371,7 +346,7 @@ test_cancel_keeps_text (Fixture       *f,
 }
 
 static void
-test_ratelimit_headers (Fixture       *f,
+test_ratelimit_headers (JxTestFixture *f,
                         gconstpointer  data)
 {
   g_autoptr(JxResponse) r = NULL;
@@ -411,7 +386,7 @@ main (int   argc,
   g_unsetenv ("GROQ_API_KEY");
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) jx_test_add (path, LOCAL_JSON, func)
   ADD ("/engine/errors/key-rejected", test_key_rejected);
   ADD ("/engine/errors/bad-model", test_bad_model);
   ADD ("/engine/errors/rate-limited-then-ok", test_rate_limited_then_ok);

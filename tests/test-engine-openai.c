@@ -239,24 +239,6 @@ test_proxy_resolver (void)
   g_assert_cmpstr (remote[0], ==, "http://proxy.example:3128");
 }
 
-typedef struct
-{
-  GMainLoop *loop;
-  guint      pending;
-} Concurrent;
-
-static void
-concurrent_done_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Concurrent *c = user_data;
-  g_autoptr(JxResponse) r = jx_request_run_finish (JX_REQUEST (object), result);
-
-  if (--c->pending == 0)
-    g_main_loop_quit (c->loop);
-}
-
 /* 16 panes to one host must not queue behind each other (libsoup's default is 2 per host). */
 static void
 test_sixteen_concurrent (void)
@@ -264,8 +246,7 @@ test_sixteen_concurrent (void)
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
   g_autoptr(JxCatalog) catalog = NULL;
   g_autoptr(JxEngine) engine = NULL;
-  g_autoptr(GPtrArray) requests = g_ptr_array_new_with_free_func (g_object_unref);
-  Concurrent c = { g_main_loop_new (NULL, FALSE), 16 };
+  g_autoptr(GPtrArray) requests = NULL;
   JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
   JxProvider *provider;
   JxPrompt prompt;
@@ -283,15 +264,7 @@ test_sixteen_concurrent (void)
   jx_prompt_init (&prompt);
   prompt.user = (char *) "go";
 
-  for (guint i = 0; i < 16; i++)
-    {
-      JxRequest *request = jx_request_new (engine, provider, "m", &prompt);
-
-      g_ptr_array_add (requests, request);
-      jx_request_run_async (request, NULL, concurrent_done_cb, &c);
-    }
-  g_main_loop_run (c.loop);
-  g_main_loop_unref (c.loop);
+  requests = jx_test_run_concurrent (engine, provider, "m", &prompt, 16);
 
   g_assert_cmpuint (jx_fake_server_get_request_count (server, "/v1/chat/completions"), ==, 16);
   for (guint i = 0; i < requests->len; i++)

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "jx-google-auth.h"
+#include "jx-test-util.h"
 
 /* RFC 7515 A.2's RSA key as PKCS#8 (auth.md §4.5.1); a published test key, not a secret. */
 #define RFC7515_PEM \
@@ -70,44 +71,18 @@ generate_key (void)
   gnutls_free (pem.data);
 }
 
-/* Members as name, value pairs; NULL-terminated. JsonBuilder does the "\n" escaping. */
-static char *
-credentials_json (const char *first_name,
-                  ...)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  va_list args;
-
-  json_builder_begin_object (builder);
-  va_start (args, first_name);
-  for (const char *name = first_name; name != NULL; name = va_arg (args, const char *))
-    {
-      json_builder_set_member_name (builder, name);
-      json_builder_add_string_value (builder, va_arg (args, const char *));
-    }
-  va_end (args);
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-
-  return json_generator_to_data (generator, NULL);
-}
-
 static char *
 service_account_json (const char *pem,
                       const char *token_uri)
 {
-  return credentials_json ("type", "service_account",
-                           "project_id", "example-project",
-                           "private_key_id", "test-key-id",
-                           "private_key", pem,
-                           "client_email", CLIENT_EMAIL,
-                           "client_id", "1234567890",
-                           "token_uri", token_uri,
-                           NULL);
+  return jx_test_credentials_json ("type", "service_account",
+                                   "project_id", "example-project",
+                                   "private_key_id", "test-key-id",
+                                   "private_key", pem,
+                                   "client_email", CLIENT_EMAIL,
+                                   "client_id", "1234567890",
+                                   "token_uri", token_uri,
+                                   NULL);
 }
 
 static GBytes *
@@ -271,12 +246,12 @@ test_google_auth_invalid (void)
     { NULL, JX_GOOGLE_AUTH_ERROR_INVALID, "“refresh_token”" },
   };
 
-  cases[3].json = external = credentials_json ("type", "external_account", "audience", "x", NULL);
-  cases[4].json = no_email = credentials_json ("type", "service_account", "private_key", RFC7515_PEM, NULL);
+  cases[3].json = external = jx_test_credentials_json ("type", "external_account", "audience", "x", NULL);
+  cases[4].json = no_email = jx_test_credentials_json ("type", "service_account", "private_key", RFC7515_PEM, NULL);
   cases[5].json = bad_key = service_account_json (fake_pem, "https://oauth2.googleapis.com/token");
   cases[6].json = http_uri = service_account_json (RFC7515_PEM, "http://oauth2.example.com/token");
-  cases[7].json = user_missing = credentials_json ("type", "authorized_user", "client_id", "123",
-                                                   "client_secret", "secret", NULL);
+  cases[7].json = user_missing = jx_test_credentials_json ("type", "authorized_user", "client_id", "123",
+                                                           "client_secret", "secret", NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -302,8 +277,8 @@ test_google_auth_authorized_user_fields (void)
   g_autofree char *jwt = NULL;
 
   /* gcloud's file: no token_uri, so Google's endpoint is used. */
-  json = credentials_json ("type", "authorized_user", "client_id", "123", "client_secret", "secret",
-                           "refresh_token", "alabalaportocala", "quota_project_id", "quota-proj", NULL);
+  json = jx_test_credentials_json ("type", "authorized_user", "client_id", "123", "client_secret", "secret",
+                                   "refresh_token", "alabalaportocala", "quota_project_id", "quota-proj", NULL);
   auth = jx_google_auth_new (json, &error);
   g_assert_no_error (error);
   g_assert_cmpint (jx_google_auth_get_kind (auth), ==, JX_GOOGLE_AUTH_AUTHORIZED_USER);
@@ -563,8 +538,8 @@ test_google_auth_authorized_user_token (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
 
-  json = credentials_json ("type", "authorized_user", "client_id", "123", "client_secret", "s3cr&t",
-                           "refresh_token", "1//alabalaportocala", "token_uri", f->token_uri, NULL);
+  json = jx_test_credentials_json ("type", "authorized_user", "client_id", "123", "client_secret", "s3cr&t",
+                                   "refresh_token", "1//alabalaportocala", "token_uri", f->token_uri, NULL);
   auth = jx_google_auth_new (json, &error);
   g_assert_no_error (error);
 
@@ -613,8 +588,8 @@ test_google_auth_invalid_grant (Fixture       *f,
   /* A revoked refresh token tells the user what to do. */
   g_ptr_array_set_size (f->replies, 0);
   add_reply (f, "400 {\"error\":\"invalid_grant\",\"error_description\":\"Token has been expired or revoked.\"}");
-  json = credentials_json ("type", "authorized_user", "client_id", "123", "client_secret", "secret",
-                           "refresh_token", "1//x", "token_uri", f->token_uri, NULL);
+  json = jx_test_credentials_json ("type", "authorized_user", "client_id", "123", "client_secret", "secret",
+                                   "refresh_token", "1//x", "token_uri", f->token_uri, NULL);
   user = jx_google_auth_new (json, &error);
   g_assert_no_error (error);
   token = get_token (f, user, NULL, &error);

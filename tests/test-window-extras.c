@@ -12,6 +12,7 @@
 
 #include <adwaita.h>
 
+#include "jx-test-ui.h"
 #include "jx-application.h"
 #include "jx-fake-server.h"
 #include "jx-pane.h"
@@ -165,37 +166,6 @@ keyring_clear (const char *provider_id)
   g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
 }
 
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_until (Condition condition,
-            gpointer  data,
-            guint     timeout_s)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
-
-static void
-destroy_all_windows (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  while (g_list_model_get_n_items (toplevels) > 0)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
-
-      gtk_window_destroy (window);
-    }
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
 static JxApplication *
 new_registered_app (void)
 {
@@ -310,7 +280,7 @@ test_custom_endpoint (void)
   /* The endpoint gets a key row once the key is in the keyring. */
   wait.prefs = prefs;
   wait.provider_id = CUSTOM_ID;
-  wait_until (row_has_stored_key, &wait, 20);
+  jx_test_wait_until (row_has_stored_key, &wait, 20);
 
   /* providers.json holds the endpoint, not the key. */
   g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
@@ -367,7 +337,7 @@ test_custom_endpoint (void)
 
   jx_window_set_prompt (window, "Be brief.", "Say hi");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.send", NULL));
-  wait_until (window_idle, window, 30);
+  jx_test_wait_until (window_idle, window, 30);
 
   g_test_message ("Status: %s", jx_pane_get_status_text (pane));
   g_assert_cmpstr (jx_pane_get_status_text (pane), ==, "Done");
@@ -385,7 +355,7 @@ test_custom_endpoint (void)
   g_assert_cmpstr (pane_label (pane, "cost_value"), ==, "$0.000035");
 
   jx_window_set_panes (window, NULL);
-  destroy_all_windows ();
+  jx_test_destroy_all_windows ();
   keyring_clear (CUSTOM_ID);
 }
 
@@ -419,7 +389,7 @@ inspect_and_quit (gpointer data)
     }
   result->keys = g_strv_builder_end (builder);
 
-  destroy_all_windows ();
+  jx_test_destroy_all_windows ();
   g_application_quit (app);
 
   return G_SOURCE_REMOVE;
@@ -538,7 +508,7 @@ no_keyring_child (void)
   gtk_window_present (GTK_WINDOW (prefs));
 
   /* The lookups fail and the window says why. */
-  wait_until (widget_visible, prefs_child (prefs, "keyring_group"), 20);
+  jx_test_wait_until (widget_visible, prefs_child (prefs, "keyring_group"), 20);
   g_assert_false (gtk_widget_is_sensitive (prefs_child (prefs, "keys_group")));
   g_assert_false (gtk_widget_is_sensitive (prefs_child (prefs, "custom_key_row")));
 
@@ -558,7 +528,7 @@ no_keyring_child (void)
   gtk_editable_set_text (GTK_EDITABLE (entry), NOKEYRING_KEY);
   g_signal_emit_by_name (save, "clicked");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
-  wait_until (row_subtitle_is, row, 20);
+  jx_test_wait_until (row_subtitle_is, row, 20);
   g_assert_true (gtk_widget_get_visible (prefs_child (prefs, "keyring_group")));
 
   gtk_window_destroy (GTK_WINDOW (prefs));
@@ -646,7 +616,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  destroy_all_windows ();
+  jx_test_destroy_all_windows ();
   jx_fake_server_free (server);
   if (!g_test_subprocess ())
     rm_rf (tmp_root);

@@ -71,22 +71,6 @@ find_toplevel (GType type)
   return NULL;
 }
 
-static void
-destroy_all_windows (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  while (g_list_model_get_n_items (toplevels) > 0)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
-
-      gtk_window_destroy (window);
-    }
-
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
 /* Checks that every shortcut listed in @widget shows an accelerator of its action,
  * and collects the actions in @actions. (The search page repeats each shortcut.) */
 static void
@@ -246,7 +230,7 @@ test_window_empty_state (void)
   g_assert_cmpint (gdk_texture_get_height (shot), ==, height);
   g_assert_cmpuint (count_icon_blue_pixels (shot), >, 2000);
 
-  destroy_all_windows ();
+  jx_test_destroy_all_windows ();
 }
 
 static void
@@ -309,7 +293,7 @@ test_application_actions (void)
   g_free (jx_test_save_screenshot (GTK_WIDGET (shortcuts), "shortcuts.png"));
   gtk_window_destroy (shortcuts);
 
-  destroy_all_windows ();
+  jx_test_destroy_all_windows ();
 }
 
 static void
@@ -355,7 +339,7 @@ test_window_size_saved (void)
   assert_surface_size (window, 1010, 705);
   g_assert_false (gtk_window_is_maximized (GTK_WINDOW (window)));
 
-  destroy_all_windows ();
+  jx_test_destroy_all_windows ();
 }
 
 static void
@@ -381,7 +365,7 @@ test_application_quit_saves_state (void)
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 700);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 500);
 
-  destroy_all_windows ();
+  jx_test_destroy_all_windows ();
 }
 
 static void
@@ -427,7 +411,7 @@ test_window_german (void)
   path = jx_test_save_screenshot (GTK_WIDGET (window), "window-empty-de.png");
   g_test_message ("Screenshot: %s", path);
 
-  destroy_all_windows ();
+  jx_test_destroy_all_windows ();
 
   g_unsetenv ("LANGUAGE");
   setlocale (LC_ALL, old_locale);
@@ -462,7 +446,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  destroy_all_windows ();
+  jx_test_destroy_all_windows ();
   g_clear_object (&app);
 
   return ret;
