@@ -21,8 +21,8 @@
 
 #define CUSTOM_NAME    "Extras Local LLM"
 #define CUSTOM_ID      "extras-local-llm"
-#define CUSTOM_KEY     "sk-extras-7f3c9a1e5b2d4c6f8a0b-juxta"
-#define NOKEYRING_KEY  "sk-nokeyring-0a1b2c3d4e5f-juxta"
+#define CUSTOM_KEY     "test-extras-7f3c9a1e5b2d4c6f8a0b-juxta"
+#define NOKEYRING_KEY  "test-nokeyring-0a1b2c3d4e5f-juxta"
 #define NO_SUCH_BUS    "org.example.NoSuchSecrets"
 
 static JxFakeServer *server;
@@ -287,7 +287,7 @@ test_custom_endpoint (void)
   g_assert_no_error (error);
   g_test_message ("%s:\n%s", path, contents);
   g_assert_null (strstr (contents, CUSTOM_KEY));
-  g_assert_null (strstr (contents, "sk-extras"));
+  g_assert_null (strstr (contents, "test-extras"));
   json_parser_load_from_data (parser, contents, -1, &error);
   g_assert_no_error (error);
   entry = json_array_get_object_element (json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
