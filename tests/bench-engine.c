@@ -66,6 +66,9 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
+  /* One server (and so one server thread) per pane, as 16 real endpoints would be: a single
+   * fake server thread parsing 16 requests at once would be measured, not the engine. */
+  JxFakeServer *pane_servers[N_PANES];
   g_autoptr(JxCatalog) catalog = NULL;
   g_autoptr(JxEngine) engine = NULL;
   g_autoptr(GPtrArray) requests = NULL;
@@ -84,8 +87,10 @@ main (int   argc,
       {
         g_autofree char *path = g_strdup_printf ("/p%u/v1/chat/completions", i);
 
-        jx_fake_server_add (server, "POST", path, make_stream (INJECTED_MS, 2, N_TOKENS));
-        g_string_append_printf (json, ",{\"id\":\"p%u\",\"protocol\":\"openai\",\"base_url\":\"@URL@/p%u/v1\"}", i, i);
+        pane_servers[i] = jx_fake_server_new ();
+        jx_fake_server_add (pane_servers[i], "POST", path, make_stream (INJECTED_MS, 2, N_TOKENS));
+        g_string_append_printf (json, ",{\"id\":\"p%u\",\"protocol\":\"openai\",\"base_url\":\"%s/p%u/v1\"}",
+                                i, jx_fake_server_get_url (pane_servers[i]), i);
       }
     g_string_append (json, "]}");
     catalog = jx_test_catalog (jx_fake_server_get_url (server), json->str);
@@ -122,8 +127,8 @@ main (int   argc,
     {
       JxResponse *r = jx_request_get_response (g_ptr_array_index (requests, i));
       g_autofree char *path = g_strdup_printf ("/p%u/v1/chat/completions", i);
-      gint64 received = jx_fake_server_get_last_request_time (server, path);
-      gint64 written = jx_fake_server_get_last_first_write_time (server, path);
+      gint64 received = jx_fake_server_get_last_request_time (pane_servers[i], path);
+      gint64 written = jx_fake_server_get_last_first_write_time (pane_servers[i], path);
       double ttft = jx_timing_ttft_ms (&r->timing);
 
       worst = MAX (worst, ABS (ttft - INJECTED_MS));
@@ -134,6 +139,9 @@ main (int   argc,
       worst_engine = MAX (worst_engine, (r->timing.t_first_token - written) / 1000.0);
       worst_vs_actual = MAX (worst_vs_actual, ttft - (written - received) / 1000.0);
     }
+  g_clear_pointer (&requests, g_ptr_array_unref);
+  for (guint i = 0; i < N_PANES; i++)
+    jx_fake_server_free (pane_servers[i]);
   g_print ("worst TTFT deviation from the injected delay: %.2f ms; from the delay the server really "
            "waited: %.2f ms; worst engine read latency: %.2f ms\n", worst, worst_vs_actual, worst_engine);
   g_clear_pointer (&requests, g_ptr_array_unref);

@@ -1118,7 +1118,9 @@ start_attempt (JxRequest *self)
 
   set_state (self, JX_REQUEST_STATE_WAITING);
   /* TTFT counts from the moment the request is on the wire (providers.md §0.3); queueing
-   * and connection set-up before that are kept apart in t_queued. */
+   * and connection set-up before that are kept apart in t_queued. Not "wrote-body": it is
+   * emitted from the main loop late enough that the server can already have the request,
+   * which would make TTFT shorter than the truth (seen in bench-engine). */
   self->response->timing.t_queued = g_get_monotonic_time ();
   self->response->timing.t_start = self->response->timing.t_queued;
   g_signal_connect_object (self->message, "wrote-headers", G_CALLBACK (wrote_headers_cb), self,
