@@ -320,6 +320,36 @@ test_credential_forms (JxTestFixture *f,
 }
 
 /* The token endpoint refusing is reported with Google's reason, and nothing is streamed. */
+/* A token Vertex stops accepting (revoked) is dropped, so the next request gets a new one. */
+static void
+test_revoked_token_refreshed (JxTestFixture *f,
+                              gconstpointer  data)
+{
+  g_autoptr(JxResponse) first = NULL;
+  g_autoptr(JxResponse) revoked = NULL;
+  g_autoptr(JxResponse) again = NULL;
+
+  jx_fake_server_add (f->server, "POST", GEMINI_PATH, jx_test_sse_file ("vertex-gemini-basic.sse", 0));
+  jx_fake_server_add (f->server, "POST", GEMINI_PATH,
+                      jx_fake_response_new_json (401, "{\"error\":{\"code\":401,\"message\":\"Request had invalid "
+                                                      "authentication credentials.\",\"status\":\"UNAUTHENTICATED\"}}"));
+  jx_fake_server_add (f->server, "POST", GEMINI_PATH, jx_test_sse_file ("vertex-gemini-basic.sse", 0));
+
+  first = jx_test_run (f->engine, "vertex", "test-model", f->credential, NULL);
+  g_assert_cmpstr (first->error, ==, NULL);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/token"), ==, 1);
+
+  revoked = jx_test_run (f->engine, "vertex", "test-model", f->credential, NULL);
+  g_assert_true (g_str_has_prefix (revoked->error, "key rejected by Google Vertex AI (401)"));
+  /* The cached token was still used for that request… */
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/token"), ==, 1);
+
+  /* …and is not used again. */
+  again = jx_test_run (f->engine, "vertex", "test-model", f->credential, NULL);
+  g_assert_cmpstr (again->error, ==, NULL);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/token"), ==, 2);
+}
+
 static void
 test_token_rejected (JxTestFixture *f,
                      gconstpointer  data)
@@ -464,6 +494,7 @@ main (int   argc,
   ADD ("/adapter/vertex/authorized-user", NO_PROJECT_JSON, test_authorized_user);
   ADD ("/adapter/vertex/credential-forms", PROVIDERS_JSON, test_credential_forms);
   ADD ("/adapter/vertex/token-rejected", PROVIDERS_JSON, test_token_rejected);
+  ADD ("/adapter/vertex/revoked-token-refreshed", PROVIDERS_JSON, test_revoked_token_refreshed);
   ADD ("/adapter/vertex/http-errors", PROVIDERS_JSON, test_http_errors);
   ADD ("/adapter/vertex/retries", PROVIDERS_JSON, test_retries);
 #undef ADD

@@ -491,6 +491,33 @@ vertex_resolve_credential_async (GObject             *engine,
                                   vertex_token_cb, g_steal_pointer (&task));
 }
 
+static void
+vertex_credential_rejected (GObject    *engine,
+                            const char *credential)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *checksum = NULL;
+  g_autofree char *key = NULL;
+  const char *json = credential;
+  JxGoogleAuth *auth;
+
+  while (g_ascii_isspace (*json))
+    json++;
+  if (*json != '{')
+    {
+      if (!g_file_get_contents (json, &contents, NULL, NULL))
+        return;
+      json = contents;
+    }
+
+  checksum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, json, -1);
+  key = g_strconcat (VERTEX_AUTH_KEY_PREFIX, checksum, NULL);
+  if (contents != NULL)
+    memset (contents, 0, strlen (contents));
+  if ((auth = g_object_get_data (engine, key)) != NULL)
+    jx_google_auth_invalidate (auth);
+}
+
 static char *
 vertex_resolve_credential_finish (GAsyncResult  *result,
                                   GError       **error)
@@ -622,4 +649,5 @@ const JxAdapter jx_adapter_vertex = {
   .describe_error_body = google_describe_error_body,
   .resolve_credential_async = vertex_resolve_credential_async,
   .resolve_credential_finish = vertex_resolve_credential_finish,
+  .credential_rejected = vertex_credential_rejected,
 };

@@ -113,6 +113,10 @@ typedef struct
                                              gpointer             user_data);
   char        *(*resolve_credential_finish) (GAsyncResult        *result,
                                              GError             **error);
+  /* Optional: the provider answered 401 to a resolved credential (the stored one, as given
+   * to resolve_credential_async); drop whatever was cached for it (a revoked token). */
+  void         (*credential_rejected)       (GObject             *engine,
+                                             const char          *credential);
 
   /* Optional two-step start (Replicate): build_message's response is a complete JSON body
    * (not a stream); this turns it into the streaming request. Timing still counts from the

@@ -43,6 +43,7 @@ struct _JxRequest
   JxPrompt             prompt;
   char                *credential;
   gboolean             credential_set;   /* given by the caller, not looked up */
+  char                *stored_credential; /* before resolve_credential, for credential_rejected */
   const JxAdapter     *adapter;
 
   JxRequestState       state;
@@ -113,6 +114,9 @@ jx_request_finalize (GObject *object)
   if (self->credential != NULL)
     memset (self->credential, 0, strlen (self->credential));
   g_clear_pointer (&self->credential, g_free);
+  if (self->stored_credential != NULL)
+    memset (self->stored_credential, 0, strlen (self->stored_credential));
+  g_clear_pointer (&self->stored_credential, g_free);
   g_clear_pointer (&self->timeout_message, g_free);
   jx_prompt_clear (&self->prompt);
 
@@ -882,6 +886,10 @@ handle_http_error (JxRequest *self)
               self->response->retries < JX_REQUEST_MAX_RETRIES &&
               retry_after_ms <= MAX_RETRY_WAIT_MS;
 
+  /* A cached token the provider no longer accepts must not be reused by the next request. */
+  if (status == 401 && self->adapter->credential_rejected != NULL && self->stored_credential != NULL)
+    self->adapter->credential_rejected (G_OBJECT (self->engine), self->stored_credential);
+
   if (!retryable)
     {
       fail (self, describe_http_error (self, status, detail, retry_after_ms));
@@ -1193,7 +1201,8 @@ resolve_credential_cb (GObject      *object,
       return;
     }
 
-  g_free (self->credential);
+  g_free (self->stored_credential);
+  self->stored_credential = g_steal_pointer (&self->credential);
   self->credential = g_steal_pointer (&resolved);
   start_attempt (self);
 }
