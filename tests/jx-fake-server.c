@@ -1121,9 +1121,11 @@ jx_fake_server_get_last_header (JxFakeServer *self,
   return value;
 }
 
-char *
-jx_fake_server_get_last_query (JxFakeServer *self,
-                               const char   *path)
+/* A copy of one string field of the last request recorded for @path. */
+static char *
+dup_record_string (JxFakeServer *self,
+                   const char   *path,
+                   gsize         field_offset)
 {
   Record *record;
   char *value = NULL;
@@ -1134,29 +1136,24 @@ jx_fake_server_get_last_query (JxFakeServer *self,
   g_mutex_lock (&self->lock);
   record = lookup_record (self, path);
   if (record != NULL)
-    value = g_strdup (record->query);
+    value = g_strdup (G_STRUCT_MEMBER (char *, record, field_offset));
   g_mutex_unlock (&self->lock);
 
   return value;
 }
 
 char *
+jx_fake_server_get_last_query (JxFakeServer *self,
+                               const char   *path)
+{
+  return dup_record_string (self, path, G_STRUCT_OFFSET (Record, query));
+}
+
+char *
 jx_fake_server_get_last_method (JxFakeServer *self,
                                 const char   *path)
 {
-  Record *record;
-  char *value = NULL;
-
-  g_return_val_if_fail (self != NULL, NULL);
-  g_return_val_if_fail (path != NULL, NULL);
-
-  g_mutex_lock (&self->lock);
-  record = lookup_record (self, path);
-  if (record != NULL)
-    value = g_strdup (record->method);
-  g_mutex_unlock (&self->lock);
-
-  return value;
+  return dup_record_string (self, path, G_STRUCT_OFFSET (Record, method));
 }
 
 GBytes *
