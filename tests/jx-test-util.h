@@ -9,6 +9,10 @@
 #include "jx-fake-server.h"
 #include "jx-request.h"
 
+/* t_start is stamped just after the request's last write() returns; on a busy machine the
+ * fake server's thread can take the request and stamp its own arrival time in that gap. */
+#define JX_TEST_STAMP_SLACK_US 1000
+
 /* A catalog with the built-ins plus a providers file pointing `ids` at the fake server. Each
  * gets a "test-model" priced at $1 / $0.50 cached / $2 output per 1M tokens. */
 static inline JxCatalog *

@@ -1079,8 +1079,11 @@ send_cb (GObject      *object,
   read_next (self);
 }
 
+/* The request is on the wire once its last byte is: headers for a GET, else the last piece
+ * of the body. libsoup writes a body a few main-loop turns after the headers, and with many
+ * requests starting together those turns are shared, so the headers alone start too early. */
 static void
-wrote_headers_cb (JxRequest *self)
+wrote_request_bytes_cb (JxRequest *self)
 {
   self->response->timing.t_start = g_get_monotonic_time ();
 }
@@ -1126,12 +1129,15 @@ start_attempt (JxRequest *self)
 
   set_state (self, JX_REQUEST_STATE_WAITING);
   /* TTFT counts from the moment the request is on the wire (providers.md §0.3); queueing
-   * and connection set-up before that are kept apart in t_queued. Not "wrote-body": it is
-   * emitted from the main loop late enough that the server can already have the request,
-   * which would make TTFT shorter than the truth (seen in bench-engine). */
+   * and connection set-up before that are kept apart in t_queued. "wrote-body-data" is
+   * emitted right after each write to the socket. Not "wrote-body": libsoup emits it after
+   * closing the body stream, a main-loop turn later, when the server can already have the
+   * request, which would make TTFT shorter than the truth (seen in bench-engine). */
   self->response->timing.t_queued = g_get_monotonic_time ();
   self->response->timing.t_start = self->response->timing.t_queued;
-  g_signal_connect_object (self->message, "wrote-headers", G_CALLBACK (wrote_headers_cb), self,
+  g_signal_connect_object (self->message, "wrote-headers", G_CALLBACK (wrote_request_bytes_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->message, "wrote-body-data", G_CALLBACK (wrote_request_bytes_cb), self,
                            G_CONNECT_SWAPPED);
   send_message (self);
 }

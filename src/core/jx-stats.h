@@ -19,8 +19,8 @@ double jx_stats_percentile (const double *values,
 typedef struct
 {
   gint64  t_queued;       /* the request was handed to the HTTP session (before connecting) */
-  gint64  t_start;        /* request headers written, of the attempt that succeeded (for a
-                             two-step start, of its first request) */
+  gint64  t_start;        /* last byte of the request written, of the attempt that succeeded
+                             (for a two-step start, of its first request) */
   gint64  t_headers;      /* response headers parsed */
   gint64  t_first_byte;   /* first body byte read */
   gint64  t_first_token;  /* first non-empty content delta */
