@@ -1,7 +1,8 @@
 /* jx-request.c
  *
- * Timestamps are taken in the read callback, the moment bytes come off the socket, and are
- * handed to the parser and adapter with the bytes (never where the UI draws).
+ * Timestamps are taken on the network thread the moment bytes come off the socket
+ * (jx-transfer.c) and are handed to the parser and adapter with the bytes, so neither the
+ * UI drawing nor this file's own parsing can delay them.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,8 +17,8 @@
 #include "jx-net.h"
 #include "jx-request.h"
 #include "jx-sse-parser.h"
+#include "jx-transfer.h"
 
-#define READ_BUFFER_SIZE     (16 * 1024)
 #define MAX_ERROR_BODY       (64 * 1024)
 #define MAX_WHOLE_BODY       (8 * 1024 * 1024)
 #define MAX_RETRY_WAIT_MS    (60 * 1000)
@@ -55,11 +56,14 @@ struct _JxRequest
   GCancellable        *caller_cancellable;
   gulong               caller_cancelled_id;
   SoupMessage         *message;
-  GInputStream        *body;
-  guint8              *buffer;
+  JxTransfer          *transfer;        /* the exchange of `message` in flight */
+  SoupMessageHeaders  *response_headers;
+  gboolean             got_headers;     /* of the transfer in flight */
   GByteArray          *error_body;      /* a whole body being collected, see BodyPurpose */
   int                  body_purpose;
+  gboolean             whole_body;      /* collecting into error_body, not parsing */
   gboolean             followed_up;
+  gboolean             in_epilogue;
 
   JxSseParser         *sse;
   JxNdjsonParser      *ndjson;
@@ -91,9 +95,9 @@ typedef enum
   BODY_EPILOGUE,
 } BodyPurpose;
 
-static void start_attempt (JxRequest *self);
-static void read_next     (JxRequest *self);
-static void send_message  (JxRequest *self);
+static void start_attempt   (JxRequest *self);
+static void send_message    (JxRequest *self);
+static void start_transfer  (JxRequest *self);
 static void read_whole_body (JxRequest *self, BodyPurpose purpose);
 
 static void
@@ -103,6 +107,11 @@ jx_request_finalize (GObject *object)
 
   g_assert (self->task == NULL);
 
+  if (self->transfer != NULL)
+    jx_transfer_stop (self->transfer);
+  g_clear_object (&self->transfer);
+  g_clear_object (&self->message);
+  g_clear_pointer (&self->response_headers, soup_message_headers_unref);
   if (self->stream.adapter_data_destroy != NULL)
     g_clear_pointer (&self->stream.adapter_data, self->stream.adapter_data_destroy);
   g_clear_pointer (&self->stream.failure, g_free);
@@ -339,12 +348,10 @@ complete (JxRequest        *self,
   g_clear_pointer (&self->sse, jx_sse_parser_free);
   g_clear_pointer (&self->ndjson, jx_ndjson_parser_free);
   g_clear_pointer (&self->eventstream, jx_eventstream_parser_free);
-  g_clear_pointer (&self->buffer, g_free);
   g_clear_pointer (&self->error_body, g_byte_array_unref);
-  if (self->body != NULL)
-    g_input_stream_close_async (self->body, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-  g_clear_object (&self->body);
-  g_clear_object (&self->message);
+  if (self->transfer != NULL)
+    jx_transfer_stop (self->transfer);
+  g_clear_object (&self->transfer);
   if (self->caller_cancellable != NULL)
     g_cancellable_disconnect (self->caller_cancellable, self->caller_cancelled_id);
   self->caller_cancelled_id = 0;
@@ -642,35 +649,6 @@ feed_end (JxRequest  *self,
 }
 
 static void
-epilogue_sent_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(JxRequest) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  self->body = soup_session_send_finish (SOUP_SESSION (object), result, &error);
-  if (self->task == NULL)
-    return;
-
-  /* The answer is complete; a failed epilogue only loses extra figures. */
-  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-      self->caller_cancellable != NULL && g_cancellable_is_cancelled (self->caller_cancellable))
-    {
-      complete (self, JX_RESPONSE_CANCELLED, g_strdup ("stopped"));
-      return;
-    }
-  arm_watchdog (self, TRUE);
-  if (self->body == NULL || !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (self->message)))
-    {
-      complete (self, JX_RESPONSE_OK, NULL);
-      return;
-    }
-
-  read_whole_body (self, BODY_EPILOGUE);
-}
-
-static void
 finish_stream (JxRequest *self)
 {
   g_autoptr(GError) error = NULL;
@@ -704,13 +682,11 @@ finish_stream (JxRequest *self)
       if (epilogue != NULL)
         {
           clear_watchdog (self);
-          g_clear_object (&self->body);
           g_set_object (&self->message, epilogue);
           soup_message_add_flags (self->message, SOUP_MESSAGE_NO_REDIRECT);
+          self->in_epilogue = TRUE;
           arm_watchdog (self, FALSE);
-          soup_session_send_async (jx_engine_get_session (self->engine), self->message,
-                                   G_PRIORITY_DEFAULT, self->cancellable,
-                                   epilogue_sent_cb, g_object_ref (self));
+          start_transfer (self);
           return;
         }
     }
@@ -718,38 +694,34 @@ finish_stream (JxRequest *self)
   complete (self, JX_RESPONSE_OK, NULL);
 }
 
+/* The answer is complete; a failed epilogue only loses extra figures. */
 static void
-read_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+epilogue_got_headers (JxRequest *self,
+                      guint      status)
 {
-  g_autoptr(JxRequest) self = user_data;
+  arm_watchdog (self, TRUE);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      complete (self, JX_RESPONSE_OK, NULL);
+      return;
+    }
+
+  read_whole_body (self, BODY_EPILOGUE);
+}
+
+static void
+stream_got_bytes (JxRequest *self,
+                  GBytes    *bytes)
+{
   g_autoptr(GError) error = NULL;
-  gssize n_read;
-
-  n_read = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
-  self->now = g_get_monotonic_time ();
-
-  if (self->task == NULL)
-    return;
-
-  if (n_read < 0)
-    {
-      handle_io_error (self, error);
-      return;
-    }
-
-  if (n_read == 0)
-    {
-      finish_stream (self);
-      return;
-    }
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
 
   if (self->response->timing.t_first_byte == 0)
     self->response->timing.t_first_byte = self->now;
   arm_watchdog (self, TRUE);
 
-  if (!feed (self, self->buffer, n_read, &error))
+  if (!feed (self, data, len, &error))
     {
       self->response->timing.t_end = self->now;
       g_cancellable_cancel (self->cancellable);
@@ -763,17 +735,7 @@ read_cb (GObject      *object,
       self->response->timing.t_end = self->now;
       g_cancellable_cancel (self->cancellable);
       fail (self, g_strdup_printf ("%s: %s", provider_name (self), self->stream.failure));
-      return;
     }
-
-  read_next (self);
-}
-
-static void
-read_next (JxRequest *self)
-{
-  g_input_stream_read_async (self->body, self->buffer, READ_BUFFER_SIZE, G_PRIORITY_DEFAULT,
-                             self->cancellable, read_cb, g_object_ref (self));
 }
 
 /* ---- HTTP errors and retries ---------------------------------------------------------- */
@@ -866,9 +828,8 @@ retry_cb (gpointer user_data)
 static void
 handle_http_error (JxRequest *self)
 {
-  SoupMessageHeaders *headers = soup_message_get_response_headers (self->message);
-  guint status = soup_message_get_status (self->message);
-  gint64 retry_after_ms = parse_retry_after_ms (headers);
+  guint status = self->response->http_status;
+  gint64 retry_after_ms = parse_retry_after_ms (self->response_headers);
   g_autofree char *detail = NULL;
   g_autofree char *detail_lower = NULL;
   gboolean retryable;
@@ -908,7 +869,7 @@ handle_http_error (JxRequest *self)
   self->response->retries++;
   self->retry_delay_ms = (guint) retry_after_ms;
   g_clear_object (&self->message);
-  g_clear_object (&self->body);
+  g_clear_object (&self->transfer);
   g_clear_pointer (&self->error_body, g_byte_array_unref);
   set_state (self, JX_REQUEST_STATE_RETRYING);
   self->retry_source = g_timeout_add ((guint) retry_after_ms, retry_cb, self);
@@ -928,7 +889,6 @@ whole_body_done (JxRequest *self)
 
     case BODY_FOLLOW_UP:
       body = g_byte_array_free_to_bytes (g_steal_pointer (&self->error_body));
-      g_clear_object (&self->body);
       g_clear_object (&self->message);
       self->message = self->adapter->follow_up (&self->stream, body, self->credential, &error);
       if (self->message == NULL)
@@ -952,20 +912,10 @@ whole_body_done (JxRequest *self)
 }
 
 static void
-whole_body_read_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+whole_body_got_bytes (JxRequest *self,
+                      GBytes    *bytes)
 {
-  g_autoptr(JxRequest) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-
-  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
-  if (self->task == NULL)
-    return;
-
-  if (bytes != NULL && g_bytes_get_size (bytes) > 0 &&
-      self->error_body->len >= MAX_WHOLE_BODY && self->body_purpose != BODY_HTTP_ERROR)
+  if (self->error_body->len >= MAX_WHOLE_BODY && self->body_purpose != BODY_HTTP_ERROR)
     {
       if (self->body_purpose == BODY_EPILOGUE)
         complete (self, JX_RESPONSE_OK, NULL);
@@ -974,16 +924,15 @@ whole_body_read_cb (GObject      *object,
       return;
     }
 
-  /* An error page is only read far enough to explain itself. */
-  if (bytes != NULL && g_bytes_get_size (bytes) > 0 &&
-      (self->error_body->len < MAX_ERROR_BODY || self->body_purpose != BODY_HTTP_ERROR))
-    {
-      g_byte_array_append (self->error_body, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-      g_input_stream_read_bytes_async (self->body, 8192, G_PRIORITY_DEFAULT, self->cancellable,
-                                       whole_body_read_cb, g_object_ref (self));
-      return;
-    }
+  /* An error page is only kept far enough to explain itself. */
+  if (self->error_body->len < MAX_ERROR_BODY || self->body_purpose != BODY_HTTP_ERROR)
+    g_byte_array_append (self->error_body, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
 
+static void
+whole_body_finished (JxRequest    *self,
+                     const GError *error)
+{
   if (error != NULL && (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
                         self->body_purpose != BODY_HTTP_ERROR))
     {
@@ -995,12 +944,14 @@ whole_body_read_cb (GObject      *object,
     }
 
   clear_watchdog (self);
+  self->whole_body = FALSE;
   /* NUL-terminate for the parsers without counting the NUL. */
   g_byte_array_append (self->error_body, (const guint8 *) "", 1);
   g_byte_array_set_size (self->error_body, self->error_body->len - 1);
   whole_body_done (self);
 }
 
+/* The rest of this response is collected whole instead of parsed as a stream. */
 static void
 read_whole_body (JxRequest   *self,
                  BodyPurpose  purpose)
@@ -1008,41 +959,35 @@ read_whole_body (JxRequest   *self,
   g_clear_pointer (&self->error_body, g_byte_array_unref);
   self->error_body = g_byte_array_new ();
   self->body_purpose = purpose;
-  g_input_stream_read_bytes_async (self->body, 8192, G_PRIORITY_DEFAULT, self->cancellable,
-                                   whole_body_read_cb, g_object_ref (self));
+  self->whole_body = TRUE;
 }
 
 /* ---- sending -------------------------------------------------------------------------- */
 
 static void
-send_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+got_response_headers (JxRequest          *self,
+                      guint               status,
+                      SoupMessageHeaders *headers)
 {
-  g_autoptr(JxRequest) self = user_data;
-  g_autoptr(GError) error = NULL;
-  SoupMessageHeaders *headers;
   SoupMessageHeadersIter iter;
   const char *name, *value;
-  guint status;
 
-  self->body = soup_session_send_finish (SOUP_SESSION (object), result, &error);
-  self->now = g_get_monotonic_time ();
-
-  if (self->task == NULL)
-    return;
-
-  if (self->body == NULL)
+  /* TTFT counts from the moment the request is on the wire (providers.md §0.3): the last
+   * byte of it, written on the network thread. Queueing and connection set-up before that
+   * are kept apart in t_queued. For a two-step start, the clock runs from the first request. */
+  if (!self->followed_up)
     {
-      handle_io_error (self, error);
-      return;
+      gint64 written = jx_transfer_get_request_written (self->transfer);
+
+      if (written != 0)
+        self->response->timing.t_start = written;
     }
 
   self->response->timing.t_headers = self->now;
-  status = soup_message_get_status (self->message);
   self->response->http_status = status;
+  g_clear_pointer (&self->response_headers, soup_message_headers_unref);
+  self->response_headers = soup_message_headers_ref (headers);
 
-  headers = soup_message_get_response_headers (self->message);
   soup_message_headers_iter_init (&iter, headers);
   while (soup_message_headers_iter_next (&iter, &name, &value))
     jx_response_take_ratelimit_header (self->response, name, value);
@@ -1074,18 +1019,90 @@ send_cb (GObject      *object,
       g_assert_not_reached ();
     }
 
-  self->buffer = g_malloc (READ_BUFFER_SIZE);
   arm_watchdog (self, TRUE);
-  read_next (self);
 }
 
-/* The request is on the wire once its last byte is: headers for a GET, else the last piece
- * of the body. libsoup writes a body a few main-loop turns after the headers, and with many
- * requests starting together those turns are shared, so the headers alone start too early. */
+/* ---- what the network thread reports (see jx-transfer.c) ------------------------------ */
+
 static void
-wrote_request_bytes_cb (JxRequest *self)
+transfer_got_headers_cb (gpointer            user_data,
+                         guint               status,
+                         SoupMessageHeaders *headers,
+                         gint64              when)
 {
-  self->response->timing.t_start = g_get_monotonic_time ();
+  g_autoptr(JxRequest) self = g_object_ref (user_data);
+
+  self->now = when;
+  self->got_headers = TRUE;
+  if (self->in_epilogue)
+    epilogue_got_headers (self, status);
+  else
+    got_response_headers (self, status, headers);
+}
+
+static void
+transfer_got_body_cb (gpointer  user_data,
+                      GBytes   *bytes,
+                      gint64    when)
+{
+  g_autoptr(JxRequest) self = g_object_ref (user_data);
+
+  self->now = when;
+  if (self->whole_body)
+    whole_body_got_bytes (self, bytes);
+  else
+    stream_got_bytes (self, bytes);
+}
+
+static void
+transfer_finished_cb (gpointer      user_data,
+                      const GError *error,
+                      gint64        when)
+{
+  g_autoptr(JxRequest) self = g_object_ref (user_data);
+
+  self->now = when;
+
+  if (!self->got_headers)
+    {
+      if (self->in_epilogue &&
+          !(self->caller_cancellable != NULL && g_cancellable_is_cancelled (self->caller_cancellable)))
+        {
+          /* The answer is complete; a failed epilogue only loses extra figures. */
+          complete (self, JX_RESPONSE_OK, NULL);
+          return;
+        }
+      if (!self->followed_up && !self->in_epilogue && self->transfer != NULL &&
+          jx_transfer_get_request_written (self->transfer) != 0)
+        self->response->timing.t_start = jx_transfer_get_request_written (self->transfer);
+      handle_io_error (self, error);
+      return;
+    }
+
+  if (self->whole_body)
+    whole_body_finished (self, error);
+  else if (error != NULL)
+    handle_io_error (self, error);
+  else
+    finish_stream (self);
+}
+
+static const JxTransferCallbacks transfer_callbacks = {
+  .got_headers = transfer_got_headers_cb,
+  .got_body = transfer_got_body_cb,
+  .finished = transfer_finished_cb,
+};
+
+/* Hands self->message to the network thread. */
+static void
+start_transfer (JxRequest *self)
+{
+  g_clear_object (&self->transfer);
+  self->got_headers = FALSE;
+  self->whole_body = FALSE;
+  self->transfer = jx_transfer_new (jx_engine_get_session (self->engine), self->message,
+                                    &transfer_callbacks, self);
+  jx_transfer_start (self->transfer, self->cancellable);
 }
 
 static void
@@ -1127,18 +1144,12 @@ start_attempt (JxRequest *self)
   self->stream.expect_end_marker = FALSE;
   self->followed_up = FALSE;
 
+  self->in_epilogue = FALSE;
+
   set_state (self, JX_REQUEST_STATE_WAITING);
-  /* TTFT counts from the moment the request is on the wire (providers.md §0.3); queueing
-   * and connection set-up before that are kept apart in t_queued. "wrote-body-data" is
-   * emitted right after each write to the socket. Not "wrote-body": libsoup emits it after
-   * closing the body stream, a main-loop turn later, when the server can already have the
-   * request, which would make TTFT shorter than the truth (seen in bench-engine). */
+  /* Until the request is written (see got_response_headers). */
   self->response->timing.t_queued = g_get_monotonic_time ();
   self->response->timing.t_start = self->response->timing.t_queued;
-  g_signal_connect_object (self->message, "wrote-headers", G_CALLBACK (wrote_request_bytes_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->message, "wrote-body-data", G_CALLBACK (wrote_request_bytes_cb), self,
-                           G_CONNECT_SWAPPED);
   send_message (self);
 }
 
@@ -1179,8 +1190,7 @@ send_message (JxRequest *self)
                                 "Accept-Encoding", "identity");
 
   arm_watchdog (self, FALSE);
-  soup_session_send_async (jx_engine_get_session (self->engine), self->message,
-                           G_PRIORITY_DEFAULT, self->cancellable, send_cb, g_object_ref (self));
+  start_transfer (self);
 }
 
 static void
