@@ -96,6 +96,31 @@ test_rate_limited_gives_up (JxTestFixture *f,
   g_assert_cmpstr (g_hash_table_lookup (r->ratelimit_headers, "retry-after"), ==, "0.05");
 }
 
+/* An error page is read only far enough to explain itself: one that never ends must not
+ * turn a retryable 503 into a timeout. */
+static void
+test_endless_error_page (JxTestFixture *f,
+                         gconstpointer  data)
+{
+  g_autoptr(JxResponse) r = NULL;
+  JxFakeResponse *endless = jx_fake_response_new (503, "text/html");
+  g_autoptr(GString) page = g_string_new ("<html><body><h1>Service Unavailable</h1>");
+
+  while (page->len < 80 * 1024)
+    g_string_append (page, "<p>The server is busy. Please try again later.</p>\n");
+  jx_fake_response_add_header (endless, "retry-after-ms", "10");
+  jx_fake_response_add (endless, 0, page->str, page->len);
+  jx_fake_response_add (endless, 60 * 1000, "</body></html>", -1);
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", endless);
+  jx_engine_set_timeouts (f->engine, 2, 2);
+
+  r = run (f);
+  g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
+  g_assert_true (g_str_has_prefix (r->error, "Groq is overloaded (503)"));
+  g_assert_cmpuint (r->retries, ==, JX_REQUEST_MAX_RETRIES);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/v1/chat/completions"), ==, 4);
+}
+
 static void
 test_quota_not_retried (JxTestFixture *f,
                         gconstpointer  data)
@@ -392,6 +417,7 @@ main (int   argc,
   ADD ("/engine/errors/rate-limited-then-ok", test_rate_limited_then_ok);
   ADD ("/engine/errors/rate-limited-gives-up", test_rate_limited_gives_up);
   ADD ("/engine/errors/quota-not-retried", test_quota_not_retried);
+  ADD ("/engine/errors/endless-error-page", test_endless_error_page);
   ADD ("/engine/errors/overloaded-backoff", test_overloaded_backoff);
   ADD ("/engine/errors/midstream", test_midstream_error_keeps_text);
   ADD ("/engine/errors/truncated", test_truncated_stream);

@@ -11,6 +11,7 @@
 #include "jx-engine.h"
 #include "jx-proxy-resolver.h"
 #include "jx-simulator.h"
+#include "jx-transfer.h"
 
 #define MAX_CONNS          256
 #define MAX_CONNS_PER_HOST 64
@@ -20,6 +21,7 @@ struct _JxEngine
   GObject      parent_instance;
   JxCatalog   *catalog;
   SoupSession *session;
+  SoupSession *network_session;  /* created, used and dropped on the network thread */
   JxSimulator *simulator;
   guint        connect_timeout;
   guint        idle_timeout;
@@ -61,6 +63,52 @@ proxy_warmed_cb (GObject      *object,
   g_auto(GStrv) proxies = g_proxy_resolver_lookup_finish (G_PROXY_RESOLVER (object), result, NULL);
 }
 
+static SoupSession *
+new_session (void)
+{
+  g_autofree char *user_agent = g_strdup_printf ("Juxta/%s ", PACKAGE_VERSION);
+  g_autoptr(GProxyResolver) resolver = jx_proxy_resolver_new (g_proxy_resolver_get_default ());
+  SoupSession *session;
+
+  /* timeout=0: libsoup's own I/O timeout would kill quiet streams; JxRequest runs its own
+   * connect and idle watchdogs with clear messages instead. */
+  session = soup_session_new_with_options ("max-conns", MAX_CONNS,
+                                           "max-conns-per-host", MAX_CONNS_PER_HOST,
+                                           "timeout", 0,
+                                           "idle-timeout", 60,
+                                           "user-agent", user_agent,
+                                           NULL);
+  soup_session_set_proxy_resolver (session, resolver);
+
+  if (g_getenv ("JUXTA_DEBUG_HTTP") != NULL)
+    {
+      g_autoptr(SoupLogger) logger = soup_logger_new (SOUP_LOGGER_LOG_HEADERS);
+
+      soup_logger_set_printer (logger, redacting_printer, NULL, NULL);
+      soup_session_add_feature (session, SOUP_SESSION_FEATURE (logger));
+    }
+
+  return session;
+}
+
+static gboolean
+create_network_session_cb (gpointer user_data)
+{
+  JxEngine *self = user_data;
+
+  self->network_session = new_session ();
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+drop_network_session_cb (gpointer user_data)
+{
+  g_autoptr(SoupSession) session = user_data;
+
+  soup_session_abort (session);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 jx_engine_dispose (GObject *object)
 {
@@ -69,6 +117,8 @@ jx_engine_dispose (GObject *object)
   if (self->session != NULL)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
+  if (self->network_session != NULL)
+    jx_transfer_invoke (drop_network_session_cb, g_steal_pointer (&self->network_session));
   g_clear_object (&self->simulator);
   g_clear_object (&self->catalog);
 
@@ -84,21 +134,7 @@ jx_engine_class_init (JxEngineClass *klass)
 static void
 jx_engine_init (JxEngine *self)
 {
-  g_autofree char *user_agent = g_strdup_printf ("Juxta/%s ", PACKAGE_VERSION);
-
-  /* timeout=0: libsoup's own I/O timeout would kill quiet streams; JxRequest runs its own
-   * connect and idle watchdogs with clear messages instead. */
-  self->session = soup_session_new_with_options ("max-conns", MAX_CONNS,
-                                                 "max-conns-per-host", MAX_CONNS_PER_HOST,
-                                                 "timeout", 0,
-                                                 "idle-timeout", 60,
-                                                 "user-agent", user_agent,
-                                                 NULL);
-  {
-    g_autoptr(GProxyResolver) resolver = jx_proxy_resolver_new (g_proxy_resolver_get_default ());
-
-    soup_session_set_proxy_resolver (self->session, resolver);
-  }
+  self->session = new_session ();
   self->connect_timeout = JX_ENGINE_DEFAULT_CONNECT_TIMEOUT;
   self->idle_timeout = JX_ENGINE_DEFAULT_IDLE_TIMEOUT;
 
@@ -106,14 +142,6 @@ jx_engine_init (JxEngine *self)
    * doesn't land inside the first pane's time to first token. */
   g_proxy_resolver_lookup_async (g_proxy_resolver_get_default (), "https://example.com/",
                                  NULL, proxy_warmed_cb, NULL);
-
-  if (g_getenv ("JUXTA_DEBUG_HTTP") != NULL)
-    {
-      g_autoptr(SoupLogger) logger = soup_logger_new (SOUP_LOGGER_LOG_HEADERS);
-
-      soup_logger_set_printer (logger, redacting_printer, NULL, NULL);
-      soup_session_add_feature (self->session, SOUP_SESSION_FEATURE (logger));
-    }
 }
 
 JxEngine *
@@ -141,6 +169,19 @@ jx_engine_get_session (JxEngine *self)
 {
   g_return_val_if_fail (JX_IS_ENGINE (self), NULL);
   return self->session;
+}
+
+SoupSession *
+jx_engine_get_network_session (JxEngine *self)
+{
+  g_return_val_if_fail (JX_IS_ENGINE (self), NULL);
+
+  /* libsoup binds a session's connections and timeouts to the context it was created in,
+   * so the one the network thread streams on is made there (once, on first use). */
+  if (self->network_session == NULL)
+    jx_transfer_invoke_sync (create_network_session_cb, self);
+
+  return self->network_session;
 }
 
 void

@@ -18,7 +18,10 @@ G_DECLARE_FINAL_TYPE (JxEngine, jx_engine, JX, ENGINE, GObject)
 
 JxEngine    *jx_engine_new                 (JxCatalog *catalog);
 JxCatalog   *jx_engine_get_catalog         (JxEngine  *self);
+/* For the main thread (model lists, OAuth tokens). */
 SoupSession *jx_engine_get_session         (JxEngine  *self);
+/* The session requests stream on, owned by the network thread (see jx-transfer.h). */
+SoupSession *jx_engine_get_network_session (JxEngine  *self);
 /* Seconds until the response headers must arrive, and the longest silence allowed while
  * streaming. 0 disables the limit. */
 void         jx_engine_set_timeouts        (JxEngine  *self,

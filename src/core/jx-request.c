@@ -98,6 +98,7 @@ typedef enum
 static void start_attempt   (JxRequest *self);
 static void send_message    (JxRequest *self);
 static void start_transfer  (JxRequest *self);
+static void whole_body_finished (JxRequest *self, const GError *error);
 static void read_whole_body (JxRequest *self, BodyPurpose purpose);
 
 static void
@@ -352,6 +353,7 @@ complete (JxRequest        *self,
   if (self->transfer != NULL)
     jx_transfer_stop (self->transfer);
   g_clear_object (&self->transfer);
+  g_clear_object (&self->message);
   if (self->caller_cancellable != NULL)
     g_cancellable_disconnect (self->caller_cancellable, self->caller_cancelled_id);
   self->caller_cancelled_id = 0;
@@ -924,9 +926,14 @@ whole_body_got_bytes (JxRequest *self,
       return;
     }
 
-  /* An error page is only kept far enough to explain itself. */
-  if (self->error_body->len < MAX_ERROR_BODY || self->body_purpose != BODY_HTTP_ERROR)
-    g_byte_array_append (self->error_body, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_byte_array_append (self->error_body, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+
+  /* An error page is only read far enough to explain itself. */
+  if (self->error_body->len >= MAX_ERROR_BODY && self->body_purpose == BODY_HTTP_ERROR)
+    {
+      jx_transfer_stop (self->transfer);
+      whole_body_finished (self, NULL);
+    }
 }
 
 static void
@@ -1047,6 +1054,10 @@ transfer_got_body_cb (gpointer  user_data,
 {
   g_autoptr(JxRequest) self = g_object_ref (user_data);
 
+  /* Pieces already queued when the user pressed Stop are not shown. */
+  if (self->caller_cancellable != NULL && g_cancellable_is_cancelled (self->caller_cancellable))
+    return;
+
   self->now = when;
   if (self->whole_body)
     whole_body_got_bytes (self, bytes);
@@ -1065,11 +1076,14 @@ transfer_finished_cb (gpointer      user_data,
 
   if (!self->got_headers)
     {
-      if (self->in_epilogue &&
-          !(self->caller_cancellable != NULL && g_cancellable_is_cancelled (self->caller_cancellable)))
+      if (self->in_epilogue)
         {
           /* The answer is complete; a failed epilogue only loses extra figures. */
-          complete (self, JX_RESPONSE_OK, NULL);
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+              self->caller_cancellable != NULL && g_cancellable_is_cancelled (self->caller_cancellable))
+            complete (self, JX_RESPONSE_CANCELLED, g_strdup ("stopped"));
+          else
+            complete (self, JX_RESPONSE_OK, NULL);
           return;
         }
       if (!self->followed_up && !self->in_epilogue && self->transfer != NULL &&
@@ -1100,7 +1114,7 @@ start_transfer (JxRequest *self)
   g_clear_object (&self->transfer);
   self->got_headers = FALSE;
   self->whole_body = FALSE;
-  self->transfer = jx_transfer_new (jx_engine_get_session (self->engine), self->message,
+  self->transfer = jx_transfer_new (jx_engine_get_network_session (self->engine), self->message,
                                     &transfer_callbacks, self);
   jx_transfer_start (self->transfer, self->cancellable);
 }

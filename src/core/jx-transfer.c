@@ -4,8 +4,8 @@
  * is taken when read() returns there, not when a busy main loop (a window drawing eight
  * panes of Markdown) gets round to it. The owner's main context receives the bytes with
  * those times through a queue; a late main loop delays what is shown, never what is
- * measured. libsoup ≥ 3.2 allows sending from any thread that has a thread-default context;
- * everything about one message then happens on that thread.
+ * measured. The session used here is created on the network thread too, so everything
+ * libsoup does for it (connections, idle timeouts, HTTP/2) stays on that one thread.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -437,4 +437,51 @@ jx_transfer_start (JxTransfer   *self,
   /* The network thread's reference, returned with the finished event. */
   g_main_context_invoke_full (network_context (), G_PRIORITY_DEFAULT, start_cb,
                               g_object_ref (self), NULL);
+}
+
+typedef struct
+{
+  GSourceFunc func;
+  gpointer    data;
+  GMutex      lock;
+  GCond       cond;
+  gboolean    done;
+} SyncCall;
+
+static gboolean
+sync_call_cb (gpointer user_data)
+{
+  SyncCall *call = user_data;
+
+  call->func (call->data);
+  g_mutex_lock (&call->lock);
+  call->done = TRUE;
+  g_cond_signal (&call->cond);
+  g_mutex_unlock (&call->lock);
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+jx_transfer_invoke_sync (GSourceFunc func,
+                         gpointer    data)
+{
+  SyncCall call = { func, data };
+
+  g_mutex_init (&call.lock);
+  g_cond_init (&call.cond);
+  g_main_context_invoke (network_context (), sync_call_cb, &call);
+  g_mutex_lock (&call.lock);
+  while (!call.done)
+    g_cond_wait (&call.cond, &call.lock);
+  g_mutex_unlock (&call.lock);
+  g_cond_clear (&call.cond);
+  g_mutex_clear (&call.lock);
+}
+
+void
+jx_transfer_invoke (GSourceFunc func,
+                    gpointer    data)
+{
+  g_main_context_invoke (network_context (), func, data);
 }
