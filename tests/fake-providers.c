@@ -2,8 +2,9 @@
  *
  *   _build/tests/fake-providers DIR
  *
- * Starts two fake servers on 127.0.0.1: one that streams a recorded answer for every
- * protocol, one that answers every keyed request the way that provider answers a wrong key.
+ * Starts three fake servers on 127.0.0.1: one that streams a recorded answer for every
+ * protocol, one that answers every keyed request the way that provider answers a wrong key,
+ * and an OpenAI-compatible one for load: 500 tokens, the first after exactly 200 ms.
  * Writes the providers files and Vertex service-account credentials into DIR, prints the
  * `juxta compare` command lines to run against each, then serves until interrupted. Every
  * request is logged to DIR/requests.log with the way it carried its key (never the key).
@@ -174,6 +175,33 @@ print_command (const char *juxta,
   g_print ("%s", cmd->str);
 }
 
+#define LOAD_FIRST_MS 200
+#define LOAD_GAP_MS   2
+#define LOAD_TOKENS   500
+
+static JxFakeResponse *
+load_stream (guint first_ms,
+             guint gap_ms,
+             guint n_tokens)
+{
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
+
+  for (guint i = 0; i < n_tokens; i++)
+    {
+      g_autofree char *chunk = g_strdup_printf ("data: {\"id\":\"chatcmpl-load\",\"object\":\"chat.completion.chunk\","
+                                                "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" %u\"},"
+                                                "\"finish_reason\":null}],\"usage\":null}\n\n", i + 1);
+
+      jx_fake_response_add (fake, i == 0 ? first_ms : gap_ms, chunk, -1);
+    }
+  jx_fake_response_add (fake, 0, "data: {\"id\":\"chatcmpl-load\",\"object\":\"chat.completion.chunk\",\"model\":\"m\","
+                        "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}],"
+                        "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":500,\"total_tokens\":512}}\n\n", -1);
+  jx_fake_response_add (fake, 0, "data: [DONE]\n\n", -1);
+
+  return fake;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -187,11 +215,12 @@ main (int   argc,
   g_autofree char *providers_file = NULL, *providers_bad_file = NULL;
   g_autofree char *vertex_file = NULL, *vertex_wrong_file = NULL, *log_file = NULL;
   g_autofree char *json = NULL, *bad_json = NULL, *vertex = NULL, *vertex_wrong = NULL;
-  JxFakeServer *good, *bad;
+  JxFakeServer *good, *bad, *load;
+  g_autofree char *load_file = NULL, *load_json = NULL;
   App app = { 0 };
 
   setvbuf (stdout, NULL, _IOLBF, 0);
-  if (argc != 2)
+  if (argc != 2 || argv[1][0] == '-')
     {
       g_printerr ("usage: %s DIR\n"
                   "Serves every provider protocol on 127.0.0.1 and writes a providers file for\n"
@@ -234,6 +263,9 @@ main (int   argc,
   /* 15 ms between events so inter-token latency shows; random byte splits throughout. */
   jx_fake_routes_add_streams (good, 15, 40, 1);
   jx_fake_routes_add_bad_keys (bad, TRUE);
+  load = jx_fake_server_new ();
+  jx_fake_server_add (load, "POST", "/v1/chat/completions",
+                      load_stream (LOAD_FIRST_MS, LOAD_GAP_MS, LOAD_TOKENS));
 
   providers_file = g_build_filename (dir, "providers.json", NULL);
   providers_bad_file = g_build_filename (dir, "providers-bad.json", NULL);
@@ -248,6 +280,11 @@ main (int   argc,
   write_file (providers_bad_file, bad_json);
   write_file (vertex_file, vertex);
   write_file (vertex_wrong_file, vertex_wrong);
+  load_file = g_build_filename (dir, "providers-load.json", NULL);
+  load_json = g_strdup_printf ("{\"providers\":[{\"id\":\"load\",\"name\":\"Load\",\"protocol\":\"openai\","
+                               "\"base_url\":\"%s/v1\",\"models\":[{\"id\":\"m\",\"input_per_mtok\":1,"
+                               "\"output_per_mtok\":2}]}]}\n", jx_fake_server_get_url (load));
+  write_file (load_file, load_json);
 
   app.log = fopen (log_file, "w");
   if (app.log == NULL)
@@ -263,6 +300,14 @@ main (int   argc,
   print_command (juxta, providers_file, vertex_file, FALSE, TRUE);
   g_print ("\n# Wrong keys: each keyed provider rejects its key its own way (Ollama needs none):\n");
   print_command (juxta, providers_bad_file, vertex_wrong_file, TRUE, FALSE);
+  g_print ("\n# 16 panes at once against one server that waits %u ms, then streams %u tokens "
+           "%u ms apart\n# (its timers make that 2-3 ms): every ttft_ms within a few ms of %u, and "
+           "every e2e_ms alike,\n# not 16 streams one after another:\n%s compare "
+           "--providers-file %s --format csv", LOAD_FIRST_MS, LOAD_TOKENS, LOAD_GAP_MS, LOAD_FIRST_MS,
+           juxta, load_file);
+  for (guint i = 0; i < 16; i++)
+    g_print (" -p load:m");
+  g_print (" 'Count to 500' | cut -d, -f1-4,8,9\n");
   g_print ("\nServing until interrupted (Ctrl+C).\n");
 
   app.loop = g_main_loop_new (NULL, FALSE);
@@ -277,6 +322,7 @@ main (int   argc,
   fclose (app.log);
   jx_fake_server_free (good);
   jx_fake_server_free (bad);
+  jx_fake_server_free (load);
 
   return 0;
 }

@@ -336,6 +336,7 @@ static const char * const csv_columns[] = {
   "itl_ms_mean", "itl_ms_p95", "itl_ms_max", "decode_tokens_per_s", "input_tokens",
   "cached_input_tokens", "output_tokens", "reasoning_tokens", "usage_source", "cost_usd",
   "retries", "ratelimit_remaining_requests", "ratelimit_remaining_tokens",
+  NULL  /* for g_strjoinv() */
 };
 
 static void
@@ -384,7 +385,7 @@ print_csv_row (JxResponse *r)
   root = json_builder_get_root (builder);
   object = json_node_get_object (root);
 
-  for (guint i = 0; i < G_N_ELEMENTS (csv_columns); i++)
+  for (guint i = 0; csv_columns[i] != NULL; i++)
     {
       if (i > 0)
         g_string_append_c (line, ',');
