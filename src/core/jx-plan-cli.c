@@ -26,6 +26,7 @@
 static const char * const csv_columns[] = {
   "provider", "model", "requests_per_month", "input_tokens", "output_tokens",
   "cached_share", "per_request_usd", "monthly_usd", "cheapest", "batch",
+  NULL  /* for g_strjoinv() */
 };
 
 static int
@@ -123,7 +124,7 @@ print_csv_row (JsonNode *root)
   JsonObject *object = json_node_get_object (root);
   g_autoptr(GString) line = g_string_new (NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (csv_columns); i++)
+  for (guint i = 0; csv_columns[i] != NULL; i++)
     {
       JsonNode *node = json_object_get_member (object, csv_columns[i]);
       GType type;
