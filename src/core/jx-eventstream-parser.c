@@ -332,7 +332,7 @@ jx_eventstream_parser_feed (JxEventstreamParser  *self,
 {
   const guint8 *p = bytes;
   const guint8 *end = bytes + len;
-  guint32 total_len;
+  guint32 total_len = 0;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (bytes != NULL || len == 0, FALSE);
