@@ -352,6 +352,184 @@ text_cb (MD_TEXTTYPE    type,
   return 0;
 }
 
+static const MD_PARSER parser_template = {
+  .abi_version = 0,
+  .flags = MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_PERMISSIVEAUTOLINKS |
+           MD_FLAG_NOHTML,
+  .enter_block = enter_block,
+  .leave_block = leave_block,
+  .enter_span = enter_span,
+  .leave_span = leave_span,
+  .text = text_cb,
+};
+
+/* Appends the rendering of @markdown, which starts at a top-level block boundary, to @buffer. */
+static void
+append_rendered (GtkTextBuffer *buffer,
+                 const char    *markdown,
+                 gsize          len)
+{
+  MD_PARSER parser = parser_template;
+  Renderer r = { 0 };
+  GtkTextIter end;
+  int offset;
+
+  if (len == 0)
+    return;
+
+  r.buffer = buffer;
+  r.tags = g_ptr_array_new ();
+  r.list_index = g_array_new (FALSE, FALSE, sizeof (int));
+  /* Between two top-level blocks a whole-document render has need_break set. */
+  r.need_break = TRUE;
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  offset = gtk_text_iter_get_offset (&end);
+  if (md_parse (markdown, len, &parser, &r) != 0)
+    {
+      GtkTextIter start;
+
+      gtk_text_buffer_get_iter_at_offset (buffer, &start, offset);
+      gtk_text_buffer_get_end_iter (buffer, &end);
+      gtk_text_buffer_delete (buffer, &start, &end);
+      gtk_text_buffer_insert (buffer, &start, markdown, len);
+    }
+
+  g_ptr_array_unref (r.tags);
+  g_array_unref (r.list_index);
+}
+
+/* A line that opens or closes a fenced code block: up to 3 spaces, then 3+ ` or ~. */
+static gboolean
+is_fence (const char *line,
+          const char *end,
+          char       *fence_char,
+          gsize      *fence_len)
+{
+  const char *p = line;
+  gsize n = 0;
+
+  while (p < end && *p == ' ' && p - line < 3)
+    p++;
+  if (p >= end || (*p != '`' && *p != '~'))
+    return FALSE;
+  while (p + n < end && p[n] == *p)
+    n++;
+  if (n < 3)
+    return FALSE;
+  *fence_char = *p;
+  *fence_len = n;
+  return TRUE;
+}
+
+static gboolean
+is_blank (const char *line,
+          const char *end)
+{
+  for (const char *p = line; p < end; p++)
+    if (*p != ' ' && *p != '\t' && *p != '\r')
+      return FALSE;
+  return TRUE;
+}
+
+/* The last offset in [from, len) where everything before is a run of closed top-level blocks
+ * that nothing after can change: the start of a line after a blank line, outside a fenced
+ * code block, that cannot continue a list, a quote or an indented block. @from if none. */
+static gsize
+last_settled_offset (const char *markdown,
+                     gsize       from,
+                     gsize       len)
+{
+  const char *end = markdown + len;
+  const char *line = markdown + from;
+  gboolean in_fence = FALSE, after_blank = FALSE;
+  char open_char = 0;
+  gsize open_len = 0;
+  gsize settled = from;
+
+  while (line < end)
+    {
+      const char *eol = memchr (line, '\n', end - line);
+      const char *line_end = eol != NULL ? eol : end;
+      char fence_char;
+      gsize fence_len;
+
+      if (!in_fence && after_blank && !is_blank (line, line_end) &&
+          strchr (" \t-*+>|0123456789", *line) == NULL)
+        settled = line - markdown;
+
+      if (is_fence (line, line_end, &fence_char, &fence_len))
+        {
+          if (!in_fence)
+            {
+              in_fence = TRUE;
+              open_char = fence_char;
+              open_len = fence_len;
+            }
+          else if (fence_char == open_char && fence_len >= open_len)
+            {
+              const char *rest = line;
+
+              while (*rest == ' ')
+                rest++;
+              if (is_blank (rest + fence_len, line_end))
+                in_fence = FALSE;
+            }
+        }
+
+      after_blank = !in_fence && is_blank (line, line_end);
+      if (eol == NULL)
+        break;
+      line = eol + 1;
+    }
+
+  return settled;
+}
+
+/**
+ * jx_markdown_render_incremental:
+ * @buffer: the #GtkTextBuffer holding an earlier rendering of a prefix of @markdown
+ * @markdown: Markdown text that only ever grew since @state was last reset
+ * @len: length of @markdown in bytes
+ * @state: what this function remembers between calls; zero it to start over
+ *
+ * Like jx_markdown_render(), but only the part of @markdown after the last settled block
+ * boundary is rendered again, so the cost follows the length of the last block(s), not of
+ * the whole answer.
+ */
+void
+jx_markdown_render_incremental (GtkTextBuffer   *buffer,
+                                const char      *markdown,
+                                gsize            len,
+                                JxMarkdownState *state)
+{
+  GtkTextIter start, end;
+  gsize settled;
+
+  g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));
+  g_return_if_fail (state != NULL);
+
+  jx_markdown_ensure_tags (buffer);
+
+  if (state->settled_bytes > len)
+    memset (state, 0, sizeof *state);
+
+  /* Everything after the settled part is rendered again. */
+  gtk_text_buffer_get_iter_at_offset (buffer, &start, state->settled_chars);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_delete (buffer, &start, &end);
+
+  settled = last_settled_offset (markdown, state->settled_bytes, len);
+  if (settled > state->settled_bytes)
+    {
+      append_rendered (buffer, markdown + state->settled_bytes, settled - state->settled_bytes);
+      state->settled_bytes = settled;
+      state->settled_chars = gtk_text_buffer_get_char_count (buffer);
+    }
+
+  append_rendered (buffer, markdown + state->settled_bytes, len - state->settled_bytes);
+}
+
 /**
  * jx_markdown_render:
  * @buffer: the #GtkTextBuffer to replace the contents of
@@ -367,16 +545,7 @@ jx_markdown_render (GtkTextBuffer *buffer,
                     const char    *markdown,
                     gsize          len)
 {
-  MD_PARSER parser = {
-    .abi_version = 0,
-    .flags = MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_PERMISSIVEAUTOLINKS |
-             MD_FLAG_NOHTML,
-    .enter_block = enter_block,
-    .leave_block = leave_block,
-    .enter_span = enter_span,
-    .leave_span = leave_span,
-    .text = text_cb,
-  };
+  MD_PARSER parser = parser_template;
   Renderer r = { 0 };
 
   g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));

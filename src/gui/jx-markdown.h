@@ -11,9 +11,19 @@
 
 G_BEGIN_DECLS
 
-void jx_markdown_ensure_tags (GtkTextBuffer *buffer);
-void jx_markdown_render      (GtkTextBuffer *buffer,
-                              const char    *markdown,
-                              gsize          len);
+typedef struct
+{
+  gsize settled_bytes;  /* of the Markdown source, rendered for good */
+  int   settled_chars;  /* where that rendering ends in the buffer */
+} JxMarkdownState;
+
+void jx_markdown_ensure_tags        (GtkTextBuffer   *buffer);
+void jx_markdown_render             (GtkTextBuffer   *buffer,
+                                     const char      *markdown,
+                                     gsize            len);
+void jx_markdown_render_incremental (GtkTextBuffer   *buffer,
+                                     const char      *markdown,
+                                     gsize            len,
+                                     JxMarkdownState *state);
 
 G_END_DECLS

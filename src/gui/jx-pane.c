@@ -47,6 +47,7 @@ struct _JxPane
   gint64          retry_until;  /* monotonic µs, while retrying */
   gboolean        formatted;
   gboolean        dirty;        /* formatted view needs a re-render */
+  JxMarkdownState markdown;     /* how much of the formatted view is rendered for good */
   gint64          next_render;  /* monotonic µs before which the Markdown is not re-rendered */
   gboolean        reasoning;    /* reasoning arrived, no answer yet */
   JxPaneBadges    badges;
@@ -474,13 +475,13 @@ jx_pane_render (JxPane *self)
   gint64 started = g_get_monotonic_time ();
 
   if (self->formatted)
-    jx_markdown_render (buffer, self->text->str, self->text->len);
+    jx_markdown_render_incremental (buffer, self->text->str, self->text->len, &self->markdown);
   else
     gtk_text_buffer_set_text (buffer, self->text->str, self->text->len);
   self->dirty = FALSE;
 
-  /* Formatting re-renders the whole answer, which grows: keep it under a fifth of the
-   * time while streaming, whatever the length (the raw view appends instead). */
+  /* Formatting re-renders the answer's last blocks (a long code block can be most of it):
+   * keep it under a fifth of the time while streaming (the raw view appends instead). */
   self->next_render = g_get_monotonic_time () + 4 * (g_get_monotonic_time () - started);
 }
 
@@ -751,6 +752,7 @@ jx_pane_run (JxPane         *self,
 
   g_string_truncate (self->text, 0);
   g_string_truncate (self->pending, 0);
+  memset (&self->markdown, 0, sizeof self->markdown);
   g_clear_pointer (&self->response, jx_response_unref);
   self->reasoning = FALSE;
   self->dirty = FALSE;
@@ -886,6 +888,8 @@ jx_pane_set_formatted (JxPane   *self,
 
   self->formatted = formatted;
   gtk_toggle_button_set_active (formatted ? self->formatted_button : self->raw_button, TRUE);
+  /* The buffer holds the other view: render the formatted one from the start. */
+  memset (&self->markdown, 0, sizeof self->markdown);
   jx_pane_render (self);
 }
 
