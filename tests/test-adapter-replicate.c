@@ -383,6 +383,49 @@ test_metrics_failure (void)
   jx_test_fixture_clear (&f);
 }
 
+/* The stream can end just before the prediction is marked done: the metrics are asked for
+ * again until they are final, a few times at most. */
+static void
+test_metrics_polled_until_final (void)
+{
+  for (guint processing = 1; processing <= 5; processing++)
+    {
+      JxTestFixture f;
+      g_autoptr(JxResponse) r = NULL;
+      g_autofree char *created = NULL;
+      JxFakeResponse *stream = jx_fake_response_new (200, "text/event-stream");
+      /* At most 3 more polls after the first. */
+      guint expected_gets = MIN (processing + 1, 4);
+
+      jx_test_fixture_init (&f, PROVIDERS_JSON);
+      created = prediction_json (jx_fake_server_get_url (f.server), TRUE);
+      jx_fake_response_add_file (stream, 1, 1, "replicate-basic.sse");
+      jx_fake_server_add (f.server, "POST", CREATE_PATH, jx_fake_response_new_json (201, created));
+      jx_fake_server_add (f.server, "GET", STREAM_PATH, stream);
+      for (guint i = 0; i < processing; i++)
+        jx_fake_server_add (f.server, "GET", GET_PATH,
+                            jx_fake_response_new_json (200, "{\"id\":\"qpt5abc\",\"status\":\"processing\","
+                                                       "\"metrics\":{\"predict_time\":0.5}}"));
+      jx_fake_server_add (f.server, "GET", GET_PATH, jx_fake_response_new_json (200, METRICS_JSON));
+
+      r = jx_test_run (f.engine, "replicate", "meta/test-llm", KEY, NULL);
+      g_assert_cmpint (r->status, ==, JX_RESPONSE_OK);
+      g_assert_cmpstr (r->text->str, ==, "Hello there!");
+      g_assert_cmpuint (jx_fake_server_get_request_count (f.server, GET_PATH), ==, expected_gets);
+      if (processing <= 3)
+        {
+          /* The final metrics arrived: provider-reported usage and cost. */
+          g_assert_cmpint (r->usage.source, ==, JX_USAGE_SOURCE_PROVIDER);
+          g_assert_cmpint (r->usage.output_tokens, ==, 40);
+          g_assert_cmpfloat_with_epsilon (r->cost_usd, (12 * 1.0 + 40 * 2.0) / 1e6, 1e-12);
+        }
+      else
+        /* Still processing after the last poll: the answer stands, usage is an estimate. */
+        g_assert_cmpint (r->usage.source, ==, JX_USAGE_SOURCE_ESTIMATE);
+      jx_test_fixture_clear (&f);
+    }
+}
+
 static void
 test_bad_model_id (void)
 {
@@ -414,6 +457,7 @@ main (int   argc,
   g_test_add_func ("/adapter/replicate/no-stream-url", test_no_stream_url);
   g_test_add_func ("/adapter/replicate/key-host", test_key_stays_on_api_host);
   g_test_add_func ("/adapter/replicate/metrics-failure", test_metrics_failure);
+  g_test_add_func ("/adapter/replicate/metrics-polled", test_metrics_polled_until_final);
   g_test_add_func ("/adapter/replicate/bad-model", test_bad_model_id);
 
   return g_test_run ();

@@ -321,20 +321,28 @@ replicate_epilogue (JxStream   *stream,
   return g_steal_pointer (&message);
 }
 
-static void
+static gboolean
 replicate_finish_epilogue (JxStream *stream,
                            GBytes   *body)
 {
   g_autoptr(JsonNode) root = NULL;
   JsonObject *metrics;
+  const char *status;
   double input, output, value;
   gsize len;
   const char *text = g_bytes_get_data (body, &len);
 
   if (text == NULL || (root = jx_json_parse (text, len)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return;
+    return FALSE;
+
+  /* The stream can end a moment before the prediction is marked done; its metrics (token
+   * counts included) are only complete once it is. */
+  status = jx_json_get_string (json_node_get_object (root), "status");
+  if (g_strcmp0 (status, "starting") == 0 || g_strcmp0 (status, "processing") == 0)
+    return TRUE;
+
   if ((metrics = jx_json_get_object (json_node_get_object (root), "metrics")) == NULL)
-    return;
+    return FALSE;
 
   /* Token counts exist for official language models only; others bill predict_time. */
   input = jx_json_get_double (metrics, "input_token_count", NAN);
@@ -355,6 +363,8 @@ replicate_finish_epilogue (JxStream *stream,
     jx_stream_set_server_timing (stream, "time_to_first_token", value * 1000.0);
   if (!isnan (value = jx_json_get_double (metrics, "total_time", NAN)))
     jx_stream_set_server_timing (stream, "total", value * 1000.0);
+
+  return FALSE;
 }
 
 const JxAdapter jx_adapter_replicate = {

@@ -128,10 +128,11 @@ typedef struct
 
   /* Optional epilogue (Replicate metrics): after a successful stream, a request whose
    * complete body goes to finish_epilogue (e.g. to set usage). Failures here only lose
-   * the extra figures, never the answer. */
+   * the extra figures, never the answer. finish_epilogue returns TRUE when the figures
+   * are not final yet: the epilogue is then sent again shortly (a few times at most). */
   SoupMessage *(*epilogue)        (JxStream   *stream,
                                    const char *credential);
-  void         (*finish_epilogue) (JxStream   *stream,
+  gboolean     (*finish_epilogue) (JxStream   *stream,
                                    GBytes     *body);
 } JxAdapter;
 

@@ -23,6 +23,8 @@
 #define MAX_WHOLE_BODY       (8 * 1024 * 1024)
 #define MAX_RETRY_WAIT_MS    (60 * 1000)
 #define BASE_BACKOFF_MS      500
+#define EPILOGUE_POLL_MS     400
+#define MAX_EPILOGUE_POLLS   3
 
 struct _JxStream
 {
@@ -64,6 +66,7 @@ struct _JxRequest
   gboolean             whole_body;      /* collecting into error_body, not parsing */
   gboolean             followed_up;
   gboolean             in_epilogue;
+  guint                epilogue_polls;
 
   JxSseParser         *sse;
   JxNdjsonParser      *ndjson;
@@ -98,6 +101,7 @@ typedef enum
 static void start_attempt   (JxRequest *self);
 static void send_message    (JxRequest *self);
 static void start_transfer  (JxRequest *self);
+static gboolean send_epilogue (JxRequest *self);
 static void whole_body_finished (JxRequest *self, const GError *error);
 static void read_whole_body (JxRequest *self, BodyPurpose purpose);
 
@@ -677,23 +681,40 @@ finish_stream (JxRequest *self)
       return;
     }
 
-  if (self->adapter->epilogue != NULL)
-    {
-      g_autoptr(SoupMessage) epilogue = self->adapter->epilogue (&self->stream, self->credential);
-
-      if (epilogue != NULL)
-        {
-          clear_watchdog (self);
-          g_set_object (&self->message, epilogue);
-          soup_message_add_flags (self->message, SOUP_MESSAGE_NO_REDIRECT);
-          self->in_epilogue = TRUE;
-          arm_watchdog (self, FALSE);
-          start_transfer (self);
-          return;
-        }
-    }
+  if (self->adapter->epilogue != NULL && send_epilogue (self))
+    return;
 
   complete (self, JX_RESPONSE_OK, NULL);
+}
+
+/* Sends the adapter's epilogue; FALSE when it has none (any more). */
+static gboolean
+send_epilogue (JxRequest *self)
+{
+  g_autoptr(SoupMessage) epilogue = self->adapter->epilogue (&self->stream, self->credential);
+
+  if (epilogue == NULL)
+    return FALSE;
+
+  clear_watchdog (self);
+  g_set_object (&self->message, epilogue);
+  soup_message_add_flags (self->message, SOUP_MESSAGE_NO_REDIRECT);
+  self->in_epilogue = TRUE;
+  arm_watchdog (self, FALSE);
+  start_transfer (self);
+  return TRUE;
+}
+
+static gboolean
+epilogue_poll_cb (gpointer user_data)
+{
+  JxRequest *self = user_data;
+
+  self->retry_source = 0;
+  if (!send_epilogue (self))
+    complete (self, JX_RESPONSE_OK, NULL);
+
+  return G_SOURCE_REMOVE;
 }
 
 /* The answer is complete; a failed epilogue only loses extra figures. */
@@ -904,7 +925,13 @@ whole_body_done (JxRequest *self)
 
     case BODY_EPILOGUE:
       body = g_byte_array_free_to_bytes (g_steal_pointer (&self->error_body));
-      self->adapter->finish_epilogue (&self->stream, body);
+      if (self->adapter->finish_epilogue (&self->stream, body) &&
+          self->epilogue_polls < MAX_EPILOGUE_POLLS)
+        {
+          self->epilogue_polls++;
+          self->retry_source = g_timeout_add (EPILOGUE_POLL_MS, epilogue_poll_cb, self);
+          break;
+        }
       complete (self, JX_RESPONSE_OK, NULL);
       break;
 
