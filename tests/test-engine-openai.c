@@ -195,6 +195,34 @@ test_no_usage_is_estimated (void)
   g_assert_false (isnan (r->cost_usd));
 }
 
+/* Token counts that are not numbers are not read as 0 (which would bill nothing): they
+ * count as unreported and are estimated, and say so. */
+static void
+test_non_numeric_usage_is_estimated (void)
+{
+  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
+  g_autoptr(JxCatalog) catalog = NULL;
+  g_autoptr(JxEngine) engine = NULL;
+  g_autoptr(JxResponse) r = NULL;
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
+
+  jx_fake_response_add (fake, 1, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Four score and seven\"}}]}\n\n", -1);
+  jx_fake_response_add (fake, 1, "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":\"12\",\"completion_tokens\":true}}\n\n", -1);
+  jx_fake_response_add (fake, 1, "data: [DONE]\n\n", -1);
+  jx_fake_server_add (server, "POST", "/v1/chat/completions", fake);
+  catalog = jx_test_catalog (jx_fake_server_get_url (server),
+                             "{\"providers\":[{\"id\":\"local\",\"name\":\"Local\",\"protocol\":\"openai\","
+                             "\"base_url\":\"@URL@/v1\",\"models\":[{\"id\":\"m\",\"input_per_mtok\":1,\"output_per_mtok\":1}]}]}");
+  engine = jx_engine_new (catalog);
+
+  r = jx_test_run (engine, "local", "m", NULL, NULL);
+  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_cmpint (r->usage.source, ==, JX_USAGE_SOURCE_ESTIMATE);
+  g_assert_cmpint (r->usage.output_tokens, ==, jx_usage_estimate_tokens ("Four score and seven"));
+  g_assert_cmpint (r->usage.input_tokens, >, 0);
+  g_assert_cmpfloat (r->cost_usd, >, 0);
+}
+
 static void
 test_key_never_sent_over_plain_http (void)
 {
@@ -302,6 +330,7 @@ main (int   argc,
     }
   g_test_add_func ("/engine/azure/deployment", test_azure_deployment);
   g_test_add_func ("/engine/usage/estimate", test_no_usage_is_estimated);
+  g_test_add_func ("/engine/usage/non-numeric", test_non_numeric_usage_is_estimated);
   g_test_add_func ("/engine/keys/plain-http", test_key_never_sent_over_plain_http);
   g_test_add_func ("/engine/keys/own-host", test_key_stays_with_its_host);
   g_test_add_func ("/engine/proxy/local-direct", test_proxy_resolver);

@@ -252,10 +252,10 @@ take_metadata (JxStream   *stream,
       JxUsage normalised;
 
       jx_usage_from_bedrock (&normalised,
-                             jx_json_get_int_lenient (usage, "inputTokens", -1),
-                             jx_json_get_int_lenient (usage, "cacheReadInputTokens", -1),
-                             jx_json_get_int_lenient (usage, "cacheWriteInputTokens", -1),
-                             jx_json_get_int_lenient (usage, "outputTokens", -1));
+                             jx_json_get_int (usage, "inputTokens", -1),
+                             jx_json_get_int (usage, "cacheReadInputTokens", -1),
+                             jx_json_get_int (usage, "cacheWriteInputTokens", -1),
+                             jx_json_get_int (usage, "outputTokens", -1));
       if (jx_usage_is_known (&normalised))
         jx_stream_set_usage (stream, &normalised);
     }

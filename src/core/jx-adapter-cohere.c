@@ -88,11 +88,11 @@ take_usage (JxStream   *stream,
   JxUsage normalised;
 
   jx_usage_from_cohere (&normalised,
-                        jx_json_get_int_lenient (tokens, "input_tokens", -1),
-                        jx_json_get_int_lenient (tokens, "output_tokens", -1),
-                        jx_json_get_int_lenient (billed, "input_tokens", -1),
-                        jx_json_get_int_lenient (billed, "output_tokens", -1),
-                        jx_json_get_int_lenient (usage, "cached_tokens", -1));
+                        jx_json_get_int (tokens, "input_tokens", -1),
+                        jx_json_get_int (tokens, "output_tokens", -1),
+                        jx_json_get_int (billed, "input_tokens", -1),
+                        jx_json_get_int (billed, "output_tokens", -1),
+                        jx_json_get_int (usage, "cached_tokens", -1));
   if (jx_usage_is_known (&normalised))
     jx_stream_set_usage (stream, &normalised);
 }

@@ -178,10 +178,10 @@ take_usage (JxStream   *stream,
   JxUsage normalised;
 
   jx_usage_from_openai (&normalised,
-                        jx_json_get_int_lenient (usage, "prompt_tokens", -1),
-                        jx_json_get_int_lenient (prompt_details, "cached_tokens", -1),
-                        jx_json_get_int_lenient (usage, "completion_tokens", -1),
-                        jx_json_get_int_lenient (completion_details, "reasoning_tokens", -1));
+                        jx_json_get_int (usage, "prompt_tokens", -1),
+                        jx_json_get_int (prompt_details, "cached_tokens", -1),
+                        jx_json_get_int (usage, "completion_tokens", -1),
+                        jx_json_get_int (completion_details, "reasoning_tokens", -1));
   jx_stream_set_usage (stream, &normalised);
 
   /* OpenRouter bills in credits (1 credit = 1 USD) and tells us the exact amount. */

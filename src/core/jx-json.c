@@ -84,16 +84,6 @@ jx_json_get_int (JsonObject *object,
     }
 }
 
-gint64
-jx_json_get_int_lenient (JsonObject *object,
-                         const char *member,
-                         gint64      fallback)
-{
-  JsonNode *node = get_value (object, member);
-
-  return node != NULL ? (gint64) json_node_get_double (node) : fallback;
-}
-
 double
 jx_json_get_double (JsonObject *object,
                     const char *member,

@@ -27,12 +27,6 @@ const char *jx_json_get_nonempty_string (JsonObject *object,
 gint64      jx_json_get_int             (JsonObject *object,
                                          const char *member,
                                          gint64      fallback);
-/* Any scalar, coerced as json_node_get_double () does: numbers truncated, booleans 0/1,
- * strings 0. @fallback only when absent, null, an object or an array. For readers that have
- * always been this loose; prefer jx_json_get_int (). */
-gint64      jx_json_get_int_lenient     (JsonObject *object,
-                                         const char *member,
-                                         gint64      fallback);
 /* An integer or double member as a double. */
 double      jx_json_get_double          (JsonObject *object,
                                          const char *member,
