@@ -101,6 +101,28 @@ create_network_session_cb (gpointer user_data)
 }
 
 static gboolean
+drop_on_network_thread_cb (gpointer user_data)
+{
+  g_object_unref (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct
+{
+  JxSimulator *simulator;
+  GError      *error;
+} NewSimulator;
+
+static gboolean
+create_simulator_cb (gpointer user_data)
+{
+  NewSimulator *data = user_data;
+
+  data->simulator = jx_simulator_new (&data->error);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 drop_network_session_cb (gpointer user_data)
 {
   g_autoptr(SoupSession) session = user_data;
@@ -119,7 +141,8 @@ jx_engine_dispose (GObject *object)
   g_clear_object (&self->session);
   if (self->network_session != NULL)
     jx_transfer_invoke (drop_network_session_cb, g_steal_pointer (&self->network_session));
-  g_clear_object (&self->simulator);
+  if (self->simulator != NULL)
+    jx_transfer_invoke (drop_on_network_thread_cb, g_steal_pointer (&self->simulator));
   g_clear_object (&self->catalog);
 
   G_OBJECT_CLASS (jx_engine_parent_class)->dispose (object);
@@ -212,11 +235,19 @@ jx_engine_get_simulator_url (JxEngine  *self,
 {
   g_return_val_if_fail (JX_IS_ENGINE (self), NULL);
 
+  /* On the network thread, like the streams' I/O: a window busy drawing must not slow
+   * the simulated provider down either. */
   if (self->simulator == NULL)
     {
-      self->simulator = jx_simulator_new (error);
-      if (self->simulator == NULL)
-        return NULL;
+      NewSimulator data = { NULL, NULL };
+
+      jx_transfer_invoke_sync (create_simulator_cb, &data);
+      if (data.simulator == NULL)
+        {
+          g_propagate_error (error, data.error);
+          return NULL;
+        }
+      self->simulator = data.simulator;
     }
 
   return jx_simulator_get_url (self->simulator);

@@ -63,17 +63,32 @@ typedef struct
   GPtrArray         *pieces;       /* char* SSE events still to send */
   GArray            *delays;       /* guint ms before each piece */
   guint              index;
-  guint              source;
+  GSource           *timer;        /* in the server's context */
 } SimStream;
 
 static void
 sim_stream_free (SimStream *stream)
 {
-  g_clear_handle_id (&stream->source, g_source_remove);
+  if (stream->timer != NULL)
+    g_source_destroy (stream->timer);
+  g_clear_pointer (&stream->timer, g_source_unref);
   g_ptr_array_unref (stream->pieces);
   g_array_unref (stream->delays);
   g_object_unref (stream->message);
   g_free (stream);
+}
+
+static gboolean send_next_cb (gpointer user_data);
+
+/* The server runs on whichever thread created it (the engine's network thread), so its
+ * timers go to that thread's context, not the default one. */
+static void
+schedule_next (SimStream *stream,
+               guint      delay_ms)
+{
+  stream->timer = g_timeout_source_new (delay_ms);
+  g_source_set_callback (stream->timer, send_next_cb, stream, NULL);
+  g_source_attach (stream->timer, g_main_context_get_thread_default ());
 }
 
 static gboolean
@@ -83,7 +98,7 @@ send_next_cb (gpointer user_data)
   SoupMessageBody *body = soup_server_message_get_response_body (stream->message);
   const char *piece = g_ptr_array_index (stream->pieces, stream->index);
 
-  stream->source = 0;
+  g_clear_pointer (&stream->timer, g_source_unref);
   soup_message_body_append (body, SOUP_MEMORY_COPY, piece, strlen (piece));
   stream->index++;
 
@@ -95,7 +110,7 @@ send_next_cb (gpointer user_data)
     }
 
   soup_server_message_unpause (stream->message);
-  stream->source = g_timeout_add (g_array_index (stream->delays, guint, stream->index), send_next_cb, stream);
+  schedule_next (stream, g_array_index (stream->delays, guint, stream->index));
   return G_SOURCE_REMOVE;
 }
 
@@ -290,7 +305,7 @@ handle_chat (SoupServerMessage *message,
   soup_message_headers_set_content_type (headers, "text/event-stream", NULL);
   g_signal_connect (message, "finished", G_CALLBACK (message_finished_cb), stream);
   soup_server_message_pause (message);
-  stream->source = g_timeout_add (g_array_index (stream->delays, guint, 0), send_next_cb, stream);
+  schedule_next (stream, g_array_index (stream->delays, guint, 0));
 }
 
 static void
