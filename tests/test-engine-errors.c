@@ -370,6 +370,64 @@ test_cancel_keeps_text (JxTestFixture *f,
   jx_response_unref (run_data.response);
 }
 
+static gboolean
+cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+give_up_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_when_retrying_cb (JxRequest    *request,
+                         GCancellable *cancellable)
+{
+  if (jx_request_get_state (request) == JX_REQUEST_STATE_RETRYING)
+    g_idle_add_full (G_PRIORITY_DEFAULT, cancel_cb, g_object_ref (cancellable), g_object_unref);
+}
+
+/* Stop during a minute's wait before a retry ends the request now, not after the minute. */
+static void
+test_cancel_while_waiting_to_retry (JxTestFixture *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(JxRequest) request = NULL;
+  JxFakeResponse *limited = jx_fake_response_new_json (429, "{\"error\":{\"message\":\"Rate limit reached\"}}");
+  JxTestRun run_data = { g_main_loop_new (NULL, FALSE), NULL };
+  guint give_up;
+  JxPrompt prompt;
+
+  jx_fake_response_add_header (limited, "retry-after", "59");
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", limited);
+
+  jx_prompt_init (&prompt);
+  prompt.user = (char *) "hi";
+  request = jx_request_new (f->engine, jx_catalog_lookup (f->catalog, "groq"), "m", &prompt);
+  jx_request_set_credential (request, "gsk-test");
+  g_signal_connect (request, "state-changed", G_CALLBACK (cancel_when_retrying_cb), cancellable);
+  jx_request_run_async (request, cancellable, jx_test_run_done_cb, &run_data);
+  /* Far short of the 59 s wait: the loop only ends this way if Stop did nothing. */
+  give_up = g_timeout_add_seconds (20, give_up_cb, run_data.loop);
+  g_main_loop_run (run_data.loop);
+  g_main_loop_unref (run_data.loop);
+
+  g_assert_nonnull (run_data.response);
+  g_source_remove (give_up);
+  g_assert_cmpint (run_data.response->status, ==, JX_RESPONSE_CANCELLED);
+  g_assert_cmpstr (run_data.response->error, ==, "stopped");
+  g_assert_cmpuint (run_data.response->retries, ==, 1);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/v1/chat/completions"), ==, 1);
+  g_assert_cmpint (jx_request_get_state (request), ==, JX_REQUEST_STATE_CANCELLED);
+  jx_response_unref (run_data.response);
+}
+
 static void
 test_ratelimit_headers (JxTestFixture *f,
                         gconstpointer  data)
@@ -426,6 +484,7 @@ main (int   argc,
   ADD ("/engine/errors/connect-timeout", test_connect_timeout);
   ADD ("/engine/errors/idle-timeout", test_idle_timeout_keeps_text);
   ADD ("/engine/errors/cancel", test_cancel_keeps_text);
+  ADD ("/engine/errors/cancel-while-waiting", test_cancel_while_waiting_to_retry);
   ADD ("/engine/ratelimit/headers", test_ratelimit_headers);
 #undef ADD
   g_test_add_func ("/engine/errors/connection-refused", test_connection_refused);

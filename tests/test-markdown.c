@@ -155,6 +155,34 @@ test_every_prefix (void)
   g_assert_cmpuint (settled, >, 0);
 }
 
+/* md4c resolves a reference link against a definition anywhere in the document, so a text
+ * with one is rendered whole, before or after its use. */
+static void
+test_reference_definitions (void)
+{
+  static const char * const documents[] = {
+    "See [the docs][1] and [more][two].\n\nMore text.\n\nAnd more.\n\n[1]: https://example.com\n[two]: https://example.org\n",
+    "[1]: https://example.com\n\nIntro.\n\nSee [the docs][1].\n\nThe end.\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (documents); i++)
+    {
+      g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
+      JxMarkdownState state = { 0 };
+      gsize settled = 0;
+      g_autofree char *got = NULL;
+
+      check_streamed (documents[i], 7, 1, &settled);
+      g_assert_cmpuint (settled, ==, 0);
+
+      /* Not vacuous: the whole render does link them. */
+      jx_markdown_render_incremental (buffer, documents[i], strlen (documents[i]), &state);
+      got = serialize (buffer);
+      g_assert_nonnull (strstr (got, "jx-link"));
+      g_assert_null (strstr (got, "[1]"));
+    }
+}
+
 static void
 test_open_fence_is_never_settled (void)
 {
@@ -191,6 +219,7 @@ main (int   argc,
   g_test_add_func ("/markdown/streamed-matches-whole", test_streamed_matches_whole);
   g_test_add_func ("/markdown/every-prefix", test_every_prefix);
   g_test_add_func ("/markdown/open-fence-not-settled", test_open_fence_is_never_settled);
+  g_test_add_func ("/markdown/reference-definitions", test_reference_definitions);
   g_test_add_func ("/markdown/restart-after-reset", test_restart_after_reset);
 
   return g_test_run ();

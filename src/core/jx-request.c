@@ -1318,11 +1318,35 @@ lookup_key_cb (GObject      *object,
   resolve_credential (self);
 }
 
+/* Stop pressed while waiting to retry (or to poll an epilogue): nothing is in flight to
+ * notice the cancellable, so end now instead of when the wait is over. */
+static gboolean
+stopped_while_waiting_cb (gpointer user_data)
+{
+  JxRequest *self = user_data;
+
+  self->retry_source = 0;
+  self->retry_delay_ms = 0;
+  if (self->in_epilogue)
+    complete (self, JX_RESPONSE_OK, NULL);  /* the answer itself is complete */
+  else
+    complete (self, JX_RESPONSE_CANCELLED, g_strdup ("stopped"));
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 caller_cancelled_cb (GCancellable *cancellable,
                      JxRequest    *self)
 {
   g_cancellable_cancel (self->cancellable);
+
+  /* Not completed from here: complete() disconnects from this very cancellable. */
+  if (self->retry_source != 0)
+    {
+      g_source_remove (self->retry_source);
+      self->retry_source = g_idle_add (stopped_while_waiting_cb, self);
+    }
 }
 
 void

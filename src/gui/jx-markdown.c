@@ -432,13 +432,35 @@ is_blank (const char *line,
   return TRUE;
 }
 
+/* "[label]:" at the start of a line (up to 3 spaces in): a link reference definition, which
+ * md4c resolves against uses anywhere in the document, before or after it. */
+static gboolean
+is_reference_definition (const char *line,
+                         const char *end)
+{
+  const char *p = line;
+
+  while (p < end && *p == ' ' && p - line < 3)
+    p++;
+  if (p >= end || *p++ != '[')
+    return FALSE;
+  if (p >= end || *p == ']')
+    return FALSE;
+  while (p < end && *p != ']')
+    p++;
+  return p + 1 < end && p[1] == ':';
+}
+
 /* The last offset in [from, len) where everything before is a run of closed top-level blocks
  * that nothing after can change: the start of a line after a blank line, outside a fenced
- * code block, that cannot continue a list, a quote or an indented block. @from if none. */
+ * code block, that cannot continue a list, a quote or an indented block. @from if none.
+ * *whole_only is set when the text has a link reference definition: blocks rendered apart
+ * would not see it. */
 static gsize
 last_settled_offset (const char *markdown,
                      gsize       from,
-                     gsize       len)
+                     gsize       len,
+                     gboolean   *whole_only)
 {
   const char *end = markdown + len;
   const char *line = markdown + from;
@@ -457,6 +479,8 @@ last_settled_offset (const char *markdown,
       if (!in_fence && after_blank && !is_blank (line, line_end) &&
           strchr (" \t-*+>|0123456789", *line) == NULL)
         settled = line - markdown;
+      if (!in_fence && is_reference_definition (line, line_end))
+        *whole_only = TRUE;
 
       if (is_fence (line, line_end, &fence_char, &fence_len))
         {
@@ -504,6 +528,7 @@ jx_markdown_render_incremental (GtkTextBuffer   *buffer,
                                 JxMarkdownState *state)
 {
   GtkTextIter start, end;
+  gboolean whole_only = FALSE;
   gsize settled;
 
   g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));
@@ -514,12 +539,20 @@ jx_markdown_render_incremental (GtkTextBuffer   *buffer,
   if (state->settled_bytes > len)
     memset (state, 0, sizeof *state);
 
+  settled = state->whole_only ? 0 : last_settled_offset (markdown, state->settled_bytes, len, &whole_only);
+  if (state->whole_only || whole_only)
+    {
+      memset (state, 0, sizeof *state);
+      state->whole_only = TRUE;
+      jx_markdown_render (buffer, markdown, len);
+      return;
+    }
+
   /* Everything after the settled part is rendered again. */
   gtk_text_buffer_get_iter_at_offset (buffer, &start, state->settled_chars);
   gtk_text_buffer_get_end_iter (buffer, &end);
   gtk_text_buffer_delete (buffer, &start, &end);
 
-  settled = last_settled_offset (markdown, state->settled_bytes, len);
   if (settled > state->settled_bytes)
     {
       append_rendered (buffer, markdown + state->settled_bytes, settled - state->settled_bytes);

@@ -13,8 +13,9 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  gsize settled_bytes;  /* of the Markdown source, rendered for good */
-  int   settled_chars;  /* where that rendering ends in the buffer */
+  gsize    settled_bytes;  /* of the Markdown source, rendered for good */
+  int      settled_chars;  /* where that rendering ends in the buffer */
+  gboolean whole_only;     /* the text needs whole-document renders (reference links) */
 } JxMarkdownState;
 
 void jx_markdown_ensure_tags        (GtkTextBuffer   *buffer);

@@ -676,6 +676,15 @@ jx_pane_finish (JxPane     *self,
       jx_pane_flush (self);
     }
 
+  /* Once, at the end, the whole answer as one document: exact even where rendering only
+   * the tail while streaming took a shortcut. */
+  if (self->formatted)
+    {
+      jx_markdown_render (gtk_text_view_get_buffer (self->text_view), self->text->str, self->text->len);
+      memset (&self->markdown, 0, sizeof self->markdown);
+      self->markdown.whole_only = TRUE;
+    }
+
   g_clear_pointer (&self->response, jx_response_unref);
   self->response = response != NULL ? jx_response_ref (response) : NULL;
 
@@ -888,8 +897,10 @@ jx_pane_set_formatted (JxPane   *self,
 
   self->formatted = formatted;
   gtk_toggle_button_set_active (formatted ? self->formatted_button : self->raw_button, TRUE);
-  /* The buffer holds the other view: render the formatted one from the start. */
+  /* The buffer holds the other view: render the formatted one from the start (as one
+   * document unless the answer is still growing). */
   memset (&self->markdown, 0, sizeof self->markdown);
+  self->markdown.whole_only = self->request == NULL;
   jx_pane_render (self);
 }
 
