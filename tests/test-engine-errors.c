@@ -340,6 +340,28 @@ cancel_on_first_delta_cb (JxRequest    *request,
   g_cancellable_cancel (cancellable);
 }
 
+/* A Groq request on the fake, started with @cancellable; @signal_name's handler decides
+ * when to cancel. */
+static JxRequest *
+start_cancellable_request (JxTestFixture *f,
+                           GCancellable  *cancellable,
+                           const char    *signal_name,
+                           GCallback      handler,
+                           JxTestRun     *run_data)
+{
+  JxRequest *request;
+  JxPrompt prompt;
+
+  jx_prompt_init (&prompt);
+  prompt.user = (char *) "hi";
+  request = jx_request_new (f->engine, jx_catalog_lookup (f->catalog, "groq"), "m", &prompt);
+  jx_request_set_credential (request, "gsk-test");
+  g_signal_connect (request, signal_name, handler, cancellable);
+  jx_request_run_async (request, cancellable, jx_test_run_done_cb, run_data);
+
+  return request;
+}
+
 static void
 test_cancel_keeps_text (JxTestFixture *f,
                         gconstpointer  data)
@@ -348,19 +370,14 @@ test_cancel_keeps_text (JxTestFixture *f,
   g_autoptr(JxRequest) request = NULL;
   JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
   JxTestRun run_data = { g_main_loop_new (NULL, FALSE), NULL };
-  JxPrompt prompt;
 
   jx_fake_response_add (fake, 1, chunk_hi, -1);
   jx_fake_response_add (fake, 1000, chunk_there, -1);
   jx_fake_response_add (fake, 1, chunk_done, -1);
   jx_fake_server_add (f->server, "POST", "/v1/chat/completions", fake);
 
-  jx_prompt_init (&prompt);
-  prompt.user = (char *) "hi";
-  request = jx_request_new (f->engine, jx_catalog_lookup (f->catalog, "groq"), "m", &prompt);
-  jx_request_set_credential (request, "gsk-test");
-  g_signal_connect (request, "delta", G_CALLBACK (cancel_on_first_delta_cb), cancellable);
-  jx_request_run_async (request, cancellable, jx_test_run_done_cb, &run_data);
+  request = start_cancellable_request (f, cancellable, "delta", G_CALLBACK (cancel_on_first_delta_cb),
+                                       &run_data);
   g_main_loop_run (run_data.loop);
   g_main_loop_unref (run_data.loop);
 
@@ -402,17 +419,12 @@ test_cancel_while_waiting_to_retry (JxTestFixture *f,
   JxFakeResponse *limited = jx_fake_response_new_json (429, "{\"error\":{\"message\":\"Rate limit reached\"}}");
   JxTestRun run_data = { g_main_loop_new (NULL, FALSE), NULL };
   guint give_up;
-  JxPrompt prompt;
 
   jx_fake_response_add_header (limited, "retry-after", "59");
   jx_fake_server_add (f->server, "POST", "/v1/chat/completions", limited);
 
-  jx_prompt_init (&prompt);
-  prompt.user = (char *) "hi";
-  request = jx_request_new (f->engine, jx_catalog_lookup (f->catalog, "groq"), "m", &prompt);
-  jx_request_set_credential (request, "gsk-test");
-  g_signal_connect (request, "state-changed", G_CALLBACK (cancel_when_retrying_cb), cancellable);
-  jx_request_run_async (request, cancellable, jx_test_run_done_cb, &run_data);
+  request = start_cancellable_request (f, cancellable, "state-changed",
+                                       G_CALLBACK (cancel_when_retrying_cb), &run_data);
   /* Far short of the 59 s wait: the loop only ends this way if Stop did nothing. */
   give_up = g_timeout_add_seconds (20, give_up_cb, run_data.loop);
   g_main_loop_run (run_data.loop);
