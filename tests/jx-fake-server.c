@@ -63,6 +63,7 @@ typedef struct
   GBytes             *body;
   gint64              request_time;
   gint64              first_write_time;
+  GArray             *first_write_delays;  /* gint64 µs, every request's, in order */
 } Record;
 
 struct _JxFakeServer
@@ -100,6 +101,7 @@ typedef struct
   GArray            *writes;  /* Write */
   guint              next;
   gint64             last_write;  /* when the previous write was handed to libsoup */
+  gint64             received;    /* when the request was */
   GSource           *timer;
   GSource           *idle;
   guint              busy : 1;
@@ -420,6 +422,7 @@ record_free (gpointer data)
   g_clear_pointer (&record->headers, soup_message_headers_unref);
   g_free (record->query);
   g_clear_pointer (&record->body, g_bytes_unref);
+  g_clear_pointer (&record->first_write_delays, g_array_unref);
   g_free (record);
 }
 
@@ -536,8 +539,17 @@ stream_note_write (Stream *stream)
   stream->wrote_first = TRUE;
   g_mutex_lock (&self->lock);
   record = g_hash_table_lookup (self->records, stream->path);
-  if (record != NULL && record->serial == stream->serial)
-    record->first_write_time = g_get_monotonic_time ();
+  if (record != NULL)
+    {
+      gint64 now = g_get_monotonic_time ();
+      gint64 delay = now - stream->received;
+
+      if (record->serial == stream->serial)
+        record->first_write_time = now;
+      if (record->first_write_delays == NULL)
+        record->first_write_delays = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_array_append_val (record->first_write_delays, delay);
+    }
   g_mutex_unlock (&self->lock);
 }
 
@@ -742,6 +754,7 @@ stream_start (JxFakeServer      *self,
   stream->path = g_strdup (path);
   stream->serial = serial;
   stream->last_write = t0;
+  stream->received = t0;
   stream->writes = g_array_new (FALSE, TRUE, sizeof (Write));
   g_array_set_clear_func (stream->writes, write_clear);
 
@@ -1211,4 +1224,23 @@ jx_fake_server_get_last_first_write_time (JxFakeServer *self,
   g_mutex_unlock (&self->lock);
 
   return value;
+}
+
+GArray *
+jx_fake_server_take_first_write_delays (JxFakeServer *self,
+                                        const char   *path)
+{
+  Record *record;
+  GArray *delays = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  record = lookup_record (self, path);
+  if (record != NULL)
+    delays = g_steal_pointer (&record->first_write_delays);
+  g_mutex_unlock (&self->lock);
+
+  return delays != NULL ? delays : g_array_new (FALSE, FALSE, sizeof (gint64));
 }

@@ -68,6 +68,10 @@ gint64          jx_fake_server_get_last_request_time      (JxFakeServer   *self,
                                                            const char     *path);
 gint64          jx_fake_server_get_last_first_write_time  (JxFakeServer   *self,
                                                            const char     *path);
+/* For every request on @path since the last call: µs from the request's arrival to its
+ * first piece being handed to libsoup (the delay the server really injected), in order. */
+GArray         *jx_fake_server_take_first_write_delays    (JxFakeServer   *self,
+                                                           const char     *path);
 
 /* Responses */
 JxFakeResponse *jx_fake_response_new                      (guint           status,
