@@ -90,6 +90,58 @@ test_percentiles_over_runs (void)
   g_assert_cmpfloat_with_epsilon (jx_stats_percentile (ttfts, 5, 99), 180 + 0.96 * 220, 1e-9);
 }
 
+static gboolean
+stall_main_loop_cb (gpointer user_data)
+{
+  guint *ms = user_data;
+
+  /* What a window busy drawing does to the main loop, only longer. */
+  g_usleep (*ms * 1000);
+  return G_SOURCE_REMOVE;
+}
+
+/* The clock is read where the bytes arrive (the network thread), so a main loop that
+ * stalls while the first token and then the rest arrive delays nothing that is measured. */
+static void
+test_main_loop_stall_is_not_measured (void)
+{
+  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
+  g_autoptr(JxCatalog) catalog = NULL;
+  g_autoptr(JxEngine) engine = NULL;
+  g_autoptr(JxResponse) r = NULL;
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
+  guint first_stall_ms = 400, second_stall_ms = 300;
+  double ttft, gap_max;
+
+  for (guint i = 0; i < N_TOKENS; i++)
+    {
+      g_autofree char *chunk = g_strdup_printf ("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t%u \"}}]}\n\n", i);
+
+      jx_fake_response_add (fake, i == 0 ? FIRST_DELAY_MS : GAP_MS, chunk, -1);
+    }
+  jx_fake_response_add (fake, 0, "data: [DONE]\n\n", -1);
+  jx_fake_server_add (server, "POST", "/v1/chat/completions", fake);
+  catalog = jx_test_catalog (jx_fake_server_get_url (server),
+                             "{\"providers\":[{\"id\":\"local\",\"protocol\":\"openai\",\"base_url\":\"@URL@/v1\"}]}");
+  engine = jx_engine_new (catalog);
+
+  /* Blocked from before the first token until well after it, then again mid-stream. */
+  g_timeout_add (FIRST_DELAY_MS / 3, stall_main_loop_cb, &first_stall_ms);
+  g_timeout_add (FIRST_DELAY_MS / 3 + first_stall_ms + 5 * GAP_MS, stall_main_loop_cb, &second_stall_ms);
+  r = jx_test_run (engine, "local", "m", NULL, NULL);
+  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_cmpuint (r->timing.content_times->len, ==, N_TOKENS);
+
+  ttft = jx_timing_ttft_ms (&r->timing);
+  gap_max = jx_timing_itl_max_ms (&r->timing);
+  g_test_message ("ttft %.2f gap max %.2f", ttft, gap_max);
+  /* Stamped when the main loop got to the bytes, TTFT would be about 150 + 400 - 50 ms and
+   * one gap about 300 ms. */
+  g_assert_cmpfloat (ttft, >=, FIRST_DELAY_MS);
+  g_assert_cmpfloat (ttft, <, FIRST_DELAY_MS + 100);
+  g_assert_cmpfloat (gap_max, <, GAP_MS + 100);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -97,5 +149,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/timing/ttft-itl", test_ttft_and_itl);
   g_test_add_func ("/engine/timing/percentiles", test_percentiles_over_runs);
+  g_test_add_func ("/engine/timing/main-loop-stall", test_main_loop_stall_is_not_measured);
   return g_test_run ();
 }
