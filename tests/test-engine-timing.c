@@ -14,6 +14,32 @@
 #define GAP_MS          20
 #define N_TOKENS        15
 
+/* N_TOKENS tokens, the first FIRST_DELAY_MS after the request, then GAP_MS apart; with
+ * @role_and_usage, a role chunk right away (not a token) and a usage chunk at the end. */
+static JxFakeResponse *
+token_stream (gboolean role_and_usage)
+{
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
+
+  if (role_and_usage)
+    jx_fake_response_add (fake, 0, "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n", -1);
+  for (guint i = 0; i < N_TOKENS; i++)
+    {
+      g_autofree char *chunk = g_strdup_printf ("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t%u \"}}]}\n\n", i);
+
+      jx_fake_response_add (fake, i == 0 ? FIRST_DELAY_MS : GAP_MS, chunk, -1);
+    }
+  if (role_and_usage)
+    {
+      g_autofree char *usage = g_strdup_printf ("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":%d}}\n\n", N_TOKENS);
+
+      jx_fake_response_add (fake, 1, usage, -1);
+    }
+  jx_fake_response_add (fake, 0, "data: [DONE]\n\n", -1);
+
+  return fake;
+}
+
 static void
 test_ttft_and_itl (void)
 {
@@ -21,23 +47,10 @@ test_ttft_and_itl (void)
   g_autoptr(JxCatalog) catalog = NULL;
   g_autoptr(JxEngine) engine = NULL;
   g_autoptr(JxResponse) r = NULL;
-  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
   double ttft, itl, e2e, tps, gap_p50, gap_max;
   gint64 server_first_write, server_received;
-  g_autofree char *usage = NULL;
 
-  /* A role chunk right away (not a token), then tokens after the injected delays. */
-  jx_fake_response_add (fake, 0, "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n", -1);
-  for (guint i = 0; i < N_TOKENS; i++)
-    {
-      g_autofree char *chunk = g_strdup_printf ("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t%u \"}}]}\n\n", i);
-
-      jx_fake_response_add (fake, i == 0 ? FIRST_DELAY_MS : GAP_MS, chunk, -1);
-    }
-  usage = g_strdup_printf ("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":%d}}\n\n", N_TOKENS);
-  jx_fake_response_add (fake, 1, usage, -1);
-  jx_fake_response_add (fake, 0, "data: [DONE]\n\n", -1);
-  jx_fake_server_add (server, "POST", "/v1/chat/completions", fake);
+  jx_fake_server_add (server, "POST", "/v1/chat/completions", token_stream (TRUE));
 
   catalog = jx_test_catalog (jx_fake_server_get_url (server),
                              "{\"providers\":[{\"id\":\"local\",\"protocol\":\"openai\",\"base_url\":\"@URL@/v1\"}]}");
@@ -109,18 +122,10 @@ test_main_loop_stall_is_not_measured (void)
   g_autoptr(JxCatalog) catalog = NULL;
   g_autoptr(JxEngine) engine = NULL;
   g_autoptr(JxResponse) r = NULL;
-  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
   guint first_stall_ms = 400, second_stall_ms = 300;
   double ttft, gap_max;
 
-  for (guint i = 0; i < N_TOKENS; i++)
-    {
-      g_autofree char *chunk = g_strdup_printf ("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t%u \"}}]}\n\n", i);
-
-      jx_fake_response_add (fake, i == 0 ? FIRST_DELAY_MS : GAP_MS, chunk, -1);
-    }
-  jx_fake_response_add (fake, 0, "data: [DONE]\n\n", -1);
-  jx_fake_server_add (server, "POST", "/v1/chat/completions", fake);
+  jx_fake_server_add (server, "POST", "/v1/chat/completions", token_stream (FALSE));
   catalog = jx_test_catalog (jx_fake_server_get_url (server),
                              "{\"providers\":[{\"id\":\"local\",\"protocol\":\"openai\",\"base_url\":\"@URL@/v1\"}]}");
   engine = jx_engine_new (catalog);
