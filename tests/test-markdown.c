@@ -183,6 +183,29 @@ test_reference_definitions (void)
     }
 }
 
+/* What the settling scan does not follow is rendered whole, so streaming still matches. */
+static void
+test_scan_defeaters (void)
+{
+  static const char * const documents[] = {
+    /* A fence opened on a list item's line; its indented closer looks like an opener. */
+    "- ```\n  x\n  ```\n\n```\ncode\n\nmore code\n```\n\nAfter.\n",
+    "> ```\n> quoted code\n>\n> ```\n\nText.\n\n```\ncode\n\nstill code\n```\n",
+    /* Not a fence: a backtick in a backtick fence's info string. */
+    "``` a`b\n\nParagraph.\n\n```\ncode\n\nmore\n```\n\nEnd.\n",
+    /* Lone CR line endings. */
+    "Para one.\r\rPara two.\r\r```\rcode\r\rmore\r```\r\rEnd.\r",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (documents); i++)
+    for (guint32 seed = 1; seed <= 3; seed++)
+      {
+        gsize settled = 0;
+
+        check_streamed (documents[i], seed, seed == 1 ? 1 : 9, &settled);
+      }
+}
+
 static void
 test_open_fence_is_never_settled (void)
 {
@@ -220,6 +243,7 @@ main (int   argc,
   g_test_add_func ("/markdown/every-prefix", test_every_prefix);
   g_test_add_func ("/markdown/open-fence-not-settled", test_open_fence_is_never_settled);
   g_test_add_func ("/markdown/reference-definitions", test_reference_definitions);
+  g_test_add_func ("/markdown/scan-defeaters", test_scan_defeaters);
   g_test_add_func ("/markdown/restart-after-reset", test_restart_after_reset);
 
   return g_test_run ();

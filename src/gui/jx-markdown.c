@@ -451,6 +451,61 @@ is_reference_definition (const char *line,
   return p + 1 < end && p[1] == ':';
 }
 
+/* Lines the settling scan below does not follow, so a text with one is rendered whole: a
+ * fence opened inside a list item or quote (its indented closer would look like a
+ * top-level opener), a backtick fence whose info string has a backtick (not a fence at
+ * all), and a lone CR (md4c ends lines there too). */
+static gboolean
+defeats_the_scan (const char *line,
+                  const char *line_end,
+                  const char *end)
+{
+  const char *p = line;
+  gboolean nested = FALSE;
+  char fence_char;
+  gsize fence_len;
+
+  for (const char *cr = memchr (line, '\r', line_end - line); cr != NULL;
+       cr = memchr (cr + 1, '\r', line_end - cr - 1))
+    if (cr + 1 < end && cr[1] != '\n')
+      return TRUE;
+
+  /* Container markers: "> ", "- ", "* ", "+ ", "1. ", "1) ". */
+  for (;;)
+    {
+      const char *q = p;
+
+      while (q < line_end && *q == ' ' && q - p < 3)
+        q++;
+      if (q < line_end && *q == '>')
+        q++;
+      else if (q + 1 < line_end && strchr ("-*+", *q) != NULL && (q[1] == ' ' || q[1] == '\t'))
+        q++;
+      else if (q < line_end && g_ascii_isdigit (*q))
+        {
+          while (q < line_end && g_ascii_isdigit (*q))
+            q++;
+          if (q + 1 >= line_end || (*q != '.' && *q != ')') || (q[1] != ' ' && q[1] != '\t'))
+            break;
+          q++;
+        }
+      else
+        break;
+      while (q < line_end && (*q == ' ' || *q == '\t'))
+        q++;
+      p = q;
+      nested = TRUE;
+    }
+
+  if (!is_fence (p, line_end, &fence_char, &fence_len))
+    return FALSE;
+  if (nested)
+    return TRUE;
+  while (*p == ' ')
+    p++;
+  return fence_char == '`' && memchr (p + fence_len, '`', line_end - p - fence_len) != NULL;
+}
+
 /* The last offset in [from, len) where everything before is a run of closed top-level blocks
  * that nothing after can change: the start of a line after a blank line, outside a fenced
  * code block, that cannot continue a list, a quote or an indented block. @from if none.
@@ -480,6 +535,8 @@ last_settled_offset (const char *markdown,
           strchr (" \t-*+>|0123456789", *line) == NULL)
         settled = line - markdown;
       if (!in_fence && is_reference_definition (line, line_end))
+        *whole_only = TRUE;
+      if (defeats_the_scan (line, line_end, end))
         *whole_only = TRUE;
 
       if (is_fence (line, line_end, &fence_char, &fence_len))
