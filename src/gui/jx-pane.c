@@ -48,6 +48,7 @@ struct _JxPane
   gboolean        formatted;
   gboolean        dirty;        /* formatted view needs a re-render */
   JxMarkdownState markdown;     /* how much of the formatted view is rendered for good */
+  guint           final_render; /* idle: the finished answer rendered as one document */
   gint64          next_render;  /* monotonic µs before which the Markdown is not re-rendered */
   gboolean        reasoning;    /* reasoning arrived, no answer yet */
   JxPaneBadges    badges;
@@ -485,6 +486,17 @@ jx_pane_render (JxPane *self)
   self->next_render = g_get_monotonic_time () + 4 * (g_get_monotonic_time () - started);
 }
 
+static void
+scroll_to_end (JxPane *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  GtkTextIter end;
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_place_cursor (buffer, &end);
+  gtk_text_view_scroll_to_mark (self->text_view, gtk_text_buffer_get_insert (buffer), 0, FALSE, 0, 0);
+}
+
 static gboolean
 is_scrolled_to_end (JxPane *self)
 {
@@ -553,15 +565,7 @@ jx_pane_flush_full (JxPane   *self,
     }
 
   if (follow)
-    {
-      GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
-      GtkTextIter end;
-
-      gtk_text_buffer_get_end_iter (buffer, &end);
-      gtk_text_buffer_place_cursor (buffer, &end);
-      gtk_text_view_scroll_to_mark (self->text_view, gtk_text_buffer_get_insert (buffer),
-                                    0, FALSE, 0, 0);
-    }
+    scroll_to_end (self);
 }
 
 static void
@@ -660,6 +664,25 @@ on_state_changed (JxRequest *request,
     jx_pane_update_live_status (self);
 }
 
+static gboolean
+final_render_cb (gpointer user_data)
+{
+  JxPane *self = user_data;
+  gboolean follow = is_scrolled_to_end (self);
+
+  self->final_render = 0;
+  if (self->formatted)
+    {
+      jx_markdown_render (gtk_text_view_get_buffer (self->text_view), self->text->str, self->text->len);
+      memset (&self->markdown, 0, sizeof self->markdown);
+      self->markdown.whole_only = TRUE;
+      if (follow)
+        scroll_to_end (self);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 jx_pane_finish (JxPane     *self,
                 JxResponse *response)
@@ -677,13 +700,11 @@ jx_pane_finish (JxPane     *self,
     }
 
   /* Once, at the end, the whole answer as one document: exact even where rendering only
-   * the tail while streaming took a shortcut. */
+   * the tail while streaming took a shortcut. In an idle of its own, so panes that finish
+   * together don't all render in one frame. */
+  g_clear_handle_id (&self->final_render, g_source_remove);
   if (self->formatted)
-    {
-      jx_markdown_render (gtk_text_view_get_buffer (self->text_view), self->text->str, self->text->len);
-      memset (&self->markdown, 0, sizeof self->markdown);
-      self->markdown.whole_only = TRUE;
-    }
+    self->final_render = g_idle_add_full (G_PRIORITY_LOW, final_render_cb, self, NULL);
 
   g_clear_pointer (&self->response, jx_response_unref);
   self->response = response != NULL ? jx_response_ref (response) : NULL;
@@ -762,6 +783,7 @@ jx_pane_run (JxPane         *self,
   g_string_truncate (self->text, 0);
   g_string_truncate (self->pending, 0);
   memset (&self->markdown, 0, sizeof self->markdown);
+  g_clear_handle_id (&self->final_render, g_source_remove);
   g_clear_pointer (&self->response, jx_response_unref);
   self->reasoning = FALSE;
   self->dirty = FALSE;
@@ -896,6 +918,7 @@ jx_pane_set_formatted (JxPane   *self,
     return;
 
   self->formatted = formatted;
+  g_clear_handle_id (&self->final_render, g_source_remove);
   gtk_toggle_button_set_active (formatted ? self->formatted_button : self->raw_button, TRUE);
   /* The buffer holds the other view: render the formatted one from the start (as one
    * document unless the answer is still growing). */
@@ -1034,6 +1057,7 @@ jx_pane_dispose (GObject *object)
 {
   JxPane *self = JX_PANE (object);
 
+  g_clear_handle_id (&self->final_render, g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   if (self->request != NULL)
