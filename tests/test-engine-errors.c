@@ -387,6 +387,46 @@ test_cancel_keeps_text (JxTestFixture *f,
   jx_response_unref (run_data.response);
 }
 
+static void
+stall_then_cancel_cb (JxRequest    *request,
+                      const char   *text,
+                      gboolean      reasoning,
+                      GCancellable *cancellable)
+{
+  if (g_cancellable_is_cancelled (cancellable))
+    return;
+  /* A busy main loop: meanwhile the rest of the answer and its end are read and queued. */
+  g_usleep (300 * 1000);
+  g_cancellable_cancel (cancellable);
+}
+
+/* Stop pressed after the network thread already read the end: the pieces still queued
+ * are dropped, and the answer is "stopped", not judged as a stream without its end. */
+static void
+test_cancel_with_end_queued (JxTestFixture *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(JxRequest) request = NULL;
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
+  JxTestRun run_data = { g_main_loop_new (NULL, FALSE), NULL };
+
+  jx_fake_response_add (fake, 1, chunk_hi, -1);
+  jx_fake_response_add (fake, 20, chunk_there, -1);
+  jx_fake_response_add (fake, 1, chunk_done, -1);
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", fake);
+
+  request = start_cancellable_request (f, cancellable, "delta", G_CALLBACK (stall_then_cancel_cb),
+                                       &run_data);
+  g_main_loop_run (run_data.loop);
+  g_main_loop_unref (run_data.loop);
+
+  g_assert_cmpint (run_data.response->status, ==, JX_RESPONSE_CANCELLED);
+  g_assert_cmpstr (run_data.response->error, ==, "stopped");
+  g_assert_cmpstr (run_data.response->text->str, ==, "Hi");
+  jx_response_unref (run_data.response);
+}
+
 static gboolean
 cancel_cb (gpointer user_data)
 {
@@ -497,6 +537,7 @@ main (int   argc,
   ADD ("/engine/errors/idle-timeout", test_idle_timeout_keeps_text);
   ADD ("/engine/errors/cancel", test_cancel_keeps_text);
   ADD ("/engine/errors/cancel-while-waiting", test_cancel_while_waiting_to_retry);
+  ADD ("/engine/errors/cancel-with-end-queued", test_cancel_with_end_queued);
   ADD ("/engine/ratelimit/headers", test_ratelimit_headers);
 #undef ADD
   g_test_add_func ("/engine/errors/connection-refused", test_connection_refused);

@@ -195,6 +195,13 @@ test_scan_defeaters (void)
     "``` a`b\n\nParagraph.\n\n```\ncode\n\nmore\n```\n\nEnd.\n",
     /* Lone CR line endings. */
     "Para one.\r\rPara two.\r\r```\rcode\r\rmore\r```\r\rEnd.\r",
+    /* A fence line indented 4 after a paragraph. */
+    "Run:\n    ```\n    pip install x\n    ```\n\nThen more.\n\nAnd more.\n",
+    /* Reference definitions in containers, over two lines, with an escaped bracket. */
+    "See [x][a].\n\nMore.\n\n> [a]: https://example.com/q\n\nEnd.\n",
+    "See [x][a].\n\nMore.\n\n- [a]: https://example.com/l\n\nEnd.\n",
+    "See [x][a b].\n\nMore.\n\n[a\nb]: https://example.com/2\n\nEnd.\n",
+    "See [x][a\\]b].\n\nMore.\n\n[a\\]b]: https://example.com/e\n\nEnd.\n",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (documents); i++)

@@ -1101,16 +1101,24 @@ transfer_finished_cb (gpointer      user_data,
 
   self->now = when;
 
+  /* Stopped by the user: pieces still queued were dropped (see transfer_got_body_cb), so
+   * what did arrive must not be judged as a stream that ended early or an error page to
+   * retry. An epilogue only adds figures to an answer that is complete. */
+  if (self->caller_cancellable != NULL && g_cancellable_is_cancelled (self->caller_cancellable))
+    {
+      if (self->in_epilogue)
+        complete (self, JX_RESPONSE_OK, NULL);
+      else
+        complete (self, JX_RESPONSE_CANCELLED, g_strdup ("stopped"));
+      return;
+    }
+
   if (!self->got_headers)
     {
       if (self->in_epilogue)
         {
           /* The answer is complete; a failed epilogue only loses extra figures. */
-          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-              self->caller_cancellable != NULL && g_cancellable_is_cancelled (self->caller_cancellable))
-            complete (self, JX_RESPONSE_CANCELLED, g_strdup ("stopped"));
-          else
-            complete (self, JX_RESPONSE_OK, NULL);
+          complete (self, JX_RESPONSE_OK, NULL);
           return;
         }
       if (!self->followed_up && !self->in_epilogue && self->transfer != NULL &&

@@ -432,45 +432,16 @@ is_blank (const char *line,
   return TRUE;
 }
 
-/* "[label]:" at the start of a line (up to 3 spaces in): a link reference definition, which
- * md4c resolves against uses anywhere in the document, before or after it. */
-static gboolean
-is_reference_definition (const char *line,
-                         const char *end)
+/* Past the container markers a line starts with ("> ", "- ", "* ", "+ ", "1. ", "1) "), each
+ * up to 3 spaces in; *nested is set when there was one. */
+static const char *
+skip_container_markers (const char *line,
+                        const char *line_end,
+                        gboolean   *nested)
 {
   const char *p = line;
 
-  while (p < end && *p == ' ' && p - line < 3)
-    p++;
-  if (p >= end || *p++ != '[')
-    return FALSE;
-  if (p >= end || *p == ']')
-    return FALSE;
-  while (p < end && *p != ']')
-    p++;
-  return p + 1 < end && p[1] == ':';
-}
-
-/* Lines the settling scan below does not follow, so a text with one is rendered whole: a
- * fence opened inside a list item or quote (its indented closer would look like a
- * top-level opener), a backtick fence whose info string has a backtick (not a fence at
- * all), and a lone CR (md4c ends lines there too). */
-static gboolean
-defeats_the_scan (const char *line,
-                  const char *line_end,
-                  const char *end)
-{
-  const char *p = line;
-  gboolean nested = FALSE;
-  char fence_char;
-  gsize fence_len;
-
-  for (const char *cr = memchr (line, '\r', line_end - line); cr != NULL;
-       cr = memchr (cr + 1, '\r', line_end - cr - 1))
-    if (cr + 1 < end && cr[1] != '\n')
-      return TRUE;
-
-  /* Container markers: "> ", "- ", "* ", "+ ", "1. ", "1) ". */
+  *nested = FALSE;
   for (;;)
     {
       const char *q = p;
@@ -479,7 +450,7 @@ defeats_the_scan (const char *line,
         q++;
       if (q < line_end && *q == '>')
         q++;
-      else if (q + 1 < line_end && strchr ("-*+", *q) != NULL && (q[1] == ' ' || q[1] == '\t'))
+      else if (q + 1 < line_end && (*q == '-' || *q == '*' || *q == '+') && (q[1] == ' ' || q[1] == '\t'))
         q++;
       else if (q < line_end && g_ascii_isdigit (*q))
         {
@@ -494,7 +465,61 @@ defeats_the_scan (const char *line,
       while (q < line_end && (*q == ' ' || *q == '\t'))
         q++;
       p = q;
-      nested = TRUE;
+      *nested = TRUE;
+    }
+
+  return p;
+}
+
+/* Could start a link reference definition ("[label]:", in a container too), which md4c
+ * resolves against uses anywhere in the document, before or after it. A label may run on
+ * to the next line, and \] does not close it. */
+static gboolean
+may_be_reference_definition (const char *line,
+                             const char *line_end)
+{
+  gboolean nested;
+  const char *p = skip_container_markers (line, line_end, &nested);
+
+  while (p < line_end && *p == ' ' && p - line < 3)
+    p++;
+  if (p >= line_end || *p++ != '[')
+    return FALSE;
+  while (p < line_end && *p != ']')
+    p += (*p == '\\' && p + 1 < line_end) ? 2 : 1;
+  return p >= line_end || (p + 1 < line_end && p[1] == ':');
+}
+
+/* Lines the settling scan below does not follow, so a text with one is rendered whole: a
+ * fence opened inside a list item or quote (its indented closer would look like a
+ * top-level opener), a fence line indented 4 or more (inside a list item, or not a fence
+ * at all), a backtick fence whose info string has a backtick (not a fence either), and a
+ * lone CR (md4c ends lines there too). */
+static gboolean
+defeats_the_scan (const char *line,
+                  const char *line_end,
+                  const char *end)
+{
+  const char *p;
+  gboolean nested;
+  char fence_char;
+  gsize fence_len;
+
+  for (const char *cr = memchr (line, '\r', line_end - line); cr != NULL;
+       cr = memchr (cr + 1, '\r', line_end - cr - 1))
+    if (cr + 1 < end && cr[1] != '\n')
+      return TRUE;
+
+  p = skip_container_markers (line, line_end, &nested);
+  if (!nested)
+    {
+      /* Any indentation: is_fence only looks 3 spaces in. */
+      while (p < line_end && (*p == ' ' || *p == '\t'))
+        p++;
+      if (p - line >= 4 && p + 2 < line_end &&
+          ((p[0] == '`' && p[1] == '`' && p[2] == '`') || (p[0] == '~' && p[1] == '~' && p[2] == '~')))
+        return TRUE;
+      p = line;
     }
 
   if (!is_fence (p, line_end, &fence_char, &fence_len))
@@ -534,7 +559,7 @@ last_settled_offset (const char *markdown,
       if (!in_fence && after_blank && !is_blank (line, line_end) &&
           strchr (" \t-*+>|0123456789", *line) == NULL)
         settled = line - markdown;
-      if (!in_fence && is_reference_definition (line, line_end))
+      if (!in_fence && may_be_reference_definition (line, line_end))
         *whole_only = TRUE;
       if (defeats_the_scan (line, line_end, end))
         *whole_only = TRUE;
