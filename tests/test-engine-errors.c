@@ -362,9 +362,11 @@ start_cancellable_request (JxTestFixture *f,
   return request;
 }
 
+/* "Hi", then " there" @gap_ms later and the end; @on_delta stops the request at "Hi". */
 static void
-test_cancel_keeps_text (JxTestFixture *f,
-                        gconstpointer  data)
+check_stopped_at_first_delta (JxTestFixture *f,
+                              guint          gap_ms,
+                              GCallback      on_delta)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(JxRequest) request = NULL;
@@ -372,19 +374,26 @@ test_cancel_keeps_text (JxTestFixture *f,
   JxTestRun run_data = { g_main_loop_new (NULL, FALSE), NULL };
 
   jx_fake_response_add (fake, 1, chunk_hi, -1);
-  jx_fake_response_add (fake, 1000, chunk_there, -1);
+  jx_fake_response_add (fake, gap_ms, chunk_there, -1);
   jx_fake_response_add (fake, 1, chunk_done, -1);
   jx_fake_server_add (f->server, "POST", "/v1/chat/completions", fake);
 
-  request = start_cancellable_request (f, cancellable, "delta", G_CALLBACK (cancel_on_first_delta_cb),
-                                       &run_data);
+  request = start_cancellable_request (f, cancellable, "delta", on_delta, &run_data);
   g_main_loop_run (run_data.loop);
   g_main_loop_unref (run_data.loop);
 
   g_assert_cmpint (run_data.response->status, ==, JX_RESPONSE_CANCELLED);
+  g_assert_cmpstr (run_data.response->error, ==, "stopped");
   g_assert_cmpstr (run_data.response->text->str, ==, "Hi");
   g_assert_cmpint (jx_request_get_state (request), ==, JX_REQUEST_STATE_CANCELLED);
   jx_response_unref (run_data.response);
+}
+
+static void
+test_cancel_keeps_text (JxTestFixture *f,
+                        gconstpointer  data)
+{
+  check_stopped_at_first_delta (f, 1000, G_CALLBACK (cancel_on_first_delta_cb));
 }
 
 static void
@@ -406,25 +415,7 @@ static void
 test_cancel_with_end_queued (JxTestFixture *f,
                              gconstpointer  data)
 {
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(JxRequest) request = NULL;
-  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
-  JxTestRun run_data = { g_main_loop_new (NULL, FALSE), NULL };
-
-  jx_fake_response_add (fake, 1, chunk_hi, -1);
-  jx_fake_response_add (fake, 20, chunk_there, -1);
-  jx_fake_response_add (fake, 1, chunk_done, -1);
-  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", fake);
-
-  request = start_cancellable_request (f, cancellable, "delta", G_CALLBACK (stall_then_cancel_cb),
-                                       &run_data);
-  g_main_loop_run (run_data.loop);
-  g_main_loop_unref (run_data.loop);
-
-  g_assert_cmpint (run_data.response->status, ==, JX_RESPONSE_CANCELLED);
-  g_assert_cmpstr (run_data.response->error, ==, "stopped");
-  g_assert_cmpstr (run_data.response->text->str, ==, "Hi");
-  jx_response_unref (run_data.response);
+  check_stopped_at_first_delta (f, 20, G_CALLBACK (stall_then_cancel_cb));
 }
 
 static gboolean
