@@ -10,8 +10,11 @@
 #include "jx-request.h"
 
 /* t_start is stamped just after the request's last write() returns; on a busy machine the
- * fake server's thread can take the request and stamp its own arrival time in that gap. */
-#define JX_TEST_STAMP_SLACK_US 1000
+ * fake server's thread can take the request and stamp its own arrival time in that gap
+ * (seen: 1.1 ms under ASan with tests running in parallel on 2 cores). Far below any
+ * wrong place to stamp (a main-loop turn later, or at the response). */
+#define JX_TEST_STAMP_SLACK_US 5000
+#define JX_TEST_STAMP_SLACK_MS (JX_TEST_STAMP_SLACK_US / 1000.0)
 
 /* A catalog with the built-ins plus a providers file pointing `ids` at the fake server. Each
  * gets a "test-model" priced at $1 / $0.50 cached / $2 output per 1M tokens. */
