@@ -664,13 +664,28 @@ on_state_changed (JxRequest *request,
     jx_pane_update_live_status (self);
 }
 
+/* When any pane last did its final render: panes that finish together take turns, one a
+ * frame, instead of all rendering in one main-loop turn (bench-ui). */
+static gint64 final_render_last;
+
+#define FINAL_RENDER_SPACING_MS 16
+
 static gboolean
 final_render_cb (gpointer user_data)
 {
   JxPane *self = user_data;
   gboolean follow = is_scrolled_to_end (self);
+  gint64 now = g_get_monotonic_time ();
 
   self->final_render = 0;
+  if (now - final_render_last < FINAL_RENDER_SPACING_MS * 1000)
+    {
+      self->final_render = g_timeout_add_full (G_PRIORITY_LOW, FINAL_RENDER_SPACING_MS,
+                                               final_render_cb, self, NULL);
+      return G_SOURCE_REMOVE;
+    }
+
+  final_render_last = now;
   if (self->formatted)
     {
       jx_markdown_render (gtk_text_view_get_buffer (self->text_view), self->text->str, self->text->len);
