@@ -380,11 +380,10 @@ append_rendered (GtkTextBuffer *buffer,
   r.buffer = buffer;
   r.tags = g_ptr_array_new ();
   r.list_index = g_array_new (FALSE, FALSE, sizeof (int));
-  /* Between two top-level blocks a whole-document render has need_break set. */
-  r.need_break = TRUE;
-
   gtk_text_buffer_get_end_iter (buffer, &end);
   offset = gtk_text_iter_get_offset (&end);
+  /* Between two top-level blocks a whole-document render has need_break set. */
+  r.need_break = offset > 0;
   if (md_parse (markdown, len, &parser, &r) != 0)
     {
       GtkTextIter start;
@@ -399,12 +398,14 @@ append_rendered (GtkTextBuffer *buffer,
   g_array_unref (r.list_index);
 }
 
-/* A line that opens or closes a fenced code block: up to 3 spaces, then 3+ ` or ~. */
+/* A line that opens or closes a fenced code block: up to 3 spaces, then 3+ ` or ~.
+ * *info is where the rest of the line (an info string, or nothing) starts. */
 static gboolean
-is_fence (const char *line,
-          const char *end,
-          char       *fence_char,
-          gsize      *fence_len)
+is_fence (const char  *line,
+          const char  *end,
+          char        *fence_char,
+          gsize       *fence_len,
+          const char **info)
 {
   const char *p = line;
   gsize n = 0;
@@ -419,6 +420,7 @@ is_fence (const char *line,
     return FALSE;
   *fence_char = *p;
   *fence_len = n;
+  *info = p + n;
   return TRUE;
 }
 
@@ -500,7 +502,7 @@ defeats_the_scan (const char *line,
                   const char *line_end,
                   const char *end)
 {
-  const char *p;
+  const char *p, *info;
   gboolean nested;
   char fence_char;
   gsize fence_len;
@@ -522,13 +524,11 @@ defeats_the_scan (const char *line,
       p = line;
     }
 
-  if (!is_fence (p, line_end, &fence_char, &fence_len))
+  if (!is_fence (p, line_end, &fence_char, &fence_len, &info))
     return FALSE;
   if (nested)
     return TRUE;
-  while (*p == ' ')
-    p++;
-  return fence_char == '`' && memchr (p + fence_len, '`', line_end - p - fence_len) != NULL;
+  return fence_char == '`' && memchr (info, '`', line_end - info) != NULL;
 }
 
 /* The last offset in [from, len) where everything before is a run of closed top-level blocks
@@ -553,6 +553,7 @@ last_settled_offset (const char *markdown,
     {
       const char *eol = memchr (line, '\n', end - line);
       const char *line_end = eol != NULL ? eol : end;
+      const char *info;
       char fence_char;
       gsize fence_len;
 
@@ -564,7 +565,7 @@ last_settled_offset (const char *markdown,
       if (defeats_the_scan (line, line_end, end))
         *whole_only = TRUE;
 
-      if (is_fence (line, line_end, &fence_char, &fence_len))
+      if (is_fence (line, line_end, &fence_char, &fence_len, &info))
         {
           if (!in_fence)
             {
@@ -572,15 +573,8 @@ last_settled_offset (const char *markdown,
               open_char = fence_char;
               open_len = fence_len;
             }
-          else if (fence_char == open_char && fence_len >= open_len)
-            {
-              const char *rest = line;
-
-              while (*rest == ' ')
-                rest++;
-              if (is_blank (rest + fence_len, line_end))
-                in_fence = FALSE;
-            }
+          else if (fence_char == open_char && fence_len >= open_len && is_blank (info, line_end))
+            in_fence = FALSE;
         }
 
       after_blank = !in_fence && is_blank (line, line_end);
@@ -660,21 +654,9 @@ jx_markdown_render (GtkTextBuffer *buffer,
                     const char    *markdown,
                     gsize          len)
 {
-  MD_PARSER parser = parser_template;
-  Renderer r = { 0 };
-
   g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));
 
   jx_markdown_ensure_tags (buffer);
-
-  r.buffer = buffer;
-  r.tags = g_ptr_array_new ();
-  r.list_index = g_array_new (FALSE, FALSE, sizeof (int));
-
   gtk_text_buffer_set_text (buffer, "", 0);
-  if (md_parse (markdown, len, &parser, &r) != 0)
-    gtk_text_buffer_set_text (buffer, markdown, len);
-
-  g_ptr_array_unref (r.tags);
-  g_array_unref (r.list_index);
+  append_rendered (buffer, markdown, len);
 }
