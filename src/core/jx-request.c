@@ -998,6 +998,21 @@ read_whole_body (JxRequest   *self,
 
 /* ---- sending -------------------------------------------------------------------------- */
 
+/* TTFT counts from the moment the request is on the wire (providers.md §0.3): the last
+ * byte of it, written on the network thread. Queueing and connection set-up before that
+ * are kept apart in t_queued. For a two-step start the clock runs from the first request,
+ * and an epilogue never moves it. */
+static void
+take_request_written (JxRequest *self)
+{
+  gint64 written;
+
+  if (self->followed_up || self->in_epilogue || self->transfer == NULL)
+    return;
+  if ((written = jx_transfer_get_request_written (self->transfer)) != 0)
+    self->response->timing.t_start = written;
+}
+
 static void
 got_response_headers (JxRequest          *self,
                       guint               status,
@@ -1006,17 +1021,7 @@ got_response_headers (JxRequest          *self,
   SoupMessageHeadersIter iter;
   const char *name, *value;
 
-  /* TTFT counts from the moment the request is on the wire (providers.md §0.3): the last
-   * byte of it, written on the network thread. Queueing and connection set-up before that
-   * are kept apart in t_queued. For a two-step start, the clock runs from the first request. */
-  if (!self->followed_up)
-    {
-      gint64 written = jx_transfer_get_request_written (self->transfer);
-
-      if (written != 0)
-        self->response->timing.t_start = written;
-    }
-
+  take_request_written (self);
   self->response->timing.t_headers = self->now;
   self->response->http_status = status;
   g_clear_pointer (&self->response_headers, soup_message_headers_unref);
@@ -1121,9 +1126,7 @@ transfer_finished_cb (gpointer      user_data,
           complete (self, JX_RESPONSE_OK, NULL);
           return;
         }
-      if (!self->followed_up && !self->in_epilogue && self->transfer != NULL &&
-          jx_transfer_get_request_written (self->transfer) != 0)
-        self->response->timing.t_start = jx_transfer_get_request_written (self->transfer);
+      take_request_written (self);
       handle_io_error (self, error);
       return;
     }
