@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include "jx-fake-routes.h"
+#include "jx-test-util.h"
 
 typedef struct
 {
@@ -221,14 +222,7 @@ load_stream (guint first_ms,
 {
   JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
 
-  for (guint i = 0; i < n_tokens; i++)
-    {
-      g_autofree char *chunk = g_strdup_printf ("data: {\"id\":\"chatcmpl-load\",\"object\":\"chat.completion.chunk\","
-                                                "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" %u\"},"
-                                                "\"finish_reason\":null}],\"usage\":null}\n\n", i + 1);
-
-      jx_fake_response_add (fake, i == 0 ? first_ms : gap_ms, chunk, -1);
-    }
+  jx_test_add_openai_tokens (fake, "w", n_tokens, first_ms, gap_ms);
   jx_fake_response_add (fake, 0, "data: {\"id\":\"chatcmpl-load\",\"object\":\"chat.completion.chunk\",\"model\":\"m\","
                         "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}],"
                         "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":500,\"total_tokens\":512}}\n\n", -1);

@@ -227,6 +227,24 @@ jx_test_sse_file (const char *file,
   return jx_test_stream_file ("text/event-stream", file, seed);
 }
 
+/* Appends @n OpenAI-compatible content chunks to @fake, chunk i saying "<@word><i> ": the
+ * first @first_ms after the previous piece (or the request), then @gap_ms apart. */
+static inline void
+jx_test_add_openai_tokens (JxFakeResponse *fake,
+                           const char     *word,
+                           guint           n,
+                           guint           first_ms,
+                           guint           gap_ms)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *chunk = g_strdup_printf ("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"%s%u \"}}]}\n\n",
+                                                word, i);
+
+      jx_fake_response_add (fake, i == 0 ? first_ms : gap_ms, chunk, -1);
+    }
+}
+
 /* A JSON error response, with a retry-after-ms header when @retry_after_ms is not NULL. */
 static inline JxFakeResponse *
 jx_test_error_response (guint       status,

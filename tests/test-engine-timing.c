@@ -23,12 +23,7 @@ token_stream (gboolean role_and_usage)
 
   if (role_and_usage)
     jx_fake_response_add (fake, 0, "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n", -1);
-  for (guint i = 0; i < N_TOKENS; i++)
-    {
-      g_autofree char *chunk = g_strdup_printf ("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t%u \"}}]}\n\n", i);
-
-      jx_fake_response_add (fake, i == 0 ? FIRST_DELAY_MS : GAP_MS, chunk, -1);
-    }
+  jx_test_add_openai_tokens (fake, "t", N_TOKENS, FIRST_DELAY_MS, GAP_MS);
   if (role_and_usage)
     {
       g_autofree char *usage = g_strdup_printf ("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":%d}}\n\n", N_TOKENS);

@@ -20,12 +20,7 @@ word_stream (guint first_ms,
 {
   JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
 
-  for (guint i = 0; i < N_TOKENS; i++)
-    {
-      g_autofree char *chunk = g_strdup_printf ("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"w%u \"}}]}\n\n", i);
-
-      jx_fake_response_add (fake, i == 0 ? first_ms : gap_ms, chunk, -1);
-    }
+  jx_test_add_openai_tokens (fake, "w", N_TOKENS, first_ms, gap_ms);
   jx_fake_response_add (fake, 0, "data: [DONE]\n\n", -1);
 
   return fake;
