@@ -72,7 +72,9 @@ struct _JxRequest
   JxNdjsonParser      *ndjson;
   JxEventstreamParser *eventstream;
 
-  guint                watchdog_source;
+  GSource             *watchdog;        /* fires at its ready time, see arm_watchdog */
+  guint                watchdog_seconds;
+  gboolean             watchdog_streaming;
   char                *timeout_message;
   guint                retry_source;
   guint                retry_delay_ms;
@@ -256,7 +258,9 @@ set_state (JxRequest      *self,
 static void
 clear_watchdog (JxRequest *self)
 {
-  g_clear_handle_id (&self->watchdog_source, g_source_remove);
+  if (self->watchdog != NULL)
+    g_source_destroy (self->watchdog);
+  g_clear_pointer (&self->watchdog, g_source_unref);
 }
 
 static gboolean
@@ -264,13 +268,25 @@ watchdog_fired_cb (gpointer user_data)
 {
   JxRequest *self = user_data;
 
-  self->watchdog_source = 0;
+  g_clear_pointer (&self->watchdog, g_source_unref);
   if (self->timeout_message == NULL)
     self->timeout_message = g_strdup ("timeout");
   g_cancellable_cancel (self->cancellable);
 
   return G_SOURCE_REMOVE;
 }
+
+static gboolean
+watchdog_dispatch (GSource     *source,
+                   GSourceFunc  callback,
+                   gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs watchdog_funcs = {
+  .dispatch = watchdog_dispatch,
+};
 
 /* Arms the connect (no headers yet) or idle (silence mid-stream) watchdog. */
 static void
@@ -279,6 +295,15 @@ arm_watchdog (JxRequest *self,
 {
   guint seconds = streaming ? jx_engine_get_idle_timeout (self->engine)
                             : jx_engine_get_connect_timeout (self->engine);
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  /* Mid-stream this runs for every piece that arrives: only move the deadline. */
+  if (self->watchdog != NULL && self->watchdog_streaming == streaming &&
+      self->watchdog_seconds == seconds)
+    {
+      g_source_set_ready_time (self->watchdog, deadline);
+      return;
+    }
 
   clear_watchdog (self);
   if (seconds == 0)
@@ -291,7 +316,13 @@ arm_watchdog (JxRequest *self,
   else
     self->timeout_message = g_strdup_printf ("no response from %s within %u s (connect timeout)",
                                              provider_name (self), seconds);
-  self->watchdog_source = g_timeout_add_seconds (seconds, watchdog_fired_cb, self);
+  self->watchdog_streaming = streaming;
+  self->watchdog_seconds = seconds;
+  self->watchdog = g_source_new (&watchdog_funcs, sizeof (GSource));
+  g_source_set_name (self->watchdog, "[juxta] request watchdog");
+  g_source_set_callback (self->watchdog, watchdog_fired_cb, self, NULL);
+  g_source_set_ready_time (self->watchdog, deadline);
+  g_source_attach (self->watchdog, NULL);
 }
 
 static void
