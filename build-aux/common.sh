@@ -6,6 +6,8 @@ JX_BUILD_PACKAGES=(
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev
   libjson-glib-dev libsecret-1-dev libsqlite3-dev libgnutls28-dev libmd4c-dev
   glib-networking ca-certificates
+  # meson setup's gnome.post_install() looks these programs up at configure time.
+  desktop-file-utils
 )
 JX_TEST_PACKAGES=(
   xvfb xauth dbus-daemon dbus-bin gnome-keyring libsecret-tools
@@ -42,4 +44,22 @@ jx_ensure_locales ()
       locale-gen >/dev/null
     fi
   fi
+}
+
+# jx_meson_setup BUILDDIR [OPTIONS...]: configures (or reconfigures) quietly, but prints meson's
+# own explanation and fails when it fails, instead of failing without a word.
+jx_meson_setup ()
+{
+  local builddir=$1; shift
+  local log
+  log=$(mktemp)
+  local args=("$builddir" "$@")
+  [ -f "$builddir/build.ninja" ] && args=(--reconfigure "${args[@]}")
+  if ! meson setup "${args[@]}" >"$log" 2>&1; then
+    echo "error: 'meson setup ${args[*]}' failed:" >&2
+    tail -n 30 "$log" >&2
+    rm -f "$log"
+    return 1
+  fi
+  rm -f "$log"
 }
