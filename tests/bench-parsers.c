@@ -1,6 +1,6 @@
 /* bench-parsers.c — throughput of the stream parsers (`meson test --benchmark`)
  *
- * Builds a synthetic stream per format shaped like the real ones in providers.md, feeds it in
+ * Builds a synthetic stream per format shaped like the real ones (docs/protocols.md), feeds it in
  * network-sized pieces and prints MB/s (10^6 bytes) and nanoseconds per event, best of 5 runs.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -62,7 +62,7 @@ eventstream_cb (GHashTable *headers,
   sink->bytes += payload_len + g_hash_table_size (headers);
 }
 
-/* OpenAI Chat Completions chunks (§1), with the obfuscation padding. */
+/* OpenAI Chat Completions chunks, with the obfuscation padding. */
 static GBytes *
 build_openai (guint *n_events)
 {
@@ -85,7 +85,7 @@ build_openai (guint *n_events)
   return g_string_free_to_bytes (g_steal_pointer (&s));
 }
 
-/* Gemini chunks (§4): CRLF separators exercise the CR paths. */
+/* Gemini chunks: CRLF separators exercise the CR paths. */
 static GBytes *
 build_gemini (guint *n_events)
 {
@@ -107,7 +107,7 @@ build_gemini (guint *n_events)
   return g_string_free_to_bytes (g_steal_pointer (&s));
 }
 
-/* Ollama /api/chat lines (§16.1). */
+/* Ollama /api/chat lines. */
 static GBytes *
 build_ndjson (guint *n_events)
 {
@@ -127,7 +127,7 @@ build_ndjson (guint *n_events)
   return g_string_free_to_bytes (g_steal_pointer (&s));
 }
 
-/* Bedrock ConverseStream contentBlockDelta frames with "p" padding (§6.3). */
+/* Bedrock ConverseStream contentBlockDelta frames with "p" padding. */
 static GBytes *
 build_eventstream (guint *n_events)
 {

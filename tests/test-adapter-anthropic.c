@@ -106,8 +106,9 @@ test_defaults (JxTestFixture *f,
   g_assert_cmpfloat_with_epsilon (r->cost_usd, (29 * 1.0 + 5 * 5.0) / 1e6, 1e-12);
 }
 
-/* Cache reads and writes are outside input_tokens (§0.4); an older message_delta repeats
- * only output_tokens; thinking is reasoning, not answer. */
+/* Cache reads and writes are outside input_tokens (docs/protocols.md, "Usage
+ * normalisation"); an older message_delta repeats only output_tokens; thinking is
+ * reasoning, not answer. */
 static void
 test_cache_and_thinking (JxTestFixture *f,
                          gconstpointer  data)

@@ -8,8 +8,8 @@
 
 #include "jx-eventstream-parser.h"
 
-/* Byte-exact vectors from providers.md §6.3 (the first is AWS's own, the messageStop one is a
- * real Bedrock capture). */
+/* Byte-exact vectors (docs/protocols.md, "AWS event stream framing"): the first is AWS's own
+ * example, the messageStop one is laid out exactly as Bedrock sends it. */
 static const char aws_vector_hex[] =
   "0000003d0000002007fd83960c636f6e74656e742d747970650700106170706c69636174696f6e2f6a736f6e7b27"
   "666f6f273a27626172277d8d9c08b1";
@@ -265,7 +265,7 @@ test_aws_vectors (void)
   gsize len;
   Frame *frame;
 
-  /* The CRCs providers.md quotes for AWS's own vector. */
+  /* The CRCs AWS publishes for its own example frame. */
   data = g_bytes_get_data (aws, &len);
   g_assert_cmpuint (len, ==, 61);
   g_assert_cmphex (jx_crc32 (0, data, 8), ==, 0x07fd8396);

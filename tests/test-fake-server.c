@@ -634,7 +634,7 @@ bytes_from_hex (const char *hex)
 static void
 test_fake_server_split_events (void)
 {
-  /* providers.md §6.3: AWS's own vector (61 bytes) and Bedrock's messageStop (122 bytes). */
+  /* AWS's own example frame (61 bytes) and Bedrock's messageStop (122 bytes). */
   g_autoptr(GBytes) frames = bytes_from_hex (
     "0000003d0000002007fd83960c636f6e74656e742d747970650700106170706c69636174696f6e2f6a736f6e"
     "7b27666f6f273a27626172277d8d9c08b1"
@@ -742,7 +742,7 @@ test_fake_server_fixtures (void)
         g_assert_true (g_str_has_suffix (all, "}\n"));
     }
 
-  /* Spot checks of the quirks listed in providers.md §17.2. */
+  /* Spot checks of the quirks the fake must reproduce (docs/protocols.md, "Common rules"). */
   {
     g_autoptr(GBytes) b = jx_fake_load_fixture ("gemini-basic.sse");
     g_autofree char *s = g_strndup (g_bytes_get_data (b, NULL), g_bytes_get_size (b));

@@ -14,7 +14,7 @@
 #include "jx-google-auth.h"
 #include "jx-test-util.h"
 
-/* RFC 7515 A.2's RSA key as PKCS#8 (auth.md §4.5.1); a published test key, not a secret. */
+/* RFC 7515 A.2's RSA key as PKCS#8 (from the RFC's JWK); a published test key, not a secret. */
 #define RFC7515_PEM \
   "-----BEGIN PRIVATE KEY-----\n" \
   "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCh+BYK4uPJtGXO\n" \
@@ -45,7 +45,8 @@
   "03k2+ZQwVK0JKSHuLFkuQ3U=\n" \
   "-----END PRIVATE KEY-----\n"
 
-/* auth.md §4.5.2: the exact assertion this key gives for a Google-shaped service account. */
+/* The exact assertion this key gives for a Google-shaped service account (checked against an
+ * independent RS256 implementation; docs/protocols.md, "Google OAuth access tokens"). */
 #define EXPECTED_JWT \
   "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6InRlc3Qta2V5LWlkIn0." \
   "eyJpc3MiOiJ0ZXN0QGV4YW1wbGUtcHJvamVjdC5pYW0uZ3NlcnZpY2VhY2NvdW50LmNvbSIsInNjb3BlIjoiaHR0cHM6Ly93d3cuZ29vZ2xlYXBpcy5jb20vYXV0aC9jbG91ZC1wbGF0Zm9ybSIsImF1ZCI6Imh0dHBzOi8vb2F1dGgyLmdvb2dsZWFwaXMuY29tL3Rva2VuIiwiaWF0IjoxNzAwMDAwMDAwLCJleHAiOjE3MDAwMDM2MDB9." \

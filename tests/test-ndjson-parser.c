@@ -8,7 +8,7 @@
 
 #include "jx-ndjson-parser.h"
 
-/* Ollama native /api/chat stream, byte for byte from providers.md §16.1. */
+/* Ollama native /api/chat stream, documented shape (docs/protocols.md, "Ollama native chat"). */
 static const char ollama_stream[] =
   "{\"model\":\"llama3.2\",\"created_at\":\"2025-01-22T11:22:42.180546Z\",\"message\":{\"role\""
   ":\"assistant\",\"content\":\"The\"},\"done\":false}\n"

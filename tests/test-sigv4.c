@@ -1,4 +1,4 @@
-/* test-sigv4.c — AWS SigV4 against the published vectors in auth.md §1.6
+/* test-sigv4.c — AWS SigV4 against published vectors (docs/protocols.md, "SigV4 test vectors")
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -91,7 +91,7 @@ static const Vector vectors[] = {
     "c237e1b440d4c63c32ca95b5b99481081cb7b13c7e40434868e71567c1a882f6",
     "host;x-amz-date;x-amz-security-token",
     "85d96828115b5dc0cfc3bd16ad9e210dd772bbebba041836c64533a82be05ead" },
-  /* §1.6.7, with the query already percent-encoded as on the wire. */
+  /* aws-c-auth's encoding cases, with the query already percent-encoded as on the wire. */
   { "get-vanilla-utf8-query", "GET", "https://example.amazonaws.com/?\xe1\x88\xb4=bar", { NULL }, NULL,
     NULL, FALSE, NULL, NULL, NULL,
     "GET\n/\n%E1%88%B4=bar\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\nhost;x-amz-date\n" EMPTY_SHA256,
@@ -134,7 +134,7 @@ static const Vector vectors[] = {
     "dc7f04a3abfde8d472b0ab1a418b741b7c67174dad1551b4117b15527fbe966c",
     "host;my-header1;x-amz-date",
     "c9d5ea9f3f72853aea855b47ea873832890dbdd183b4468f858259531a5138ea" },
-  /* §1.6.8 */
+  /* The IAM ListUsers example of the AWS General Reference. */
   { "iam-list-users", "GET", "https://iam.amazonaws.com/?Action=ListUsers&Version=2010-05-08",
     { "Content-Type", "application/x-www-form-urlencoded; charset=utf-8", NULL }, NULL, NULL, FALSE,
     NULL, "iam", NULL,
@@ -144,7 +144,7 @@ static const Vector vectors[] = {
     "f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59",
     "content-type;host;x-amz-date",
     "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7" },
-  /* §1.6.9 */
+  /* smithy-rs's copy of the suite: an already-encoded path, encoded again. */
   { "double-url-encode", "POST",
     "https://lambda.us-east-2.amazonaws.com/2015-03-31/functions/"
     "arn%3Aaws%3Alambda%3Aus-west-2%3A892717189312%3Afunction%3Amy-rusty-fun/invocations",
@@ -155,7 +155,7 @@ static const Vector vectors[] = {
     "684dbb3c92a8b6b1e452e23e523c1ea941c713a4c13500bb9f3bdad1e19afaf7",
     "host;x-amz-date",
     "4b93abbcc68be32bd64c18e2c71150660ab4c29bbd6c32a383a7517a88fc1804" },
-  /* §1.6.10: the model id's ':' is %3A on the wire and %253A when signed. */
+  /* botocore's values: the model id's ':' is %3A on the wire and %253A when signed. */
   { "bedrock-converse-stream", "POST", BEDROCK_URL,
     { "Content-Type", "application/json", NULL }, BEDROCK_BODY, NULL, FALSE, NULL, "bedrock", NULL,
     "POST\n/model/anthropic.claude-3-5-sonnet-20240620-v1%253A0/converse-stream\n\n"
@@ -238,7 +238,7 @@ test_sigv4_authorization_literal (void)
   g_auto(JxSigv4Result) result = { 0 };
   JxSigv4Params params;
 
-  /* The header exactly as published, byte for byte (§1.6.1). */
+  /* The header exactly as published for get-vanilla, byte for byte. */
   jx_sigv4_params_init (&params, AKID, SECRET, NULL, "us-east-1", "service");
   g_assert_true (jx_sigv4_sign (&params, "GET", "https://example.amazonaws.com/", NULL,
                                 NULL, 0, now, &result, NULL));
@@ -266,8 +266,9 @@ test_sigv4_local_time (void)
                                    "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"));
 }
 
-/* The suite's requests with raw UTF-8 or a space in the path (§1.6.7) go through the
- * canonical-request builder directly, since a URL parser would percent-encode them. */
+/* The suite's requests with raw UTF-8 or a space in the path (get-utf8,
+ * get-space-unnormalized) go through the canonical-request builder directly, since a URL
+ * parser would percent-encode them. */
 static void
 check_raw_path (const char *path,
                 const char *canonical_path,
@@ -349,7 +350,7 @@ test_sigv4_uri_encode (void)
 
   g_assert_cmpstr (a, ==, "a%20b%2Fc~d%2A%E1%88%B4");
   g_assert_cmpstr (b, ==, "/a%20b/c");
-  /* What botocore puts on the wire for an ARN model id (auth.md §2). */
+  /* botocore's wire form of an ARN model id (docs/protocols.md, "Bedrock ConverseStream"). */
   g_assert_cmpstr (arn, ==, "arn%3Aaws%3Abedrock%3Aus-east-1%3A%3Afoundation-model%2F"
                             "anthropic.claude-3-haiku-20240307-v1%3A0");
 }
@@ -482,7 +483,7 @@ test_sigv4_sign_message (void)
   g_assert_cmpstr (soup_message_headers_get_list (headers, "Authorization"), ==, expected);
   g_assert_cmpstr (soup_message_headers_get_list (headers, "X-Amz-Date"), ==, "20150830T123600Z");
 
-  /* Temporary credentials: the token is sent and signed (§1.6.10, second vector). */
+  /* Temporary credentials: the token is sent and signed (bedrock-converse-stream-sts). */
   jx_sigv4_params_init (&params, AKID, SECRET, STS_TOKEN, "us-east-1", "bedrock");
   g_assert_true (jx_sigv4_sign_message (msg, body, &params, now, &error));
   g_assert_cmpstr (soup_message_headers_get_one (headers, "X-Amz-Security-Token"), ==, STS_TOKEN);

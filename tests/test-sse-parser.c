@@ -22,10 +22,10 @@ typedef struct
   char   *id;
 } Event;
 
-/* Streams copied byte for byte from providers.md (§1 OpenAI, §3 Anthropic, §4 Gemini with an
- * extra event holding raw U+2028/U+2029/U+0085 and multibyte text, §12 OpenRouter, §14
- * Replicate with a multi-line event). Expected events were produced by an independent
- * reference parser and checked by hand. */
+/* Streams in the providers' documented shapes, byte for byte (origin: tests/streams/README.md):
+ * OpenAI, Anthropic, Gemini with an extra event holding raw U+2028/U+2029/U+0085 and
+ * multibyte text, OpenRouter, Replicate with a multi-line event. Expected events were
+ * produced by an independent reference parser and checked by hand. */
 
 static const char openai_stream[] =
   "data: {\"id\":\"chatcmpl-CVFjO\",\"object\":\"chat.completion.chunk\",\"created\":176156467"

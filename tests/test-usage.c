@@ -1,4 +1,4 @@
-/* test-usage.c — usage normalisation per provider (providers.md §0.4) and cost
+/* test-usage.c — usage normalisation per provider (docs/protocols.md, "Usage normalisation"), cost
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,8 +1,8 @@
-/* jx-adapter-anthropic.c — Anthropic Messages SSE (providers.md §3)
+/* jx-adapter-anthropic.c — Anthropic Messages SSE (docs/protocols.md, "Anthropic Messages")
  *
- * Also the event handler and body builder for Claude on Vertex (§5.2), whose stream is
- * byte-compatible; jx-adapter-gemini.c reaches them through the two functions declared
- * below.
+ * Also the event handler and body builder for Claude on Vertex (same page, "Claude on
+ * Vertex"), whose stream is byte-compatible; jx-adapter-gemini.c reaches them through the
+ * two functions declared below.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,8 +1,9 @@
 /* jx-adapter-bedrock.c — Amazon Bedrock ConverseStream (binary eventstream frames)
  *
- * providers.md §6 and auth.md §1–2. The credential is a Bedrock API key (sent as Bearer),
- * either plain or as {"api_key":…,"region":…}, or IAM keys as {"access_key_id",
- * "secret_access_key","session_token","region"} which sign each request with SigV4.
+ * docs/protocols.md, "Bedrock ConverseStream" and "AWS Signature Version 4". The credential
+ * is a Bedrock API key (sent as Bearer), either plain or as {"api_key":…,"region":…}, or
+ * IAM keys as {"access_key_id","secret_access_key","session_token","region"} which sign
+ * each request with SigV4.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -198,7 +199,8 @@ bedrock_build_message (JxProvider      *provider,
     g_string_replace (base_url, "{region}", region, 0);
 
   /* Ids hold ':' (…-v1:0) and ARNs '/': the whole id is one path segment, as the SDKs
-   * send it; SigV4 then encodes the wire path once more (auth.md §2). */
+   * send it; SigV4 then encodes the wire path once more (docs/protocols.md, "AWS
+   * Signature Version 4"). */
   escaped_model = g_uri_escape_string (model, NULL, FALSE);
   path = g_strdup_printf ("model/%s/converse-stream", escaped_model);
   url = jx_adapter_join_url (base_url->str, path);

@@ -1,8 +1,8 @@
 /* jx-adapter-cohere.c — Cohere v2 Chat (named SSE events)
  *
- * providers.md §7: message-start, content-start, content-delta, content-end, message-end,
- * then an unnamed `data: [DONE]`. Usage comes in message-end as raw `tokens` and
- * `billed_units`; the cost uses the billed figures.
+ * docs/protocols.md, "Cohere v2 Chat": message-start, content-start, content-delta,
+ * content-end, message-end, then an unnamed `data: [DONE]`. Usage comes in message-end as
+ * raw `tokens` and `billed_units`; the cost uses the billed figures.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -67,7 +67,8 @@ cohere_build_message (JxProvider      *provider,
     return NULL;
 
   headers = soup_message_get_request_headers (message);
-  /* Without it Cohere has been seen to answer bare NDJSON instead of SSE (§7). */
+  /* Without it Cohere has been seen to answer bare NDJSON instead of SSE
+   * (docs/protocols.md, "Cohere v2 Chat"). */
   soup_message_headers_replace (headers, "Accept", "text/event-stream");
   if (credential != NULL && *credential != '\0')
     {

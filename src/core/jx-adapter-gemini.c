@@ -1,9 +1,9 @@
 /* jx-adapter-gemini.c — Gemini streamGenerateContent SSE, on the Gemini API and on Vertex AI
  *
- * Gemini API (providers.md §4): API key in x-goog-api-key. Vertex AI (§5): an OAuth access
+ * Gemini API (docs/protocols.md, "Gemini API"): key in x-goog-api-key. "Vertex AI": an OAuth access
  * token obtained from Google credentials, a project/location URL, and two publishers behind
  * one provider: Gemini models speak this file's protocol, Claude models speak Anthropic's
- * (streamRawPredict, §5.2), reusing the Anthropic adapter's body and event handler.
+ * (streamRawPredict, "Claude on Vertex"), reusing the Anthropic adapter's body and event handler.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

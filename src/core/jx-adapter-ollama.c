@@ -1,8 +1,8 @@
 /* jx-adapter-ollama.c — Ollama's native /api/chat (NDJSON)
  *
  * One JSON object per line; the last has "done":true with the counts and the server's own
- * durations in nanoseconds (providers.md §16.1). There is no other end marker, so a stream
- * that stops before done:true is incomplete.
+ * durations in nanoseconds (docs/protocols.md, "Ollama native chat"). There is no other end
+ * marker, so a stream that stops before done:true is incomplete.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

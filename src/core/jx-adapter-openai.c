@@ -1,8 +1,9 @@
 /* jx-adapter-openai.c — OpenAI Chat Completions SSE and its compatible family
  *
  * One adapter for OpenAI, Mistral, Together, Fireworks, Groq, OpenRouter, Hugging Face,
- * Portkey, Infron, Ollama /v1 and custom endpoints; the differences (providers.md §17.1)
- * are keyed on the provider's built-in id so an overridden base URL keeps its quirks.
+ * Portkey, Infron, Ollama /v1 and custom endpoints; the differences (docs/protocols.md,
+ * "OpenAI-compatible providers") are keyed on the provider's built-in id so an overridden
+ * base URL keeps its quirks.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -325,8 +326,9 @@ const JxAdapter jx_adapter_openai = {
   .handle_event = openai_handle_event,
 };
 
-/* Azure OpenAI: a deployment URL with api-version, or the /openai/v1 form (§2). The credential
- * is the key, or a JSON object {"api_key":…,"endpoint":…} when the endpoint came with it. */
+/* Azure OpenAI: a deployment URL with api-version, or the /openai/v1 form (docs/protocols.md,
+ * "Azure OpenAI"). The credential is the key, or a JSON object {"api_key":…,"endpoint":…}
+ * when the endpoint came with it. */
 static SoupMessage *
 azure_build_message (JxProvider      *provider,
                      const char      *model,

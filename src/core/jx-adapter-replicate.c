@@ -1,8 +1,9 @@
 /* jx-adapter-replicate.c — Replicate: create a prediction, then stream its SSE URL
  *
- * Two steps (providers.md §14): POST the prediction (a complete JSON body with urls.stream
- * and urls.get), then GET urls.stream as named SSE events whose `output` payloads are raw
- * text, not JSON. Usage is not in the stream: an epilogue GET of urls.get reads metrics.
+ * Two steps (docs/protocols.md, "Replicate"): POST the prediction (a complete JSON body
+ * with urls.stream and urls.get), then GET urls.stream as named SSE events whose `output`
+ * payloads are raw text, not JSON. Usage is not in the stream: an epilogue GET of urls.get
+ * reads metrics.
  * Timing counts from the POST, since that is when the user's wait begins.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

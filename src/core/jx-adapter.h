@@ -43,7 +43,7 @@ gpointer     jx_stream_get_adapter_data  (JxStream   *stream);
 void         jx_stream_set_adapter_data  (JxStream   *stream,
                                           gpointer    data,
                                           GDestroyNotify destroy);
-/* Generated text. Empty text is ignored (it is not a token, §0.3). */
+/* Generated text. Empty text is ignored (not a token: docs/protocols.md, "First token"). */
 void         jx_stream_add_content       (JxStream   *stream,
                                           const char *text,
                                           gssize      len);
@@ -68,7 +68,6 @@ void         jx_stream_set_done          (JxStream   *stream,
  * fails with "<provider>: <message>" and keeps the text received so far. */
 void         jx_stream_fail              (JxStream   *stream,
                                           const char *message);
-gboolean     jx_stream_is_done           (JxStream   *stream);
 /* For protocols that share an adapter with one that has no end marker (Claude on Vertex):
  * from now on a clean EOF without jx_stream_set_done() is a truncated answer. */
 void         jx_stream_expect_end_marker (JxStream   *stream);

@@ -2,7 +2,7 @@
  *
  * One SoupSession for every pane: connections are pooled per host, and the pool is large
  * enough that N parallel streams to one host never queue behind each other (libsoup's
- * default of 2 per host would serialise them, platform.md §4.3).
+ * default of 2 per host would serialise them: docs/protocols.md, "HTTP client settings").
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

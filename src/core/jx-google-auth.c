@@ -411,7 +411,8 @@ jx_google_auth_build_jwt (JxGoogleAuth  *self,
   json_builder_end_object (header);
 
   /* aud is Google's token endpoint even when the file names a legacy token_uri: that is
-   * what google-auth-library does, and Google accepts it for both (auth.md §4.2). */
+   * what google-auth-library does, and Google accepts it for both (docs/protocols.md,
+   * "Google OAuth access tokens"). */
   claims = json_builder_new ();
   json_builder_begin_object (claims);
   json_builder_set_member_name (claims, "iss");

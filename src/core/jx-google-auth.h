@@ -3,7 +3,7 @@
  * Takes a credentials JSON (a service-account key, or the authorized_user file written by
  * `gcloud auth application-default login`) and hands out cached access tokens. The key,
  * refresh token and access tokens are secrets: they are never logged, and they are only
- * ever sent to the credentials' own token_uri (see auth.md §4).
+ * ever sent to the credentials' own token_uri (docs/protocols.md, "Google OAuth access tokens").
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,6 +1,6 @@
 /* jx-models.c — model lists from the providers' list endpoints
  *
- * Every list shape in providers.md's "Models" paragraphs is read by one tolerant parser:
+ * Every list shape in docs/protocols.md, "Model lists" is read by one tolerant parser:
  * {"data":[{"id"}]} (OpenAI and most), a bare array (Together), {"models":[{"name"}]}
  * (Gemini "models/…", Cohere, Ollama). Anything that goes wrong short of a rejected key
  * falls back to the catalog, so a model picker always has something to show.

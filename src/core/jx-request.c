@@ -215,12 +215,6 @@ jx_request_get_provider (JxRequest *self)
   return self->provider;
 }
 
-const char *
-jx_request_get_model (JxRequest *self)
-{
-  return self->model;
-}
-
 JxRequestState
 jx_request_get_state (JxRequest *self)
 {
@@ -584,12 +578,6 @@ jx_stream_fail (JxStream   *stream,
 {
   if (stream->failure == NULL)
     stream->failure = g_strdup (message);
-}
-
-gboolean
-jx_stream_is_done (JxStream *stream)
-{
-  return stream->done;
 }
 
 void
@@ -1029,10 +1017,10 @@ read_whole_body (JxRequest   *self,
 
 /* ---- sending -------------------------------------------------------------------------- */
 
-/* TTFT counts from the moment the request is on the wire (providers.md §0.3): the last
- * byte of it, written on the network thread. Queueing and connection set-up before that
- * are kept apart in t_queued. For a two-step start the clock runs from the first request,
- * and an epilogue never moves it. */
+/* TTFT counts from the moment the request is on the wire (docs/protocols.md, "First
+ * token"): the last byte of it, written on the network thread. Queueing and connection
+ * set-up before that are kept apart in t_queued. For a two-step start the clock runs from
+ * the first request, and an epilogue never moves it. */
 static void
 take_request_written (JxRequest *self)
 {

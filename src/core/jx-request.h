@@ -36,7 +36,6 @@ void            jx_request_set_credential      (JxRequest       *self,
 void            jx_request_set_run             (JxRequest       *self,
                                                 guint            run);
 JxProvider     *jx_request_get_provider        (JxRequest       *self);
-const char     *jx_request_get_model           (JxRequest       *self);
 JxRequestState  jx_request_get_state           (JxRequest       *self);
 guint           jx_request_get_retry_delay_ms  (JxRequest       *self);
 /* The live response, updated while streaming (for the UI's metrics strip). */

@@ -46,7 +46,8 @@ JxResponse *jx_response_new           (void);
 JxResponse *jx_response_ref           (JxResponse *self);
 void        jx_response_unref         (JxResponse *self);
 const char *jx_response_status_to_string (JxResponseStatus status);
-/* Reads the rate-limit headers of every provider's flavour (providers.md §18). */
+/* Reads every provider's flavour of rate-limit headers (docs/protocols.md, "Rate-limit
+ * headers"). */
 void        jx_response_take_ratelimit_header (JxResponse *self,
                                                const char *name,
                                                const char *value);

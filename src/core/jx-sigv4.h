@@ -1,8 +1,9 @@
 /* jx-sigv4.h — AWS Signature Version 4 request signing (Bedrock)
  *
- * Follows auth.md §1: canonical request, string to sign, HMAC-SHA256 key chain and
- * the Authorization header. Secrets never appear in any returned string; the session
- * token does (it is a signed header), so never log the canonical request.
+ * Follows docs/protocols.md, "AWS Signature Version 4": canonical request, string to sign,
+ * HMAC-SHA256 key chain and the Authorization header. Secrets never appear in any returned
+ * string; the session token does (it is a signed header), so never log the canonical
+ * request.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -15,7 +15,7 @@ typedef enum
   JX_USAGE_SOURCE_ESTIMATE, /* estimated by us (labelled as such everywhere) */
 } JxUsageSource;
 
-/* All counts are -1 when unknown. Normalised (see providers.md §0.4):
+/* All counts are -1 when unknown. Normalised (docs/protocols.md, "Usage normalisation"):
  * - input_tokens is the *total* prompt, cached reads and cache writes included;
  * - output_tokens includes reasoning tokens (Gemini thoughts are added in).
  * billed_* are set only where the provider bills differently from what it counts (Cohere). */

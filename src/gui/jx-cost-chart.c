@@ -158,12 +158,6 @@ jx_cost_chart_init (JxCostChart *self)
 {
 }
 
-GtkWidget *
-jx_cost_chart_new (void)
-{
-  return g_object_new (JX_TYPE_COST_CHART, NULL);
-}
-
 void
 jx_cost_chart_set_rows (JxCostChart *self,
                         GPtrArray   *rows)

@@ -13,7 +13,6 @@ G_BEGIN_DECLS
 #define JX_TYPE_COST_CHART (jx_cost_chart_get_type ())
 G_DECLARE_FINAL_TYPE (JxCostChart, jx_cost_chart, JX, COST_CHART, GtkWidget)
 
-GtkWidget *jx_cost_chart_new      (void);
 /* @rows: JxPlanRow* in display order (the chart keeps a reference to the array). */
 void       jx_cost_chart_set_rows (JxCostChart *self,
                                    GPtrArray   *rows);

@@ -234,19 +234,3 @@ jx_price_edit_dialog_new (GtkWindow  *parent,
 
   return self;
 }
-
-const char *
-jx_price_edit_dialog_get_provider_id (JxPriceEditDialog *self)
-{
-  g_return_val_if_fail (JX_IS_PRICE_EDIT_DIALOG (self), NULL);
-
-  return self->provider_id;
-}
-
-const char *
-jx_price_edit_dialog_get_model_id (JxPriceEditDialog *self)
-{
-  g_return_val_if_fail (JX_IS_PRICE_EDIT_DIALOG (self), NULL);
-
-  return self->model_id;
-}

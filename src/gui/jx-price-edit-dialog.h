@@ -18,8 +18,6 @@ JxPriceEditDialog *jx_price_edit_dialog_new       (GtkWindow         *parent,
                                                    JxCatalog         *catalog,
                                                    const char        *provider_id,
                                                    const char        *model_id);
-const char        *jx_price_edit_dialog_get_provider_id (JxPriceEditDialog *self);
-const char        *jx_price_edit_dialog_get_model_id    (JxPriceEditDialog *self);
 /* Fills the spin buttons as a user would (negative members = unknown). */
 void               jx_price_edit_dialog_set_price (JxPriceEditDialog *self,
                                                    const JxPrice     *price);

@@ -146,13 +146,6 @@ jx_window_is_running (JxWindow *self)
   return FALSE;
 }
 
-guint
-jx_window_get_round (JxWindow *self)
-{
-  g_return_val_if_fail (JX_IS_WINDOW (self), 0);
-  return self->round;
-}
-
 static void
 clear_summary (JxWindow *self)
 {

@@ -43,7 +43,6 @@ void          jx_window_set_prompt    (JxWindow      *self,
                                        const char    *user_prompt);
 char         *jx_window_dup_prompt    (JxWindow      *self);
 gboolean      jx_window_is_running    (JxWindow      *self);
-guint         jx_window_get_round     (JxWindow      *self);
 AdwViewStackPage *jx_window_add_view  (JxWindow      *self,
                                        GtkWidget     *child,
                                        const char    *name,
