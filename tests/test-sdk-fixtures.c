@@ -28,6 +28,11 @@
   "\"auth_kind\":\"bearer\",\"base_url\":\"@URL@\"," MODEL_PRICES "}]}"
 #define GROQ_JSON \
   "{\"providers\":[{\"id\":\"groq\",\"base_url\":\"@URL@/openai/v1\"," MODEL_PRICES "}]}"
+#define MISTRAL_JSON \
+  "{\"providers\":[{\"id\":\"mistral\",\"base_url\":\"@URL@/v1\"," MODEL_PRICES "}]}"
+#define ALIBABA_JSON \
+  "{\"providers\":[{\"id\":\"alibaba-test\",\"name\":\"Alibaba Model Studio (test)\",\"protocol\":\"openai\"," \
+  "\"auth_kind\":\"bearer\",\"base_url\":\"@URL@/compatible-mode/v1\"," MODEL_PRICES "}]}"
 #define ANTHROPIC_JSON \
   "{\"providers\":[{\"id\":\"anthropic\",\"base_url\":\"@URL@\"," MODEL_PRICES "}]}"
 #define GEMINI_JSON \
@@ -38,6 +43,8 @@
 #define OPENAI_PATH    "/v1/chat/completions"
 #define DEEPSEEK_PATH  "/chat/completions"
 #define GROQ_PATH      "/openai/v1/chat/completions"
+#define MISTRAL_PATH   "/v1/chat/completions"
+#define ALIBABA_PATH   "/compatible-mode/v1/chat/completions"
 #define ANTHROPIC_PATH "/v1/messages"
 #define GEMINI_PATH    "/v1beta/models/test-model:streamGenerateContent"
 #define COHERE_PATH    "/v2/chat"
@@ -111,6 +118,18 @@ static const SdkCase cases[] = {
     2972, "a8661d5bd141de42fe1683760783adf1557a8c14802bb4c7cfffcfb3d78f0943",
     "stop", 17, 1107, 963, -1, NOT_CHECKED, NOT_CHECKED, 139, 138, 2, FALSE, NULL },
 
+  /* Alibaba qwen3-max (vercel/ai recording): reasoning_content, include_usage chunk. */
+  { "alibaba-qwen3-max-reasoning.sse", "alibaba-test", ALIBABA_JSON, ALIBABA_PATH,
+    NULL, 842, "7c7a59b12a79eed8b1048ee8b7da6f6455eb4465768374ba7d738f18b3199b51",
+    3301, "0aa0c3bc04e95c534d21691067b66827b3ca080c08e1b3f2e37545cc3809b3eb",
+    "stop", 24, 1355, 1084, 0, NOT_CHECKED, NOT_CHECKED, 52, 51, 3, FALSE, NULL },
+  /* Mistral magistral-medium-2507 (vercel/ai recording): delta.content is an array of
+   * {"type":"thinking","thinking":[…]} and {"type":"text","text":…} parts. */
+  { "mistral-magistral-reasoning.sse", "mistral", MISTRAL_JSON, MISTRAL_PATH,
+    "2 + 2 = 4", 9, "e93dff0d1076b537cd1bd659d14bb77d5fd47db13204a227cb3cd66e81dd454c",
+    60, "3ee98375cfe6fe4ef8e5dc1d33d280f6223bb04ae9315cadefa153f4dd95d1e8",
+    "stop", 10, 46, -1, -1, NOT_CHECKED, NOT_CHECKED, 1, 0, 0, FALSE, NULL },
+
   /* anthropics/anthropic-sdk-python: the last event (message_stop) has no blank line after it.
    * An SSE parser drops an event the stream ends inside (WHATWG HTML, "Event stream
    * interpretation"), so Juxta sees no message_stop and reports a cut answer, text kept; the
@@ -135,6 +154,11 @@ static const SdkCase cases[] = {
     NULL, 633, "a22bb3ecc49c789f675f9160d9b8fceb62abc008789002fa3cda78874c241e49",
     0, EMPTY_SHA256, "STOP", NOT_CHECKED, NOT_CHECKED, NOT_CHECKED, NOT_CHECKED, NOT_CHECKED,
     NOT_CHECKED, 4, 3, 0, FALSE, NULL },
+  /* One chunk: "No" with finishReason SAFETY, no usage. */
+  { "gemini-finish-safety.sse", "gemini", GEMINI_JSON, GEMINI_PATH,
+    "No", 2, "1ea442a134b2a184bd5d40104401f2a37fbc09ccf3f4bc9da161c6099be3691d",
+    0, EMPTY_SHA256, "SAFETY", NOT_CHECKED, NOT_CHECKED, NOT_CHECKED, NOT_CHECKED, NOT_CHECKED,
+    NOT_CHECKED, 1, 0, 0, FALSE, NULL },
   /* Gemini 3 Pro (vercel/ai recording): 256 hidden thought tokens, a thoughtSignature part. */
   { "gemini-3-pro-thought-signature.sse", "gemini", GEMINI_JSON, GEMINI_PATH,
     "There are **3** \"r\"s in strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y.",
