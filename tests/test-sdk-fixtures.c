@@ -131,9 +131,10 @@ static const SdkCase cases[] = {
     "stop", 10, 46, -1, -1, NOT_CHECKED, NOT_CHECKED, 1, 0, 0, FALSE, NULL },
 
   /* anthropics/anthropic-sdk-python: the last event (message_stop) has no blank line after it.
-   * An SSE parser drops an event the stream ends inside (WHATWG HTML, "Event stream
-   * interpretation"), so Juxta sees no message_stop and reports a cut answer, text kept; the
-   * SDK itself accepts the file. Real Anthropic streams end with the blank line. */
+   * An SSE parser drops an event the stream ends inside ("Event stream interpretation",
+   * https://html.spec.whatwg.org/multipage/server-sent-events.html), so Juxta sees no
+   * message_stop and reports a cut answer, text kept; the SDK itself accepts the file. Real
+   * Anthropic streams end with the blank line. */
   { "anthropic-basic-no-trailing-newline.sse", "anthropic", ANTHROPIC_JSON, ANTHROPIC_PATH,
     "Hello there!", 12, "89b8b8e486421463d7e0f5caf60fb9cb35ce169b76e657ab21fc4d1d6b093603",
     0, EMPTY_SHA256, NULL, 11, 6, -1, -1, NOT_CHECKED, NOT_CHECKED, 3, 2, 0, FALSE,
@@ -164,6 +165,13 @@ static const SdkCase cases[] = {
     "There are **3** \"r\"s in strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y.",
     79, "4e40e58c1dd5415fe3168fbbb3c1927cfef1aa8621f64f42e8f0a8ca7dae1045",
     0, EMPTY_SHA256, "STOP", 9, 29 + 256, 256, -1, NOT_CHECKED, NOT_CHECKED, 2, 1, 0, FALSE, NULL },
+
+  /* Gemini on Vertex (vercel/ai recording, trafficType PROVISIONED_THROUGHPUT): a
+   * `"thought": true` part, then streamed function-call arguments, no visible text. */
+  { "gemini-vertex-thought-tool-calls.sse", "gemini", GEMINI_JSON, GEMINI_PATH,
+    "", 0, EMPTY_SHA256,
+    320, "b543f381617bf2df623a1b48abe9e40a7298c520ce985cbe38ad2a1f00bff7de",
+    "STOP", 249, 58 + 183, 183, -1, NOT_CHECKED, NOT_CHECKED, 0, 0, 0, FALSE, NULL },
 
   /* Cohere v2 (vercel/ai recordings): raw token counts, billed units, cached tokens. */
   { "cohere-v2-text.sse", "cohere", COHERE_JSON, COHERE_PATH,
