@@ -1,4 +1,4 @@
-/* jx-plan-cli.c — `juxta plan`: monthly cost of a workload across models
+/* jx-cli-plan.c — `juxta plan`: monthly cost of a workload across models
  *
  *   juxta plan --requests-per-day N | --requests-per-month N
  *              --input-tokens N --output-tokens N [--cached-share F] [--batch]

@@ -1,4 +1,4 @@
-/* jx-cli.c — `juxta compare`, `juxta demo`: the engine without a window
+/* jx-cli-compare.c — `juxta compare`, `juxta demo`: the engine without a window
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
