@@ -11,33 +11,42 @@
 #include <unistd.h>
 
 #include "jx-cli.h"
-#include "jx-plan-cli.h"
+#include "jx-cli-output.h"
+#include "jx-context.h"
 #include "jx-request.h"
+#include "jx-round.h"
 
-#define EXIT_USAGE 2
-
-typedef enum
-{
-  FORMAT_TABLE,
-  FORMAT_JSON,
-  FORMAT_CSV,
-} OutputFormat;
-
+/* One provider:model the prompt goes to, and what it answered in each run. */
 typedef struct
 {
   JxProvider *provider;
   char       *model;
   char       *label;       /* "provider:model" */
   GPtrArray  *responses;   /* JxResponse*, one per run */
-} Pane;
+} JxCompareEntry;
+
+/* What the command line asked for. */
+typedef struct
+{
+  GStrv        entry_specs;
+  char        *providers_file;
+  char        *system;
+  char        *prompt_text;
+  JxCliFormat  format;
+  int          max_tokens;
+  double       temperature;
+  int          runs;
+  int          timeout;
+  int          idle_timeout;
+} CompareOptions;
 
 typedef struct
 {
   JxEngine     *engine;
-  GPtrArray    *panes;
+  GPtrArray    *entries;   /* JxCompareEntry* */
   GPtrArray    *requests;  /* current round */
   JxPrompt      prompt;
-  OutputFormat  format;
+  JxCliFormat   format;
   guint         runs;
   guint         pending;
   GMainLoop    *loop;
@@ -46,21 +55,25 @@ typedef struct
 } Compare;
 
 static void
-pane_free (Pane *pane)
+compare_entry_free (JxCompareEntry *entry)
 {
-  jx_provider_unref (pane->provider);
-  g_free (pane->model);
-  g_free (pane->label);
-  g_ptr_array_unref (pane->responses);
-  g_free (pane);
+  jx_provider_unref (entry->provider);
+  g_free (entry->model);
+  g_free (entry->label);
+  g_ptr_array_unref (entry->responses);
+  g_free (entry);
 }
 
-gboolean
-jx_cli_is_command (const char *arg)
+static void
+compare_options_clear (CompareOptions *options)
 {
-  return g_strcmp0 (arg, "compare") == 0 || g_strcmp0 (arg, "demo") == 0 ||
-         g_strcmp0 (arg, "plan") == 0;
+  g_clear_pointer (&options->entry_specs, g_strfreev);
+  g_clear_pointer (&options->providers_file, g_free);
+  g_clear_pointer (&options->system, g_free);
+  g_clear_pointer (&options->prompt_text, g_free);
 }
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CompareOptions, compare_options_clear)
 
 /* ---- output --------------------------------------------------------------------------- */
 
@@ -101,85 +114,6 @@ add_string_or_null (JsonBuilder *builder,
     json_builder_add_string_value (builder, value);
 }
 
-/* Up to 9 decimals (costs are fractions of a cent), trailing zeros trimmed. */
-static const char *
-format_double (char   *buf,
-               gsize   size,
-               double  value)
-{
-  char *end;
-
-  g_ascii_formatd (buf, size, "%.9f", value);
-  end = buf + strlen (buf) - 1;
-  while (end > buf && *end == '0' && end[-1] != '.')
-    *end-- = '\0';
-  return buf;
-}
-
-/* json-glib prints doubles with 17 significant digits (250.27199999999999); figures are
- * rounded to what was measured, so print them the short way. */
-static void
-append_json_node (GString  *out,
-                  JsonNode *node)
-{
-  switch (JSON_NODE_TYPE (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObject *object = json_node_get_object (node);
-        g_autoptr(GList) members = json_object_get_members (object);
-
-        g_string_append_c (out, '{');
-        for (GList *l = members; l != NULL; l = l->next)
-          {
-            g_autoptr(JsonNode) key_node = json_node_init_string (json_node_alloc (), l->data);
-            g_autofree char *key = json_to_string (key_node, FALSE);
-
-            if (l != members)
-              g_string_append_c (out, ',');
-            g_string_append (out, key);
-            g_string_append_c (out, ':');
-            append_json_node (out, json_object_get_member (object, l->data));
-          }
-        g_string_append_c (out, '}');
-      }
-      break;
-
-    case JSON_NODE_VALUE:
-      if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-        {
-          char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-          g_string_append (out, format_double (buf, sizeof buf, json_node_get_double (node)));
-        }
-      else
-        {
-          g_autofree char *text = json_to_string (node, FALSE);
-          g_string_append (out, text);
-        }
-      break;
-
-    case JSON_NODE_ARRAY:
-    case JSON_NODE_NULL:
-    default:
-      {
-        g_autofree char *text = json_to_string (node, FALSE);
-        g_string_append (out, text);
-      }
-      break;
-    }
-}
-
-static void
-print_json_line (JsonBuilder *builder)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autoptr(GString) line = g_string_new (NULL);
-
-  append_json_node (line, root);
-  g_print ("%s\n", line->str);
-}
-
 static void
 build_response_object (JsonBuilder *builder,
                        JxResponse  *r)
@@ -194,7 +128,8 @@ build_response_object (JsonBuilder *builder,
   json_builder_add_int_value (builder, r->run);
   add_string_or_null (builder, "status", jx_response_status_to_string (r->status));
   add_string_or_null (builder, "text", r->text->str);
-  add_string_or_null (builder, "error", r->error);
+  add_string_or_null (builder, "error", jx_cli_output_response_error (r));
+  add_string_or_null (builder, "error_code", jx_cli_output_response_error_code (r));
   add_count_or_null (builder, "http_status", r->http_status > 0 ? (gint64) r->http_status : -1);
   add_number_or_null (builder, "ttft_ms", jx_timing_ttft_ms (&r->timing), 1000);
   add_number_or_null (builder, "e2e_ms", jx_timing_e2e_ms (&r->timing), 1000);
@@ -216,123 +151,61 @@ build_response_object (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
-typedef double (*ResponseFigure) (JxResponse *r);
-
-static double
-figure_ttft (JxResponse *r)
-{
-  return jx_timing_ttft_ms (&r->timing);
-}
-
-static double
-figure_e2e (JxResponse *r)
-{
-  return jx_timing_e2e_ms (&r->timing);
-}
-
-static double
-figure_tps (JxResponse *r)
-{
-  return jx_timing_decode_tps (&r->timing, r->usage.output_tokens);
-}
-
-/* Percentiles over the successful runs only: a failed run has no meaningful latency. */
-static GArray *
-collect (Pane           *pane,
-         ResponseFigure  figure)
-{
-  GArray *values = g_array_new (FALSE, FALSE, sizeof (double));
-
-  for (guint i = 0; i < pane->responses->len; i++)
-    {
-      JxResponse *r = g_ptr_array_index (pane->responses, i);
-      double v;
-
-      if (r->status != JX_RESPONSE_OK)
-        continue;
-      v = figure (r);
-      if (!isnan (v))
-        g_array_append_val (values, v);
-    }
-
-  return values;
-}
-
 static void
 add_percentiles (JsonBuilder    *builder,
                  const char     *name,
-                 Pane           *pane,
-                 ResponseFigure  figure)
+                 JxCompareEntry *entry,
+                 JxRoundFigure   figure)
 {
-  g_autoptr(GArray) values = collect (pane, figure);
-  const double *data = (const double *) (gpointer) values->data;
+  JxRoundPercentiles p;
 
+  jx_round_percentiles (entry->responses, figure, &p);
   json_builder_set_member_name (builder, name);
   json_builder_begin_object (builder);
-  add_number_or_null (builder, "p50", jx_stats_percentile (data, values->len, 50), 1000);
-  add_number_or_null (builder, "p95", jx_stats_percentile (data, values->len, 95), 1000);
-  add_number_or_null (builder, "p99", jx_stats_percentile (data, values->len, 99), 1000);
+  add_number_or_null (builder, "p50", p.p50, 1000);
+  add_number_or_null (builder, "p95", p.p95, 1000);
+  add_number_or_null (builder, "p99", p.p99, 1000);
   json_builder_end_object (builder);
 }
 
-static double
-pane_cost_total (Pane *pane)
+static void
+print_json_object (JsonBuilder *builder)
 {
-  double total = 0;
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
 
-  for (guint i = 0; i < pane->responses->len; i++)
-    {
-      JxResponse *r = g_ptr_array_index (pane->responses, i);
-
-      if (isnan (r->cost_usd))
-        return NAN;
-      total += r->cost_usd;
-    }
-
-  return total;
-}
-
-static guint
-pane_ok_count (Pane *pane)
-{
-  guint ok = 0;
-
-  for (guint i = 0; i < pane->responses->len; i++)
-    ok += ((JxResponse *) g_ptr_array_index (pane->responses, i))->status == JX_RESPONSE_OK;
-
-  return ok;
+  jx_cli_output_json_line (root);
 }
 
 static void
 print_json_summaries (Compare *compare)
 {
-  for (guint i = 0; i < compare->panes->len; i++)
+  for (guint i = 0; i < compare->entries->len; i++)
     {
-      Pane *pane = g_ptr_array_index (compare->panes, i);
+      JxCompareEntry *entry = g_ptr_array_index (compare->entries, i);
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      guint ok = pane_ok_count (pane);
+      guint ok = jx_round_count_ok (entry->responses);
 
       json_builder_begin_object (builder);
       add_string_or_null (builder, "type", "summary");
-      add_string_or_null (builder, "provider", pane->provider->id);
-      add_string_or_null (builder, "model", pane->model);
+      add_string_or_null (builder, "provider", entry->provider->id);
+      add_string_or_null (builder, "model", entry->model);
       json_builder_set_member_name (builder, "runs");
-      json_builder_add_int_value (builder, pane->responses->len);
+      json_builder_add_int_value (builder, entry->responses->len);
       json_builder_set_member_name (builder, "ok");
       json_builder_add_int_value (builder, ok);
       json_builder_set_member_name (builder, "errors");
-      json_builder_add_int_value (builder, pane->responses->len - ok);
-      add_percentiles (builder, "ttft_ms", pane, figure_ttft);
-      add_percentiles (builder, "e2e_ms", pane, figure_e2e);
-      add_percentiles (builder, "decode_tokens_per_s", pane, figure_tps);
-      add_number_or_null (builder, "cost_usd_total", pane_cost_total (pane), 1e9);
+      json_builder_add_int_value (builder, entry->responses->len - ok);
+      add_percentiles (builder, "ttft_ms", entry, JX_ROUND_FIGURE_TTFT_MS);
+      add_percentiles (builder, "e2e_ms", entry, JX_ROUND_FIGURE_E2E_MS);
+      add_percentiles (builder, "decode_tokens_per_s", entry, JX_ROUND_FIGURE_DECODE_TPS);
+      add_number_or_null (builder, "cost_usd_total", jx_round_cost_total (entry->responses), 1e9);
       json_builder_end_object (builder);
-      print_json_line (builder);
+      print_json_object (builder);
     }
 }
 
 static const char * const csv_columns[] = {
-  "provider", "model", "run", "status", "text", "error", "http_status", "ttft_ms", "e2e_ms",
+  "provider", "model", "run", "status", "text", "error", "error_code", "http_status", "ttft_ms", "e2e_ms",
   "itl_ms_mean", "itl_ms_p95", "itl_ms_max", "decode_tokens_per_s", "input_tokens",
   "cached_input_tokens", "output_tokens", "reasoning_tokens", "usage_source", "cost_usd",
   "retries", "ratelimit_remaining_requests", "ratelimit_remaining_tokens",
@@ -340,58 +213,14 @@ static const char * const csv_columns[] = {
 };
 
 static void
-print_csv_field (GString    *line,
-                 JsonObject *object,
-                 const char *column)
-{
-  JsonNode *node = json_object_get_member (object, column);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return;
-
-  if (json_node_get_value_type (node) == G_TYPE_STRING)
-    {
-      const char *s = json_node_get_string (node);
-
-      /* RFC 4180: quote everything textual, double the quotes. */
-      g_string_append_c (line, '"');
-      for (const char *p = s; *p; p++)
-        {
-          if (*p == '"')
-            g_string_append_c (line, '"');
-          g_string_append_c (line, *p);
-        }
-      g_string_append_c (line, '"');
-    }
-  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    {
-      char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-      g_string_append (line, format_double (buf, sizeof buf, json_node_get_double (node)));
-    }
-  else
-    g_string_append_printf (line, "%" G_GINT64_FORMAT, json_node_get_int (node));
-}
-
-static void
 print_csv_row (JxResponse *r)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GString) line = g_string_new (NULL);
-  JsonObject *object;
 
   build_response_object (builder, r);
   root = json_builder_get_root (builder);
-  object = json_node_get_object (root);
-
-  for (guint i = 0; csv_columns[i] != NULL; i++)
-    {
-      if (i > 0)
-        g_string_append_c (line, ',');
-      print_csv_field (line, object, csv_columns[i]);
-    }
-  g_print ("%s\r\n", line->str);
+  jx_cli_output_csv_row (json_node_get_object (root), csv_columns);
 }
 
 static char *
@@ -422,33 +251,6 @@ format_count (gint64 n,
   return g_strdup_printf ("%s%" G_GINT64_FORMAT, estimate ? "~" : "", n);
 }
 
-/* Counts characters, not bytes: labels may hold non-ASCII. */
-void
-jx_cli_append_cell (GString    *line,
-                    const char *text,
-                    glong       width,
-                    gboolean    right)
-{
-  glong chars = g_utf8_strlen (text, -1);
-  g_autofree char *cut = NULL;
-
-  if (chars > width)
-    {
-      const char *end = g_utf8_offset_to_pointer (text, width - 1);
-
-      cut = g_strdup_printf ("%.*s…", (int) (end - text), text);
-      text = cut;
-      chars = width;
-    }
-  if (right)
-    for (glong i = chars; i < width; i++)
-      g_string_append_c (line, ' ');
-  g_string_append (line, text);
-  if (!right)
-    for (glong i = chars; i < width; i++)
-      g_string_append_c (line, ' ');
-}
-
 static void
 print_table (Compare *compare)
 {
@@ -456,66 +258,72 @@ print_table (Compare *compare)
 
   /* The answers first, then figures that line up in 80 columns. */
   if (compare->runs == 1)
-    for (guint i = 0; i < compare->panes->len; i++)
+    for (guint i = 0; i < compare->entries->len; i++)
       {
-        Pane *pane = g_ptr_array_index (compare->panes, i);
-        JxResponse *r = g_ptr_array_index (pane->responses, 0);
+        JxCompareEntry *entry = g_ptr_array_index (compare->entries, i);
+        JxResponse *r = g_ptr_array_index (entry->responses, 0);
+        const char *error = jx_cli_output_response_error (r);
 
-        g_print ("── %s %s\n", pane->label,
-                 g_strcmp0 (pane->provider->protocol, "simulated") == 0 ? _("(simulated)") : "");
+        g_print ("── %s %s\n", entry->label,
+                 g_strcmp0 (entry->provider->protocol, "simulated") == 0 ? _("(simulated)") : "");
         if (r->text->len > 0)
           g_print ("%s\n", r->text->str);
-        if (r->error != NULL)
-          g_print ("%s %s\n", r->status == JX_RESPONSE_CANCELLED ? "⏹" : "✗", r->error);
+        if (error != NULL)
+          g_print ("%s %s\n", r->status == JX_RESPONSE_CANCELLED ? "⏹" : "✗", error);
         g_print ("\n");
       }
 
   g_string_append (line, "");
-  jx_cli_append_cell (line, _("Provider:model"), 24, FALSE);
-  jx_cli_append_cell (line, _("TTFT"), 8, TRUE);
-  jx_cli_append_cell (line, _("E2E"), 9, TRUE);
-  jx_cli_append_cell (line, _("tok/s"), 8, TRUE);
-  jx_cli_append_cell (line, _("ITL"), 7, TRUE);
-  jx_cli_append_cell (line, _("in"), 7, TRUE);
-  jx_cli_append_cell (line, _("out"), 6, TRUE);
-  jx_cli_append_cell (line, _("cost"), 11, TRUE);
+  jx_cli_output_cell (line, _("Provider:model"), 24, FALSE);
+  jx_cli_output_cell (line, _("TTFT"), 8, TRUE);
+  jx_cli_output_cell (line, _("E2E"), 9, TRUE);
+  jx_cli_output_cell (line, _("tok/s"), 8, TRUE);
+  jx_cli_output_cell (line, _("ITL"), 7, TRUE);
+  jx_cli_output_cell (line, _("in"), 7, TRUE);
+  jx_cli_output_cell (line, _("out"), 6, TRUE);
+  jx_cli_output_cell (line, _("cost"), 11, TRUE);
   g_print ("%s\n", line->str);
 
-  for (guint i = 0; i < compare->panes->len; i++)
+  for (guint i = 0; i < compare->entries->len; i++)
     {
-      Pane *pane = g_ptr_array_index (compare->panes, i);
-      g_autoptr(GArray) ttft = collect (pane, figure_ttft);
-      g_autoptr(GArray) e2e = collect (pane, figure_e2e);
-      g_autoptr(GArray) tps = collect (pane, figure_tps);
-      JxResponse *last = g_ptr_array_index (pane->responses, pane->responses->len - 1);
+      JxCompareEntry *entry = g_ptr_array_index (compare->entries, i);
+      JxRoundPercentiles ttft, e2e, tps;
+      JxResponse *last = g_ptr_array_index (entry->responses, entry->responses->len - 1);
       gboolean estimate = last->usage.source != JX_USAGE_SOURCE_PROVIDER;
       double itl = jx_timing_itl_mean_ms (&last->timing, last->usage.output_tokens);
-      double tps50 = jx_stats_percentile ((double *) (gpointer) tps->data, tps->len, 50);
-      g_autofree char *ttft_s = format_ms (jx_stats_percentile ((double *) (gpointer) ttft->data, ttft->len, 50));
-      g_autofree char *e2e_s = format_ms (jx_stats_percentile ((double *) (gpointer) e2e->data, e2e->len, 50));
-      g_autofree char *tps_s = isnan (tps50) ? g_strdup ("–") : g_strdup_printf ("%.1f", tps50);
+      g_autofree char *ttft_s = NULL;
+      g_autofree char *e2e_s = NULL;
+      g_autofree char *tps_s = NULL;
       g_autofree char *itl_s = isnan (itl) ? g_strdup ("–") : g_strdup_printf ("%.1f", itl);
       g_autofree char *in_s = format_count (last->usage.input_tokens, estimate);
       g_autofree char *out_s = format_count (last->usage.output_tokens, estimate);
-      g_autofree char *cost_s = format_cost (pane_cost_total (pane), estimate);
+      g_autofree char *cost_s = format_cost (jx_round_cost_total (entry->responses), estimate);
+      const char *error = jx_cli_output_response_error (last);
+
+      jx_round_percentiles (entry->responses, JX_ROUND_FIGURE_TTFT_MS, &ttft);
+      jx_round_percentiles (entry->responses, JX_ROUND_FIGURE_E2E_MS, &e2e);
+      jx_round_percentiles (entry->responses, JX_ROUND_FIGURE_DECODE_TPS, &tps);
+      ttft_s = format_ms (ttft.p50);
+      e2e_s = format_ms (e2e.p50);
+      tps_s = isnan (tps.p50) ? g_strdup ("–") : g_strdup_printf ("%.1f", tps.p50);
 
       g_string_truncate (line, 0);
-      jx_cli_append_cell (line, pane->label, 24, FALSE);
-      if (pane_ok_count (pane) == 0)
+      jx_cli_output_cell (line, entry->label, 24, FALSE);
+      if (jx_round_count_ok (entry->responses) == 0)
         {
-          g_autofree char *err = g_strdup_printf ("✗ %s", last->error != NULL ? last->error : "");
+          g_autofree char *err = g_strdup_printf ("✗ %s", error != NULL ? error : "");
 
-          jx_cli_append_cell (line, err, 56, FALSE);
+          jx_cli_output_cell (line, err, 56, FALSE);
         }
       else
         {
-          jx_cli_append_cell (line, ttft_s, 8, TRUE);
-          jx_cli_append_cell (line, e2e_s, 9, TRUE);
-          jx_cli_append_cell (line, tps_s, 8, TRUE);
-          jx_cli_append_cell (line, itl_s, 7, TRUE);
-          jx_cli_append_cell (line, in_s, 7, TRUE);
-          jx_cli_append_cell (line, out_s, 6, TRUE);
-          jx_cli_append_cell (line, cost_s, 11, TRUE);
+          jx_cli_output_cell (line, ttft_s, 8, TRUE);
+          jx_cli_output_cell (line, e2e_s, 9, TRUE);
+          jx_cli_output_cell (line, tps_s, 8, TRUE);
+          jx_cli_output_cell (line, itl_s, 7, TRUE);
+          jx_cli_output_cell (line, in_s, 7, TRUE);
+          jx_cli_output_cell (line, out_s, 6, TRUE);
+          jx_cli_output_cell (line, cost_s, 11, TRUE);
         }
       g_print ("%s\n", line->str);
     }
@@ -533,7 +341,7 @@ print_progress (Compare *compare,
 {
   g_autoptr(GString) line = g_string_new (NULL);
 
-  if (!compare->tty || compare->format != FORMAT_TABLE)
+  if (!compare->tty || compare->format != JX_CLI_FORMAT_TABLE)
     return;
 
   g_string_append_printf (line, "\r\033[K%u/%u ", run, compare->runs);
@@ -577,7 +385,7 @@ request_done_cb (GObject      *object,
   guint index;
 
   g_ptr_array_find (compare->requests, object, &index);
-  g_ptr_array_add (((Pane *) g_ptr_array_index (compare->panes, index))->responses,
+  g_ptr_array_add (((JxCompareEntry *) g_ptr_array_index (compare->entries, index))->responses,
                    jx_response_ref (response));
   if (response->status != JX_RESPONSE_OK)
     compare->any_failed = TRUE;
@@ -593,41 +401,41 @@ run_round (Compare *compare,
   guint progress = 0;
 
   g_ptr_array_set_size (compare->requests, 0);
-  for (guint i = 0; i < compare->panes->len; i++)
+  for (guint i = 0; i < compare->entries->len; i++)
     {
-      Pane *pane = g_ptr_array_index (compare->panes, i);
-      JxRequest *request = jx_request_new (compare->engine, pane->provider, pane->model, &compare->prompt);
+      JxCompareEntry *entry = g_ptr_array_index (compare->entries, i);
+      JxRequest *request = jx_request_new (compare->engine, entry->provider, entry->model, &compare->prompt);
 
       jx_request_set_run (request, run);
       g_ptr_array_add (compare->requests, request);
     }
 
-  /* Start every pane before running the loop so none gets a head start. */
+  /* Start every entry before running the loop so none gets a head start. */
   compare->pending = compare->requests->len;
   for (guint i = 0; i < compare->requests->len; i++)
     jx_request_run_async (g_ptr_array_index (compare->requests, i), NULL, request_done_cb, compare);
 
-  if (compare->tty && compare->format == FORMAT_TABLE)
+  if (compare->tty && compare->format == JX_CLI_FORMAT_TABLE)
     progress = g_timeout_add (100, progress_cb, compare);
   if (compare->pending > 0)
     g_main_loop_run (compare->loop);
   g_clear_handle_id (&progress, g_source_remove);
-  if (compare->tty && compare->format == FORMAT_TABLE)
+  if (compare->tty && compare->format == JX_CLI_FORMAT_TABLE)
     g_printerr ("\r\033[K");
 
-  for (guint i = 0; i < compare->panes->len; i++)
+  for (guint i = 0; i < compare->entries->len; i++)
     {
-      Pane *pane = g_ptr_array_index (compare->panes, i);
-      JxResponse *r = g_ptr_array_index (pane->responses, pane->responses->len - 1);
+      JxCompareEntry *entry = g_ptr_array_index (compare->entries, i);
+      JxResponse *r = g_ptr_array_index (entry->responses, entry->responses->len - 1);
 
-      if (compare->format == FORMAT_JSON)
+      if (compare->format == JX_CLI_FORMAT_JSON)
         {
           g_autoptr(JsonBuilder) builder = json_builder_new ();
 
           build_response_object (builder, r);
-          print_json_line (builder);
+          print_json_object (builder);
         }
-      else if (compare->format == FORMAT_CSV)
+      else if (compare->format == JX_CLI_FORMAT_CSV)
         print_csv_row (r);
     }
 }
@@ -649,16 +457,16 @@ read_stdin (GError **error)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-static Pane *
-parse_pane (JxCatalog   *catalog,
-            const char  *spec,
-            GError     **error)
+static JxCompareEntry *
+parse_entry (JxCatalog   *catalog,
+             const char  *spec,
+             GError     **error)
 {
   g_autofree char *provider_id = NULL;
   const char *colon = strchr (spec, ':');
   const char *model = NULL;
   JxProvider *provider;
-  Pane *pane;
+  JxCompareEntry *entry;
 
   /* Only the first colon separates: Bedrock model ids contain colons themselves. */
   provider_id = colon != NULL ? g_strndup (spec, colon - spec) : g_strdup (spec);
@@ -691,62 +499,56 @@ parse_pane (JxCatalog   *catalog,
       model = fallback->id;
     }
 
-  pane = g_new0 (Pane, 1);
-  pane->provider = jx_provider_ref (provider);
-  pane->model = g_strdup (model);
-  pane->label = g_strdup_printf ("%s:%s", provider->id, model);
-  pane->responses = g_ptr_array_new_with_free_func ((GDestroyNotify) jx_response_unref);
+  entry = g_new0 (JxCompareEntry, 1);
+  entry->provider = jx_provider_ref (provider);
+  entry->model = g_strdup (model);
+  entry->label = g_strdup_printf ("%s:%s", provider->id, model);
+  entry->responses = g_ptr_array_new_with_free_func ((GDestroyNotify) jx_response_unref);
 
-  return pane;
+  return entry;
 }
 
 static int
-usage_error (GOptionContext *context,
-             const char     *message)
+usage_error (const char *message)
 {
   g_autofree char *prgname = g_strdup (g_get_prgname ());
 
   g_printerr ("%s: %s\n", prgname, message);
   g_printerr (_("Try “%s --help” for more information.\n"), prgname);
-  return EXIT_USAGE;
+  return JX_CLI_EXIT_USAGE;
 }
 
-static int
-compare_main (int       argc,
-              char    **argv,
-              gboolean  demo)
+/* Fills @options from the command line; on a usage error prints it and returns FALSE with
+ * *status set. */
+static gboolean
+parse_options (int             argc,
+               char          **argv,
+               gboolean        demo,
+               CompareOptions *options,
+               int            *status)
 {
-  g_auto(GStrv) pane_specs = NULL;
-  g_autofree char *providers_file = NULL;
-  g_autofree char *system = NULL;
   g_autofree char *format = NULL;
-  int max_tokens = 0;
-  double temperature = NAN;
-  int runs = 1;
-  int timeout = 0;
-  int idle_timeout = 0;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JxCatalog) catalog = NULL;
-  g_autoptr(GPtrArray) panes = g_ptr_array_new_with_free_func ((GDestroyNotify) pane_free);
-  g_autofree char *prompt_text = NULL;
-  Compare compare = { 0 };
   const GOptionEntry entries[] = {
-    { "pane", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &pane_specs,
+    { "pane", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &options->entry_specs,
       N_("A provider and model to compare (repeat for more panes)"), N_("PROVIDER[:MODEL]") },
-    { "providers-file", 0, 0, G_OPTION_ARG_FILENAME, &providers_file,
+    { "providers-file", 0, 0, G_OPTION_ARG_FILENAME, &options->providers_file,
       N_("Extra provider definitions (JSON)"), N_("FILE") },
-    { "system", 0, 0, G_OPTION_ARG_STRING, &system, N_("System prompt"), N_("TEXT") },
-    { "max-tokens", 0, 0, G_OPTION_ARG_INT, &max_tokens, N_("Maximum output tokens"), N_("N") },
-    { "temperature", 0, 0, G_OPTION_ARG_DOUBLE, &temperature, N_("Sampling temperature"), N_("T") },
-    { "runs", 0, 0, G_OPTION_ARG_INT, &runs, N_("Sequential rounds; panes run concurrently within a round"), N_("N") },
-    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout,
+    { "system", 0, 0, G_OPTION_ARG_STRING, &options->system, N_("System prompt"), N_("TEXT") },
+    { "max-tokens", 0, 0, G_OPTION_ARG_INT, &options->max_tokens, N_("Maximum output tokens"), N_("N") },
+    { "temperature", 0, 0, G_OPTION_ARG_DOUBLE, &options->temperature, N_("Sampling temperature"), N_("T") },
+    { "runs", 0, 0, G_OPTION_ARG_INT, &options->runs, N_("Sequential rounds; panes run concurrently within a round"), N_("N") },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &options->timeout,
       N_("Seconds to wait for a response to start (default 30)"), N_("S") },
-    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &options->idle_timeout,
       N_("Seconds of silence allowed while streaming (default 60)"), N_("S") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Output format: table, json or csv"), N_("FORMAT") },
     { NULL }
   };
+
+  options->temperature = NAN;
+  options->runs = 1;
 
   context = g_option_context_new (demo ? "" : _("PROMPT — send PROMPT (or - for standard input) to every pane"));
   g_option_context_set_summary (context,
@@ -757,91 +559,103 @@ compare_main (int       argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_set_prgname (demo ? "juxta demo" : "juxta compare");
 
+#define FAIL(message) G_STMT_START { *status = usage_error (message); return FALSE; } G_STMT_END
+
   /* argv[0] is the subcommand from here on. */
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error (context, error->message);
+    FAIL (error->message);
 
-  if (format == NULL || g_str_equal (format, "table"))
-    compare.format = FORMAT_TABLE;
-  else if (g_str_equal (format, "json"))
-    compare.format = FORMAT_JSON;
-  else if (g_str_equal (format, "csv"))
-    compare.format = FORMAT_CSV;
-  else
-    return usage_error (context, _("--format must be table, json or csv"));
+  if (!jx_cli_format_parse (format, &options->format))
+    FAIL (_("--format must be table, json or csv"));
 
-  if (runs < 1 || runs > 10000)
-    return usage_error (context, _("--runs must be between 1 and 10000"));
-  if (max_tokens < 0 || timeout < 0 || idle_timeout < 0)
-    return usage_error (context, _("--max-tokens and timeouts cannot be negative"));
+  if (options->runs < 1 || options->runs > 10000)
+    FAIL (_("--runs must be between 1 and 10000"));
+  if (options->max_tokens < 0 || options->timeout < 0 || options->idle_timeout < 0)
+    FAIL (_("--max-tokens and timeouts cannot be negative"));
 
   if (demo)
     {
       if (argc > 1)
-        prompt_text = g_strjoinv (" ", argv + 1);
+        options->prompt_text = g_strjoinv (" ", argv + 1);
       else
-        prompt_text = g_strdup ("Which LLM provider should I choose for a chat feature?");
-      if (pane_specs == NULL)
-        pane_specs = g_strsplit ("simulated:sim-fast simulated:sim-balanced simulated:sim-large "
-                                 "simulated:sim-reasoning", " ", -1);
+        options->prompt_text = g_strdup ("Which LLM provider should I choose for a chat feature?");
+      if (options->entry_specs == NULL)
+        options->entry_specs = g_strsplit ("simulated:sim-fast simulated:sim-balanced simulated:sim-large "
+                                           "simulated:sim-reasoning", " ", -1);
     }
   else
     {
       if (argc != 2)
-        return usage_error (context, argc < 2 ? _("missing PROMPT") : _("give the prompt as one argument (quote it)"));
+        FAIL (argc < 2 ? _("missing PROMPT") : _("give the prompt as one argument (quote it)"));
       if (g_str_equal (argv[1], "-"))
         {
-          if ((prompt_text = read_stdin (&error)) == NULL)
-            return usage_error (context, error->message);
+          if ((options->prompt_text = read_stdin (&error)) == NULL)
+            FAIL (error->message);
         }
       else
-        prompt_text = g_strdup (argv[1]);
-      if (pane_specs == NULL)
-        return usage_error (context, _("no panes: add at least one --pane PROVIDER[:MODEL]"));
+        options->prompt_text = g_strdup (argv[1]);
+      if (options->entry_specs == NULL)
+        FAIL (_("no panes: add at least one --pane PROVIDER[:MODEL]"));
     }
 
-  if ((catalog = jx_catalog_new_builtin (&error)) == NULL ||
-      !jx_catalog_load_user_file (catalog, &error) ||
-      (providers_file != NULL && !jx_catalog_load_file (catalog, providers_file, &error)))
-    return usage_error (context, error->message);
+#undef FAIL
 
-  for (guint i = 0; pane_specs[i] != NULL; i++)
+  return TRUE;
+}
+
+/* One entry per --pane, looked up in @catalog. */
+static GPtrArray *
+build_entries (JxCatalog           *catalog,
+               const char * const  *specs,
+               GError             **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) compare_entry_free);
+
+  for (guint i = 0; specs[i] != NULL; i++)
     {
-      Pane *pane = parse_pane (catalog, pane_specs[i], &error);
+      JxCompareEntry *entry = parse_entry (catalog, specs[i], error);
 
-      if (pane == NULL)
-        return usage_error (context, error->message);
-      g_ptr_array_add (panes, pane);
+      if (entry == NULL)
+        return NULL;
+      g_ptr_array_add (entries, entry);
     }
 
-  compare.engine = jx_engine_new (catalog);
+  return g_steal_pointer (&entries);
+}
+
+/* Runs every round and prints as it goes. Returns the exit status. */
+static int
+run (JxContext      *context,
+     GPtrArray      *entries,
+     CompareOptions *options)
+{
+  Compare compare = { 0 };
+
+  compare.engine = g_object_ref (jx_context_get_engine (context));
   jx_engine_set_timeouts (compare.engine,
-                          timeout > 0 ? (guint) timeout : JX_ENGINE_DEFAULT_CONNECT_TIMEOUT,
-                          idle_timeout > 0 ? (guint) idle_timeout : JX_ENGINE_DEFAULT_IDLE_TIMEOUT);
-  compare.panes = panes;
+                          options->timeout > 0 ? (guint) options->timeout : JX_ENGINE_DEFAULT_CONNECT_TIMEOUT,
+                          options->idle_timeout > 0 ? (guint) options->idle_timeout : JX_ENGINE_DEFAULT_IDLE_TIMEOUT);
+  compare.entries = entries;
   compare.requests = g_ptr_array_new_with_free_func (g_object_unref);
-  compare.runs = runs;
+  compare.runs = options->runs;
+  compare.format = options->format;
   compare.loop = g_main_loop_new (NULL, FALSE);
   compare.tty = isatty (STDERR_FILENO);
   jx_prompt_init (&compare.prompt);
-  compare.prompt.system = g_steal_pointer (&system);
-  compare.prompt.user = g_steal_pointer (&prompt_text);
-  compare.prompt.temperature = temperature;
-  compare.prompt.max_tokens = max_tokens;
+  compare.prompt.system = g_steal_pointer (&options->system);
+  compare.prompt.user = g_steal_pointer (&options->prompt_text);
+  compare.prompt.temperature = options->temperature;
+  compare.prompt.max_tokens = options->max_tokens;
 
-  if (compare.format == FORMAT_CSV)
-    {
-      g_autofree char *header = g_strjoinv (",", (char **) csv_columns);
+  if (compare.format == JX_CLI_FORMAT_CSV)
+    jx_cli_output_csv_header (csv_columns);
 
-      g_print ("%s\r\n", header);
-    }
-
-  for (guint run = 1; run <= (guint) runs; run++)
+  for (guint run = 1; run <= compare.runs; run++)
     run_round (&compare, run);
 
-  if (compare.format == FORMAT_JSON)
+  if (compare.format == JX_CLI_FORMAT_JSON)
     print_json_summaries (&compare);
-  else if (compare.format == FORMAT_TABLE)
+  else if (compare.format == JX_CLI_FORMAT_TABLE)
     print_table (&compare);
 
   g_ptr_array_unref (compare.requests);
@@ -853,22 +667,31 @@ compare_main (int       argc,
 }
 
 int
-jx_cli_main (int    argc,
-             char **argv)
+jx_cli_compare_main (int       argc,
+                     char    **argv,
+                     gboolean  demo)
 {
-  const char *command = argv[1];
+  g_auto(CompareOptions) options = { 0 };
+  g_autoptr(JxContext) context = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  JxContextStage stage = JX_CONTEXT_STAGE_PROVIDERS;
+  int status = 0;
 
-  /* Figures print the same in every language (scripts parse them); words are translated. */
-  setlocale (LC_NUMERIC, "C");
+  if (!parse_options (argc, argv, demo, &options, &status))
+    return status;
 
-  /* Drop the program name so the subcommand parses like its own program. */
-  if (g_str_equal (command, "compare"))
-    return compare_main (argc - 1, argv + 1, FALSE);
-  if (g_str_equal (command, "demo"))
-    return compare_main (argc - 1, argv + 1, TRUE);
-  if (g_str_equal (command, "plan"))
-    return jx_plan_main (argc - 1, argv + 1);
+  if ((context = jx_context_new (options.providers_file, &stage, &error)) == NULL)
+    {
+      if (stage == JX_CONTEXT_STAGE_PROVIDERS)
+        return usage_error (error->message);
+      g_printerr ("%s: %s\n", g_get_prgname (), error->message);
+      return 1;
+    }
 
-  g_printerr ("juxta: unknown command “%s”\n", command);
-  return EXIT_USAGE;
+  if ((entries = build_entries (jx_context_get_catalog (context),
+                                (const char * const *) options.entry_specs, &error)) == NULL)
+    return usage_error (error->message);
+
+  return run (context, entries, &options);
 }

@@ -8,16 +8,18 @@
 
 G_BEGIN_DECLS
 
-gboolean jx_cli_is_command (const char *arg);
-/* argv[1] is the subcommand. Returns the process exit status. */
-int      jx_cli_main       (int         argc,
-                            char      **argv);
+#define JX_CLI_EXIT_USAGE 2
 
-/* Appends @text padded with spaces to @width characters (right-aligned if @right), or cut
- * to fit with a trailing "…". For the compare and plan tables. */
-void     jx_cli_append_cell (GString    *line,
-                             const char *text,
-                             glong       width,
-                             gboolean    right);
+gboolean jx_cli_is_command  (const char *arg);
+/* argv[1] is the subcommand. Returns the process exit status. */
+int      jx_cli_main        (int         argc,
+                             char      **argv);
+
+/* Each subcommand: argv[0] is its name. Returns the process exit status. */
+int      jx_cli_compare_main (int        argc,
+                              char     **argv,
+                              gboolean   demo);
+int      jx_cli_plan_main    (int        argc,
+                              char     **argv);
 
 G_END_DECLS
