@@ -325,6 +325,82 @@ test_prices_override (Fixture       *f,
   g_rmdir (data_home);
 }
 
+/* The most significant digits of any number token in @json (strings skipped). */
+static guint
+max_significant_digits (const char *json)
+{
+  guint max = 0;
+
+  for (const char *p = json; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        {
+          for (p++; *p != '\0' && *p != '"'; p++)
+            if (*p == '\\' && p[1] != '\0')
+              p++;
+          if (*p == '\0')
+            break;
+          continue;
+        }
+      if (*p == '-' || g_ascii_isdigit (*p))
+        {
+          guint digits = 0;
+          gboolean leading = TRUE;
+
+          if (*p == '-')
+            p++;
+          for (; g_ascii_isdigit (*p) || *p == '.'; p++)
+            {
+              if (*p == '.' || (leading && *p == '0'))
+                continue;
+              leading = FALSE;
+              digits++;
+            }
+          g_assert_false (*p == 'e' || *p == 'E');  /* no exponents either */
+          max = MAX (max, digits);
+          p--;
+        }
+    }
+
+  return max;
+}
+
+/* json-glib prints 0.3 as 0.29999999999999999: every float is short in plan and compare. */
+static void
+test_short_doubles (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *plan_out = NULL, *plan_err = NULL;
+  g_autofree char *csv_out = NULL, *csv_err = NULL;
+  g_autoptr(GPtrArray) objects = NULL;
+  const char *compare[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m",
+                            "--runs", "2", "--format", "json", "hi", NULL };
+  const char *plan[] = { "plan", "--requests-per-day", "333.3", "--input-tokens", "1234",
+                         "--output-tokens", "567", "--cached-share", "0.3", "--format", "json", NULL };
+  const char *plan_csv[] = { "plan", "--requests-per-day", "333.3", "--input-tokens", "1234",
+                             "--output-tokens", "567", "--cached-share", "0.3", "--format", "csv", NULL };
+
+  g_assert_cmpuint (max_significant_digits ("{\"a\":\"12345678901234\",\"b\":-0.000123,\"c\":[1.5,250.272]}"), ==, 6);
+  g_assert_cmpuint (max_significant_digits ("{\"a\":0.29999999999999999}"), ==, 17);
+
+  queue_streams (f, 2);
+  g_assert_cmpint (run_juxta (compare, NULL, &out, &err), ==, 0);
+  objects = parse_lines (out);
+  g_assert_cmpuint (objects->len, ==, 3);
+  g_assert_cmpuint (max_significant_digits (out), >, 0);
+  g_assert_cmpuint (max_significant_digits (out), <=, 12);
+
+  g_assert_cmpint (run_juxta (plan, NULL, &plan_out, &plan_err), ==, 0);
+  g_assert_nonnull (strstr (plan_out, "\"cached_share\":0.3,"));
+  g_assert_cmpuint (max_significant_digits (plan_out), >, 0);
+  g_assert_cmpuint (max_significant_digits (plan_out), <=, 12);
+
+  g_assert_cmpint (run_juxta (plan_csv, NULL, &csv_out, &csv_err), ==, 0);
+  g_assert_nonnull (strstr (csv_out, ",0.3,"));
+  g_assert_null (strstr (csv_out, "0.2999"));
+}
+
 static void
 test_demo (void)
 {
@@ -361,6 +437,7 @@ main (int   argc,
   ADD ("/cli/compare/table-failure", test_table_and_failure);
   ADD ("/cli/compare/usage-errors", test_usage_errors);
   ADD ("/cli/compare/prices-override", test_prices_override);
+  ADD ("/cli/short-doubles", test_short_doubles);
 #undef ADD
   g_test_add_func ("/cli/demo", test_demo);
 
