@@ -709,7 +709,7 @@ main (void)
   results[0] = (Result) { .name = "engine only" };
   run_engine_only (&results[0]);
 
-  window = jx_window_new (app);
+  window = jx_application_new_window (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
   jx_window_set_panes (window, (const char * const *) keys->pdata);

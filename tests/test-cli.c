@@ -70,11 +70,13 @@ fixture_teardown (Fixture       *f,
   jx_fake_server_free (f->server);
 }
 
+/* With @data_home set, the child reads its prices.json from there. */
 static int
-run_juxta (const char * const *args,
-           const char         *stdin_text,
-           char              **out,
-           char              **err)
+run_juxta_in (const char * const *args,
+              const char         *data_home,
+              const char         *stdin_text,
+              char              **out,
+              char              **err)
 {
   g_autofree char *juxta = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "src", "juxta", NULL);
   g_autoptr(GStrvBuilder) argv_builder = g_strv_builder_new ();
@@ -90,6 +92,8 @@ run_juxta (const char * const *args,
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE |
                                         G_SUBPROCESS_FLAGS_STDIN_PIPE);
   g_subprocess_launcher_setenv (launcher, "JX_CLI_TEST_KEY", "cli-secret", TRUE);
+  if (data_home != NULL)
+    g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, stdin_text, NULL, out, err, &error);
@@ -97,6 +101,15 @@ run_juxta (const char * const *args,
   g_assert_true (g_subprocess_get_if_exited (process));
 
   return g_subprocess_get_exit_status (process);
+}
+
+static int
+run_juxta (const char * const *args,
+           const char         *stdin_text,
+           char              **out,
+           char              **err)
+{
+  return run_juxta_in (args, NULL, stdin_text, out, err);
 }
 
 static GPtrArray *
@@ -145,6 +158,7 @@ test_json (Fixture       *f,
       g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "ok");
       g_assert_cmpstr (json_object_get_string_member (o, "text"), ==, "Hi there, \"friend\"");
       g_assert_true (json_object_get_null_member (o, "error"));
+      g_assert_true (json_object_get_null_member (o, "error_code"));
       g_assert_cmpint (json_object_get_int_member (o, "http_status"), ==, 200);
       g_assert_cmpint (json_object_get_int_member (o, "input_tokens"), ==, 10);
       g_assert_cmpint (json_object_get_int_member (o, "output_tokens"), ==, 5);
@@ -209,12 +223,12 @@ test_csv (Fixture       *f,
   queue_streams (f, 1);
   g_assert_cmpint (run_juxta (args, NULL, &out, &err), ==, 0);
   lines = g_strsplit (out, "\r\n", -1);
-  g_assert_cmpstr (lines[0], ==, "provider,model,run,status,text,error,http_status,ttft_ms,e2e_ms,"
+  g_assert_cmpstr (lines[0], ==, "provider,model,run,status,text,error,error_code,http_status,ttft_ms,e2e_ms,"
                                  "itl_ms_mean,itl_ms_p95,itl_ms_max,decode_tokens_per_s,input_tokens,"
                                  "cached_input_tokens,output_tokens,reasoning_tokens,usage_source,cost_usd,"
                                  "retries,ratelimit_remaining_requests,ratelimit_remaining_tokens");
   /* RFC 4180 quoting of the answer's own quotes. */
-  g_assert_true (g_str_has_prefix (lines[1], "\"local\",\"m\",1,\"ok\",\"Hi there, \"\"friend\"\"\",,200,"));
+  g_assert_true (g_str_has_prefix (lines[1], "\"local\",\"m\",1,\"ok\",\"Hi there, \"\"friend\"\"\",,,200,"));
   g_assert_cmpstr (lines[2], ==, "");
 }
 
@@ -273,6 +287,120 @@ test_usage_errors (Fixture       *f,
   g_unlink (bad_file);
 }
 
+/* prices.json overrides reach `compare` as they reach `plan`: sim-fast at 100 $/M both ways. */
+static void
+test_prices_override (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *data_home = g_build_filename (f->dir, "data", NULL);
+  g_autofree char *juxta_dir = g_build_filename (data_home, "juxta", NULL);
+  g_autofree char *prices = g_build_filename (juxta_dir, "prices.json", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GPtrArray) objects = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *args[] = { "compare", "-p", "simulated:sim-fast", "--max-tokens", "20",
+                         "--format", "json", "hi", NULL };
+  JsonObject *o;
+  gint64 in, out_tokens;
+
+  g_assert_cmpint (g_mkdir_with_parents (juxta_dir, 0700), ==, 0);
+  g_file_set_contents (prices,
+                       "{\"providers\":[{\"id\":\"simulated\",\"models\":[{\"id\":\"sim-fast\","
+                       "\"input_per_mtok\":100,\"output_per_mtok\":100}]}]}\n", -1, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (run_juxta_in (args, data_home, NULL, &out, &err), ==, 0);
+  objects = parse_lines (out);
+  g_assert_cmpuint (objects->len, ==, 2);
+  o = g_ptr_array_index (objects, 0);
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "ok");
+  in = json_object_get_int_member (o, "input_tokens");
+  out_tokens = json_object_get_int_member (o, "output_tokens");
+  g_assert_cmpint (in + out_tokens, >, 0);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "cost_usd"),
+                                  (in + out_tokens) * 100.0 / 1e6, 1e-9);
+
+  g_unlink (prices);
+  g_rmdir (juxta_dir);
+  g_rmdir (data_home);
+}
+
+/* The most significant digits of any number token in @json (strings skipped). */
+static guint
+max_significant_digits (const char *json)
+{
+  guint max = 0;
+
+  for (const char *p = json; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        {
+          for (p++; *p != '\0' && *p != '"'; p++)
+            if (*p == '\\' && p[1] != '\0')
+              p++;
+          if (*p == '\0')
+            break;
+          continue;
+        }
+      if (*p == '-' || g_ascii_isdigit (*p))
+        {
+          guint digits = 0;
+          gboolean leading = TRUE;
+
+          if (*p == '-')
+            p++;
+          for (; g_ascii_isdigit (*p) || *p == '.'; p++)
+            {
+              if (*p == '.' || (leading && *p == '0'))
+                continue;
+              leading = FALSE;
+              digits++;
+            }
+          g_assert_false (*p == 'e' || *p == 'E');  /* no exponents either */
+          max = MAX (max, digits);
+          p--;
+        }
+    }
+
+  return max;
+}
+
+/* json-glib prints 0.3 as 0.29999999999999999: every float is short in plan and compare. */
+static void
+test_short_doubles (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *plan_out = NULL, *plan_err = NULL;
+  g_autofree char *csv_out = NULL, *csv_err = NULL;
+  g_autoptr(GPtrArray) objects = NULL;
+  const char *compare[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m",
+                            "--runs", "2", "--format", "json", "hi", NULL };
+  const char *plan[] = { "plan", "--requests-per-day", "333.3", "--input-tokens", "1234",
+                         "--output-tokens", "567", "--cached-share", "0.3", "--format", "json", NULL };
+  const char *plan_csv[] = { "plan", "--requests-per-day", "333.3", "--input-tokens", "1234",
+                             "--output-tokens", "567", "--cached-share", "0.3", "--format", "csv", NULL };
+
+  g_assert_cmpuint (max_significant_digits ("{\"a\":\"12345678901234\",\"b\":-0.000123,\"c\":[1.5,250.272]}"), ==, 6);
+  g_assert_cmpuint (max_significant_digits ("{\"a\":0.29999999999999999}"), ==, 17);
+
+  queue_streams (f, 2);
+  g_assert_cmpint (run_juxta (compare, NULL, &out, &err), ==, 0);
+  objects = parse_lines (out);
+  g_assert_cmpuint (objects->len, ==, 3);
+  g_assert_cmpuint (max_significant_digits (out), >, 0);
+  g_assert_cmpuint (max_significant_digits (out), <=, 12);
+
+  g_assert_cmpint (run_juxta (plan, NULL, &plan_out, &plan_err), ==, 0);
+  g_assert_nonnull (strstr (plan_out, "\"cached_share\":0.3,"));
+  g_assert_cmpuint (max_significant_digits (plan_out), >, 0);
+  g_assert_cmpuint (max_significant_digits (plan_out), <=, 12);
+
+  g_assert_cmpint (run_juxta (plan_csv, NULL, &csv_out, &csv_err), ==, 0);
+  g_assert_nonnull (strstr (csv_out, ",0.3,"));
+  g_assert_null (strstr (csv_out, "0.2999"));
+}
+
 static void
 test_demo (void)
 {
@@ -308,6 +436,8 @@ main (int   argc,
   ADD ("/cli/compare/csv", test_csv);
   ADD ("/cli/compare/table-failure", test_table_and_failure);
   ADD ("/cli/compare/usage-errors", test_usage_errors);
+  ADD ("/cli/compare/prices-override", test_prices_override);
+  ADD ("/cli/short-doubles", test_short_doubles);
 #undef ADD
   g_test_add_func ("/cli/demo", test_demo);
 

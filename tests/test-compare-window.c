@@ -73,7 +73,7 @@ drain (guint ms)
 static JxWindow *
 new_window (const char * const *panes)
 {
-  JxWindow *window = jx_window_new (app);
+  JxWindow *window = jx_application_new_window (app);
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 760);
   gtk_window_present (GTK_WINDOW (window));
@@ -292,6 +292,50 @@ test_failing_pane (void)
   jx_test_destroy_all_windows ();
 }
 
+/* prices.json (written in main) makes fake-priced $100 / $100 per 1M instead of the
+ * providers file's $1 / $2: the window's catalog, the pane and the summary all use it. */
+static void
+test_prices_override (void)
+{
+  const char *keys[] = { "fake-priced:model-p", "fake-a:model-a", NULL };
+  g_autoptr(GPtrArray) panes = NULL;
+  JxProvider *provider;
+  JxModel *model;
+  JxResponse *response;
+  JxWindow *window;
+  GtkGrid *summary;
+
+  provider = jx_catalog_lookup (jx_application_get_catalog (app), "fake-priced");
+  g_assert_nonnull (provider);
+  model = jx_provider_find_model (provider, "model-p");
+  g_assert_nonnull (model);
+  g_assert_cmpfloat (model->price.input_per_mtok, ==, 100);
+  g_assert_cmpfloat (model->price.output_per_mtok, ==, 100);
+
+  window = new_window (keys);
+  panes = jx_window_get_panes (window);
+  send (window, "Say hi");
+  jx_test_wait_until (window_idle, window, 30);
+  drain (50);
+
+  response = jx_pane_get_response (g_ptr_array_index (panes, 0));
+  g_assert_nonnull (response);
+  g_assert_cmpint (response->status, ==, JX_RESPONSE_OK);
+  g_assert_cmpint (response->usage.input_tokens, ==, 10);
+  g_assert_cmpint (response->usage.output_tokens, ==, 5);
+  /* (10 + 5) × $100 / 1M */
+  g_assert_cmpfloat_with_epsilon (response->cost_usd, 0.0015, 1e-12);
+  g_assert_cmpstr (pane_label (g_ptr_array_index (panes, 0), "cost_value"), ==, "$0.001500");
+
+  summary = window_child (window, "summary_grid");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (summary, 4, 1))), ==, "$0.001500");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (summary, 4, 2))), ==, "$0.000020");
+  /* The override makes the other pane the cheaper one. */
+  g_assert_true (jx_pane_get_badges (g_ptr_array_index (panes, 1)) & JX_PANE_BADGE_CHEAPEST);
+
+  jx_test_destroy_all_windows ();
+}
+
 static void
 test_demo (void)
 {
@@ -338,7 +382,7 @@ test_demo (void)
   gtk_window_close (GTK_WINDOW (window));
   jx_test_destroy_all_windows ();
 
-  window = jx_window_new (app);
+  window = jx_application_new_window (app);
   g_clear_pointer (&panes, g_ptr_array_unref);
   panes = jx_window_get_panes (window);
   g_assert_cmpuint (panes->len, ==, 4);
@@ -372,7 +416,7 @@ write_providers_file (void)
   g_autoptr(GString) json = g_string_new ("{\"providers\":[");
   static const struct { const char *id; const char *model; } p[] = {
     { "fake-a", "model-a" }, { "fake-b", "model-b" }, { "fake-slow", "model-s" },
-    { "fake-fail", "model-f" }, { "fake-midfail", "model-m" },
+    { "fake-fail", "model-f" }, { "fake-midfail", "model-m" }, { "fake-priced", "model-p" },
   };
   g_autofree char *dir = g_dir_make_tmp ("juxta-ui-XXXXXX", NULL);
   char *path = g_build_filename (dir, "providers.json", NULL);
@@ -397,8 +441,18 @@ main (int   argc,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *providers = NULL;
+  g_autofree char *data_home = g_dir_make_tmp ("juxta-ui-data-XXXXXX", NULL);
+  g_autofree char *prices_dir = g_build_filename (data_home, "juxta", NULL);
+  g_autofree char *prices = g_build_filename (prices_dir, "prices.json", NULL);
   JxFakeResponse *r;
   int ret;
+
+  /* The user's price overrides, read once when the application loads its context. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_assert_cmpint (g_mkdir_with_parents (prices_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (prices, "{\"providers\":[{\"id\":\"fake-priced\",\"models\":"
+                                      "[{\"id\":\"model-p\",\"input_per_mtok\":100,\"output_per_mtok\":100}]}]}",
+                                      -1, NULL));
 
   g_unsetenv ("LANGUAGE");
   gtk_test_init (&argc, &argv, NULL);
@@ -406,6 +460,7 @@ main (int   argc,
   server = jx_fake_server_new ();
   add_sse ("/fake-a/v1/chat/completions", 0, 5, "openai-basic.sse");
   add_sse ("/fake-b/v1/chat/completions", 40, 30, "openai-basic.sse");
+  add_sse ("/fake-priced/v1/chat/completions", 0, 5, "openai-basic.sse");
   add_sse ("/fake-midfail/v1/chat/completions", 0, 20, "openai-midstream-error.sse");
 
   /* Twelve words, 150 ms apart, no usage: slow enough to watch and to stop. */
@@ -438,12 +493,16 @@ main (int   argc,
   g_test_add_func ("/Jx/CompareWindow/stop-keeps-partial-text", test_stop_keeps_partial_text);
   g_test_add_func ("/Jx/CompareWindow/failing-pane", test_failing_pane);
   g_test_add_func ("/Jx/CompareWindow/demo-and-session", test_demo);
+  g_test_add_func ("/Jx/CompareWindow/prices-override", test_prices_override);
 
   ret = g_test_run ();
 
   jx_test_destroy_all_windows ();
   g_clear_object (&app);
   jx_fake_server_free (server);
+  g_unlink (prices);
+  g_rmdir (prices_dir);
+  g_rmdir (data_home);
 
   return ret;
 }

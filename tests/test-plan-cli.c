@@ -1,7 +1,7 @@
 /* test-plan-cli.c — `juxta plan` output in table, json and csv, and its usage errors
  *
  * Runs the built binary ($G_TEST_BUILDDIR/../src/juxta plan …) when it has the plan
- * subcommand; otherwise this test program itself, which runs jx_plan_main () when its first
+ * subcommand; otherwise this test program itself, which runs jx_cli_plan_main () when its first
  * argument is "plan".
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "jx-plan-cli.h"
+#include "jx-cli.h"
 #include "jx-pricing.h"
 
 static char *self_path;
@@ -335,7 +335,7 @@ main (int   argc,
   if (argc > 1 && g_str_equal (argv[1], "plan"))
     {
       setlocale (LC_ALL, "");
-      return jx_plan_main (argc - 1, argv + 1);
+      return jx_cli_plan_main (argc - 1, argv + 1);
     }
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);

@@ -76,7 +76,7 @@ test_store_key (void)
   g_assert_no_error (error);
   g_unsetenv ("OPENAI_API_KEY");
 
-  prefs = jx_preferences_window_new (app);
+  prefs = jx_preferences_window_new (jx_application_get_context (app));
   gtk_window_present (GTK_WINDOW (prefs));
   row = jx_preferences_window_get_provider_row (prefs, "openai");
   g_assert_nonnull (row);

@@ -247,7 +247,7 @@ test_custom_endpoint (void)
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   g_assert_null (jx_catalog_lookup (jx_application_get_catalog (app), CUSTOM_ID));
 
-  prefs = jx_preferences_window_new (app);
+  prefs = jx_preferences_window_new (jx_application_get_context (app));
   gtk_window_present (GTK_WINDOW (prefs));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
 
@@ -325,7 +325,7 @@ test_custom_endpoint (void)
   gtk_window_destroy (GTK_WINDOW (prefs));
 
   /* A pane for it streams from the fake server with the stored key. */
-  window = jx_window_new (app);
+  window = jx_application_new_window (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
   gtk_window_present (GTK_WINDOW (window));
   jx_window_set_panes (window, keys);
@@ -504,7 +504,7 @@ no_keyring_child (void)
   g_unsetenv ("OPENAI_API_KEY");
 
   app = new_registered_app ();
-  prefs = jx_preferences_window_new (app);
+  prefs = jx_preferences_window_new (jx_application_get_context (app));
   gtk_window_present (GTK_WINDOW (prefs));
 
   /* The lookups fail and the window says why. */

@@ -262,7 +262,7 @@ test_application_actions (void)
     }
 
   reset_window_state ();
-  window = GTK_WINDOW (jx_window_new (app));
+  window = GTK_WINDOW (jx_application_new_window (app));
   gtk_window_present (window);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
 
@@ -308,7 +308,7 @@ test_window_size_saved (void)
   g_settings_set_int (settings, "window-height", 610);
   g_settings_set_boolean (settings, "window-maximized", FALSE);
 
-  window = jx_window_new (app);
+  window = jx_application_new_window (app);
   gtk_window_present (GTK_WINDOW (window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   assert_surface_size (window, 820, 610);
@@ -330,7 +330,7 @@ test_window_size_saved (void)
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
 
   /* A new window comes back at the saved size. */
-  window = jx_window_new (app);
+  window = jx_application_new_window (app);
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
   g_assert_cmpint (width, ==, 1010);
   g_assert_cmpint (height, ==, 705);
@@ -350,7 +350,7 @@ test_application_quit_saves_state (void)
 
   reset_window_state ();
 
-  window = jx_window_new (app);
+  window = jx_application_new_window (app);
   gtk_window_present (GTK_WINDOW (window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   gtk_window_set_default_size (GTK_WINDOW (window), 700, 500);
@@ -395,7 +395,7 @@ test_window_german (void)
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
 
   reset_window_state ();
-  window = jx_window_new (app);
+  window = jx_application_new_window (app);
   gtk_window_present (GTK_WINDOW (window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
 

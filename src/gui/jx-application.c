@@ -23,10 +23,7 @@
 #include <glib/gi18n.h>
 
 #include "jx-application.h"
-#include "jx-keys.h"
-#include "jx-models.h"
 #include "jx-preferences-window.h"
-#include "jx-window.h"
 
 #define JX_RESOURCE_BASE_PATH "/io/github/juxta/Juxta"
 
@@ -34,166 +31,42 @@ struct _JxApplication
 {
   AdwApplication   parent_instance;
 
-  JxCatalog       *catalog;
-  JxEngine        *engine;
+  JxContext       *context;
   char           **initial_panes;
-  GHashTable      *listed_models;   /* provider id → GStrv from its list endpoint */
-  GCancellable    *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (JxApplication, jx_application, ADW_TYPE_APPLICATION)
 
-enum {
-  CATALOG_CHANGED,
-  MODELS_CHANGED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
-static JxCatalog *
-jx_application_load_catalog (GError **error)
-{
-  g_autoptr(JxCatalog) catalog = NULL;
-  const char *extra;
-
-  if (!(catalog = jx_catalog_new_builtin (error)))
-    return NULL;
-
-  if (!jx_catalog_load_user_file (catalog, error))
-    return NULL;
-
-  /* Tests and power users can add providers from another file. */
-  extra = g_getenv ("JUXTA_PROVIDERS_FILE");
-  if (extra != NULL && *extra != '\0' && !jx_catalog_load_file (catalog, extra, error))
-    return NULL;
-
-  return g_steal_pointer (&catalog);
-}
-
-static void
-jx_application_ensure_catalog (JxApplication *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (self->catalog != NULL)
-    return;
-
-  self->catalog = jx_application_load_catalog (&error);
-  if (self->catalog == NULL)
-    {
-      g_warning ("Could not load the providers file, using the built-in catalog: %s",
-                 error->message);
-      self->catalog = jx_catalog_new_builtin (NULL);
-    }
-  self->engine = jx_engine_new (self->catalog);
-}
-
-typedef struct
-{
-  JxApplication *self;
-  JxProvider    *provider;
-} ListModels;
-
-static void
-list_models_free (ListModels *lm)
-{
-  g_object_unref (lm->self);
-  jx_provider_unref (lm->provider);
-  g_free (lm);
-}
-
-static void
-models_listed_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  ListModels *lm = user_data;
-  JxModelsSource source = JX_MODELS_SOURCE_CATALOG;
-  g_autoptr(GPtrArray) models = jx_models_list_finish (result, &source, NULL);
-
-  if (models != NULL && source == JX_MODELS_SOURCE_PROVIDER && models->len > 0 &&
-      !g_cancellable_is_cancelled (lm->self->cancellable))
-    {
-      g_ptr_array_add (models, NULL);
-      g_hash_table_replace (lm->self->listed_models, g_strdup (lm->provider->id),
-                            g_strdupv ((char **) models->pdata));
-      g_signal_emit (lm->self, signals[MODELS_CHANGED], 0);
-    }
-  list_models_free (lm);
-}
-
-static void
-key_for_listing_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  ListModels *lm = user_data;
-  g_autofree char *key = jx_keys_lookup_finish (result, NULL);
-
-  /* Only providers the user can use: with a key, or local without one. */
-  if ((key == NULL && !jx_provider_is_local (lm->provider)) ||
-      g_cancellable_is_cancelled (lm->self->cancellable))
-    {
-      list_models_free (lm);
-      return;
-    }
-
-  jx_models_list_async (lm->self->engine, lm->provider, key, lm->self->cancellable,
-                        models_listed_cb, lm);
-}
-
-/* Offers each usable provider's own model list in the pickers, next to the catalog's. */
-static void
-jx_application_fetch_model_lists (JxApplication *self)
-{
-  GPtrArray *providers = jx_catalog_get_providers (self->catalog);
-
-  for (guint i = 0; i < providers->len; i++)
-    {
-      JxProvider *provider = g_ptr_array_index (providers, i);
-      ListModels *lm;
-
-      if (g_strcmp0 (provider->protocol, "simulated") == 0)
-        continue;
-
-      lm = g_new0 (ListModels, 1);
-      lm->self = g_object_ref (self);
-      lm->provider = jx_provider_ref (provider);
-      if (jx_keys_provider_needs_key (provider))
-        jx_keys_lookup_async (provider, self->cancellable, key_for_listing_cb, lm);
-      else
-        jx_models_list_async (self->engine, provider, NULL, self->cancellable, models_listed_cb, lm);
-    }
-}
-
 /**
- * jx_application_get_listed_models:
+ * jx_application_get_context:
  * @self: a #JxApplication
  *
- * Returns: (transfer none): provider id → %NULL-terminated model ids reported by the
- *   provider's list endpoint, for the providers that answered so far
+ * The context is loaded on first use: the built-in catalog, the user's providers files
+ * and price overrides. A broken file is reported on the terminal and skipped.
+ *
+ * Returns: (transfer none): the #JxContext every window and dialog of the application uses
  */
-GHashTable *
-jx_application_get_listed_models (JxApplication *self)
+JxContext *
+jx_application_get_context (JxApplication *self)
 {
   g_return_val_if_fail (JX_IS_APPLICATION (self), NULL);
-  return self->listed_models;
+
+  if (self->context == NULL)
+    self->context = jx_context_new_lenient (NULL);
+  return self->context;
 }
 
 /**
  * jx_application_get_catalog:
  * @self: a #JxApplication
  *
- * Returns: (transfer none): the provider catalog of the application
+ * Returns: (transfer none): the provider catalog of the application's context
  */
 JxCatalog *
 jx_application_get_catalog (JxApplication *self)
 {
   g_return_val_if_fail (JX_IS_APPLICATION (self), NULL);
-
-  jx_application_ensure_catalog (self);
-  return self->catalog;
+  return jx_context_get_catalog (jx_application_get_context (self));
 }
 
 /**
@@ -206,56 +79,28 @@ JxEngine *
 jx_application_get_engine (JxApplication *self)
 {
   g_return_val_if_fail (JX_IS_APPLICATION (self), NULL);
-
-  jx_application_ensure_catalog (self);
-  return self->engine;
+  return jx_context_get_engine (jx_application_get_context (self));
 }
 
 /**
- * jx_application_reload_catalog:
- * @self: a #JxApplication
- * @error: return location for an error
- *
- * Reads the built-in catalog and the providers files again, for example after
- * the user added a custom endpoint. Running requests keep the old engine.
- *
- * Returns: %TRUE on success; on error the old catalog stays in use
- */
-gboolean
-jx_application_reload_catalog (JxApplication  *self,
-                               GError        **error)
-{
-  g_autoptr(JxCatalog) catalog = NULL;
-
-  g_return_val_if_fail (JX_IS_APPLICATION (self), FALSE);
-
-  if (!(catalog = jx_application_load_catalog (error)))
-    return FALSE;
-
-  g_clear_object (&self->engine);
-  g_set_object (&self->catalog, catalog);
-  self->engine = jx_engine_new (self->catalog);
-
-  g_signal_emit (self, signals[CATALOG_CHANGED], 0);
-
-  return TRUE;
-}
-
-/**
- * jx_application_steal_initial_panes:
+ * jx_application_new_window:
  * @self: a #JxApplication
  *
- * The first window opens with the panes given on the command line.
+ * Creates a main window on the application's context. The first window opens with the
+ * panes given with `--pane`.
  *
- * Returns: (nullable) (transfer full): the "provider:model" pairs given with
- *   `--pane`, or %NULL if none were given or a window already took them
+ * Returns: (transfer none): a new #JxWindow, owned by GTK
  */
-char **
-jx_application_steal_initial_panes (JxApplication *self)
+JxWindow *
+jx_application_new_window (JxApplication *self)
 {
+  g_auto(GStrv) initial = NULL;
+
   g_return_val_if_fail (JX_IS_APPLICATION (self), NULL);
 
-  return g_steal_pointer (&self->initial_panes);
+  initial = g_steal_pointer (&self->initial_panes);
+  return jx_window_new (GTK_APPLICATION (self), jx_application_get_context (self),
+                        (const char * const *) initial);
 }
 
 /**
@@ -273,7 +118,7 @@ jx_application_show_preferences (JxApplication *self)
   g_return_if_fail (JX_IS_APPLICATION (self));
 
   parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  prefs = jx_preferences_window_new (self);
+  prefs = jx_preferences_window_new (jx_application_get_context (self));
   gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
   gtk_window_set_modal (GTK_WINDOW (prefs), parent != NULL);
   gtk_window_present (GTK_WINDOW (prefs));
@@ -329,10 +174,12 @@ jx_application_activate (GApplication *app)
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
     {
-      window = GTK_WINDOW (jx_window_new (JX_APPLICATION (app)));
-      if (g_hash_table_size (JX_APPLICATION (app)->listed_models) == 0 &&
+      JxContext *context = jx_application_get_context (JX_APPLICATION (app));
+
+      window = GTK_WINDOW (jx_application_new_window (JX_APPLICATION (app)));
+      if (g_hash_table_size (jx_context_get_listed_models (context)) == 0 &&
           g_getenv ("JUXTA_NO_MODEL_LISTS") == NULL)
-        jx_application_fetch_model_lists (JX_APPLICATION (app));
+        jx_context_fetch_model_lists (context);
     }
 
   gtk_window_present (window);
@@ -459,11 +306,8 @@ jx_application_finalize (GObject *object)
 {
   JxApplication *self = JX_APPLICATION (object);
 
-  g_clear_object (&self->engine);
-  g_clear_object (&self->catalog);
+  g_clear_object (&self->context);
   g_clear_pointer (&self->initial_panes, g_strfreev);
-  g_clear_pointer (&self->listed_models, g_hash_table_unref);
-  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (jx_application_parent_class)->finalize (object);
 }
@@ -471,7 +315,10 @@ jx_application_finalize (GObject *object)
 static void
 jx_application_shutdown (GApplication *app)
 {
-  g_cancellable_cancel (JX_APPLICATION (app)->cancellable);
+  JxApplication *self = JX_APPLICATION (app);
+
+  if (self->context != NULL)
+    jx_context_cancel (self->context);
 
   G_APPLICATION_CLASS (jx_application_parent_class)->shutdown (app);
 }
@@ -488,32 +335,11 @@ jx_application_class_init (JxApplicationClass *klass)
   app_class->startup = jx_application_startup;
   app_class->shutdown = jx_application_shutdown;
   app_class->handle_local_options = jx_application_handle_local_options;
-
-  /**
-   * JxApplication::catalog-changed:
-   *
-   * Emitted after jx_application_reload_catalog() replaced the catalog.
-   */
-  signals[CATALOG_CHANGED] = g_signal_new ("catalog-changed", G_TYPE_FROM_CLASS (klass),
-                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                           G_TYPE_NONE, 0);
-
-  /**
-   * JxApplication::models-changed:
-   *
-   * A provider's list endpoint answered; see jx_application_get_listed_models().
-   */
-  signals[MODELS_CHANGED] = g_signal_new ("models-changed", G_TYPE_FROM_CLASS (klass),
-                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                          G_TYPE_NONE, 0);
 }
 
 static void
 jx_application_init (JxApplication *self)
 {
-  self->listed_models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
-  self->cancellable = g_cancellable_new ();
-
   static const GOptionEntry entries[] = {
     { "pane", 'p', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING_ARRAY, NULL,
       N_("Compare this model; repeat for more panes"), N_("PROVIDER:MODEL") },

@@ -22,8 +22,8 @@
 
 #include <adwaita.h>
 
-#include "jx-catalog.h"
-#include "jx-engine.h"
+#include "jx-context.h"
+#include "jx-window.h"
 
 G_BEGIN_DECLS
 
@@ -32,12 +32,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (JxApplication, jx_application, JX, APPLICATION, AdwApplication)
 
 JxApplication *jx_application_new                (void) G_GNUC_WARN_UNUSED_RESULT;
+JxContext     *jx_application_get_context        (JxApplication  *self);
 JxCatalog     *jx_application_get_catalog        (JxApplication  *self);
 JxEngine      *jx_application_get_engine         (JxApplication  *self);
-gboolean       jx_application_reload_catalog     (JxApplication  *self,
-                                                  GError        **error);
-char         **jx_application_steal_initial_panes (JxApplication *self);
+JxWindow      *jx_application_new_window         (JxApplication  *self);
 void           jx_application_show_preferences   (JxApplication  *self);
-GHashTable    *jx_application_get_listed_models  (JxApplication  *self);
 
 G_END_DECLS

@@ -32,7 +32,7 @@ struct _JxPreferencesWindow
 {
   AdwPreferencesWindow  parent_instance;
 
-  JxApplication        *application;
+  JxContext            *context;
   GCancellable         *cancellable;
   GPtrArray            *rows;        /* AdwExpanderRow* in keys_group */
 
@@ -215,7 +215,7 @@ check_lookup_cb (GObject      *object,
     }
 
   adw_expander_row_set_subtitle (pr->row, _("Checking…"));
-  jx_models_list_async (jx_application_get_engine (pr->self->application), pr->provider, secret,
+  jx_models_list_async (jx_context_get_engine (pr->self->context), pr->provider, secret,
                         pr->self->cancellable, check_cb, g_object_ref (row));
   memset (secret, 0, strlen (secret));
 }
@@ -550,7 +550,7 @@ add_provider_row (JxPreferencesWindow *self,
 static void
 jx_preferences_window_fill (JxPreferencesWindow *self)
 {
-  GPtrArray *providers = jx_catalog_get_providers (jx_application_get_catalog (self->application));
+  GPtrArray *providers = jx_catalog_get_providers (jx_context_get_catalog (self->context));
 
   for (guint i = 0; i < self->rows->len; i++)
     {
@@ -726,7 +726,7 @@ on_custom_add_clicked (JxPreferencesWindow *self,
   if (scratch == NULL || !jx_catalog_load_data (scratch, data, -1, path, &error) ||
       g_mkdir_with_parents (dir, 0700) != 0 ||
       !g_file_set_contents_full (path, data, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error) ||
-      !jx_application_reload_catalog (self->application, &error))
+      !jx_context_reload (self->context, &error))
     {
       /* Translators: %s is an error message */
       g_autofree char *text = g_strdup_printf (_("Could not add the endpoint: %s"),
@@ -735,7 +735,7 @@ on_custom_add_clicked (JxPreferencesWindow *self,
       return;
     }
 
-  added = jx_catalog_lookup (jx_application_get_catalog (self->application), id);
+  added = jx_catalog_lookup (jx_context_get_catalog (self->context), id);
   if (*key != '\0' && added != NULL)
     {
       jx_keys_store_async (added, key, self->cancellable, custom_store_cb, g_object_ref (self));
@@ -749,19 +749,19 @@ on_custom_add_clicked (JxPreferencesWindow *self,
 
 /**
  * jx_preferences_window_new:
- * @application: the application whose catalog and keys to edit
+ * @context: the context whose catalog and keys to edit
  *
  * Returns: (transfer none): a new preferences window
  */
 JxPreferencesWindow *
-jx_preferences_window_new (JxApplication *application)
+jx_preferences_window_new (JxContext *context)
 {
   JxPreferencesWindow *self;
 
-  g_return_val_if_fail (JX_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (JX_IS_CONTEXT (context), NULL);
 
   self = g_object_new (JX_TYPE_PREFERENCES_WINDOW, NULL);
-  self->application = g_object_ref (application);
+  self->context = g_object_ref (context);
   jx_preferences_window_fill (self);
 
   return self;
@@ -793,7 +793,7 @@ jx_preferences_window_finalize (GObject *object)
   JxPreferencesWindow *self = JX_PREFERENCES_WINDOW (object);
 
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->application);
+  g_clear_object (&self->context);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (jx_preferences_window_parent_class)->finalize (object);

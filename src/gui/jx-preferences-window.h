@@ -9,7 +9,7 @@
 
 #include <adwaita.h>
 
-#include "jx-application.h"
+#include "jx-context.h"
 
 G_BEGIN_DECLS
 
@@ -17,7 +17,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (JxPreferencesWindow, jx_preferences_window, JX, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
-JxPreferencesWindow *jx_preferences_window_new              (JxApplication       *application);
+JxPreferencesWindow *jx_preferences_window_new              (JxContext           *context);
 AdwExpanderRow      *jx_preferences_window_get_provider_row (JxPreferencesWindow *self,
                                                              const char          *provider_id);
 

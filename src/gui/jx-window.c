@@ -26,6 +26,8 @@
 #include "jx-models.h"
 #include "jx-planner-view.h"
 #include "jx-price-view.h"
+#include "jx-round.h"
+#include "jx-summary-table.h"
 #include "jx-window.h"
 
 #define DEMO_PROMPT N_("Explain in three short paragraphs why the sky is blue.")
@@ -34,6 +36,7 @@ struct _JxWindow
 {
   AdwApplicationWindow  parent_instance;
 
+  JxContext            *context;
   GSettings            *settings;
   guint                 round;
   gboolean              restoring;
@@ -48,7 +51,7 @@ struct _JxWindow
   GtkBox               *extra_actions;
   GtkBox               *panes_box;
   GtkRevealer          *summary_revealer;
-  GtkGrid              *summary_grid;
+  JxSummaryTable       *summary_grid;
   GtkTextView          *system_view;
   GtkTextView          *prompt_view;
   GtkSpinButton        *temperature_spin;
@@ -70,12 +73,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static JxApplication *
-get_app (JxWindow *self)
-{
-  return JX_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-}
 
 static void
 jx_window_save_panes (JxWindow *self)
@@ -149,35 +146,8 @@ jx_window_is_running (JxWindow *self)
 static void
 clear_summary (JxWindow *self)
 {
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->summary_grid))) != NULL)
-    gtk_grid_remove (self->summary_grid, child);
+  jx_summary_table_clear (self->summary_grid);
   gtk_revealer_set_reveal_child (self->summary_revealer, FALSE);
-}
-
-static void
-summary_cell (JxWindow   *self,
-              const char *text,
-              int         column,
-              int         row,
-              gboolean    header,
-              gboolean    best)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), column == 0 ? 0.0 : 1.0);
-  if (column == 0)
-    {
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_widget_set_hexpand (label, TRUE);
-    }
-  gtk_widget_add_css_class (label, header ? "caption-heading" : "numeric");
-  if (header)
-    gtk_widget_add_css_class (label, "dim-label");
-  if (best)
-    gtk_widget_add_css_class (label, "jx-best");
-  gtk_grid_attach (self->summary_grid, label, column, row, 1, 1);
 }
 
 /* Marks the best figures of the round and lists every pane on one line. */
@@ -185,102 +155,51 @@ static void
 jx_window_finish_round (JxWindow *self)
 {
   g_autoptr(GPtrArray) panes = jx_window_get_panes (self);
-  JxPane *fastest_ttft = NULL;
-  JxPane *fastest_tps = NULL;
-  JxPane *cheapest = NULL;
-  double best_ttft = INFINITY;
-  double best_tps = -INFINITY;
-  double best_cost = INFINITY;
-  guint n_ok = 0;
-
-  clear_summary (self);
+  g_autoptr(GPtrArray) responses = g_ptr_array_new ();
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) labels = NULL;
+  JxRoundWinners winners;
 
   for (guint i = 0; i < panes->len; i++)
     {
       JxPane *pane = g_ptr_array_index (panes, i);
-      JxResponse *response = jx_pane_get_response (pane);
-      double ttft = jx_pane_get_ttft_ms (pane);
-      double tps = jx_pane_get_tokens_per_s (pane);
-
-      if (response == NULL || response->status != JX_RESPONSE_OK)
-        continue;
-      n_ok++;
-      if (isfinite (ttft) && ttft < best_ttft)
-        best_ttft = ttft, fastest_ttft = pane;
-      if (isfinite (tps) && tps > best_tps)
-        best_tps = tps, fastest_tps = pane;
-      if (isfinite (response->cost_usd) && response->cost_usd < best_cost)
-        best_cost = response->cost_usd, cheapest = pane;
-    }
-
-  if (n_ok < 2)
-    fastest_ttft = fastest_tps = cheapest = NULL;
-
-  summary_cell (self, _("Model"), 0, 0, TRUE, FALSE);
-  summary_cell (self, C_("metric", "TTFT"), 1, 0, TRUE, FALSE);
-  summary_cell (self, C_("metric", "tok/s"), 2, 0, TRUE, FALSE);
-  summary_cell (self, _("Output Tokens"), 3, 0, TRUE, FALSE);
-  summary_cell (self, C_("metric", "Cost"), 4, 0, TRUE, FALSE);
-
-  for (guint i = 0; i < panes->len; i++)
-    {
-      JxPane *pane = g_ptr_array_index (panes, i);
-      JxResponse *response = jx_pane_get_response (pane);
-      JxPaneBadges badges = JX_PANE_BADGE_NONE;
       g_autofree char *key = jx_pane_dup_key (pane);
-      g_autofree char *ttft = NULL;
-      g_autofree char *tps = NULL;
-      g_autofree char *out = NULL;
-      g_autofree char *cost = NULL;
-      const char *approx = "";
-      double ttft_ms = jx_pane_get_ttft_ms (pane);
-      double rate = jx_pane_get_tokens_per_s (pane);
 
-      if (pane == fastest_ttft)
+      g_ptr_array_add (responses, jx_pane_get_response (pane));
+      g_strv_builder_add (builder, key);
+    }
+  labels = g_strv_builder_end (builder);
+
+  jx_round_find_winners (responses, &winners);
+  for (guint i = 0; i < panes->len; i++)
+    {
+      JxPaneBadges badges = JX_PANE_BADGE_NONE;
+
+      if ((int) i == winners.fastest_ttft)
         badges |= JX_PANE_BADGE_FASTEST_TTFT;
-      if (pane == fastest_tps)
+      if ((int) i == winners.fastest_decode)
         badges |= JX_PANE_BADGE_FASTEST_TPS;
-      if (pane == cheapest)
+      if ((int) i == winners.cheapest)
         badges |= JX_PANE_BADGE_CHEAPEST;
-      jx_pane_set_badges (pane, badges);
-
-      if (response != NULL && response->usage.source != JX_USAGE_SOURCE_PROVIDER)
-        approx = "~";
-
-      /* Translators: milliseconds, in the summary table */
-      ttft = isfinite (ttft_ms) ? g_strdup_printf (_("%.0f ms"), ttft_ms) : g_strdup ("—");
-      tps = isfinite (rate) ? g_strdup_printf ("%.1f", rate) : g_strdup ("—");
-      out = response != NULL ? g_strdup_printf ("%s%" G_GINT64_FORMAT, approx,
-                                                jx_pane_get_output_tokens (pane))
-                             : g_strdup ("—");
-      if (response != NULL && isfinite (response->cost_usd))
-        cost = g_strdup_printf ("%s$%.6f", response->cost_from_provider ? "" : approx,
-                                response->cost_usd);
-      else
-        cost = g_strdup ("—");
-
-      summary_cell (self, key, 0, i + 1, FALSE, FALSE);
-      summary_cell (self, ttft, 1, i + 1, FALSE, pane == fastest_ttft);
-      summary_cell (self, tps, 2, i + 1, FALSE, pane == fastest_tps);
-      summary_cell (self, out, 3, i + 1, FALSE, FALSE);
-      summary_cell (self, cost, 4, i + 1, FALSE, pane == cheapest);
+      jx_pane_set_badges (g_ptr_array_index (panes, i), badges);
     }
 
+  jx_summary_table_set_round (self->summary_grid, (const char * const *) labels, responses, &winners);
   gtk_revealer_set_reveal_child (self->summary_revealer, panes->len > 0);
 
   /* The planner projects monthly cost from these measured token counts. */
   if (self->planner != NULL)
     {
-      g_autoptr(GPtrArray) responses = g_ptr_array_new ();
+      g_autoptr(GPtrArray) ok = g_ptr_array_new ();
 
-      for (guint i = 0; i < panes->len; i++)
+      for (guint i = 0; i < responses->len; i++)
         {
-          JxResponse *response = jx_pane_get_response (g_ptr_array_index (panes, i));
+          JxResponse *response = g_ptr_array_index (responses, i);
 
           if (response != NULL && response->status == JX_RESPONSE_OK)
-            g_ptr_array_add (responses, response);
+            g_ptr_array_add (ok, response);
         }
-      jx_planner_view_set_measured (JX_PLANNER_VIEW (self->planner), responses);
+      jx_planner_view_set_measured (JX_PLANNER_VIEW (self->planner), ok);
     }
   jx_window_update_state (self);
   g_signal_emit (self, signals[ROUND_FINISHED], 0);
@@ -325,7 +244,7 @@ run_pane (JxWindow *self,
   JxPrompt prompt;
 
   fill_prompt (self, &prompt);
-  jx_pane_run (pane, jx_application_get_engine (get_app (self)), &prompt, self->round);
+  jx_pane_run (pane, jx_context_get_engine (self->context), &prompt, self->round);
   jx_prompt_clear (&prompt);
 }
 
@@ -385,8 +304,8 @@ jx_window_add_pane (JxWindow   *self,
 
   g_return_val_if_fail (JX_IS_WINDOW (self), NULL);
 
-  pane = jx_pane_new (jx_application_get_catalog (get_app (self)), provider_id, model);
-  jx_pane_set_listed_models (pane, jx_application_get_listed_models (get_app (self)));
+  pane = jx_pane_new (jx_context_get_catalog (self->context), provider_id, model);
+  jx_pane_set_listed_models (pane, jx_context_get_listed_models (self->context));
   g_signal_connect_object (pane, "finished", G_CALLBACK (on_pane_finished), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (pane, "rerun-requested", G_CALLBACK (on_pane_rerun), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (pane, "remove-requested", G_CALLBACK (on_pane_remove), self, G_CONNECT_SWAPPED);
@@ -643,67 +562,74 @@ jx_window_save_prompt (JxWindow *self)
 }
 
 static void
-on_models_changed (JxWindow      *self,
-                   JxApplication *app)
+on_models_changed (JxWindow  *self,
+                   JxContext *context)
 {
   g_autoptr(GPtrArray) panes = jx_window_get_panes (self);
 
   for (guint i = 0; i < panes->len; i++)
-    jx_pane_set_listed_models (g_ptr_array_index (panes, i), jx_application_get_listed_models (app));
+    jx_pane_set_listed_models (g_ptr_array_index (panes, i), jx_context_get_listed_models (context));
 }
 
 static void
-on_catalog_changed (JxWindow      *self,
-                    JxApplication *app)
+on_catalog_changed (JxWindow   *self,
+                    GParamSpec *pspec,
+                    JxContext  *context)
 {
   g_autoptr(GPtrArray) panes = jx_window_get_panes (self);
 
   for (guint i = 0; i < panes->len; i++)
-    jx_pane_set_catalog (g_ptr_array_index (panes, i), jx_application_get_catalog (app));
+    jx_pane_set_catalog (g_ptr_array_index (panes, i), jx_context_get_catalog (context));
 }
 
 /**
  * jx_window_new:
- * @application: the #JxApplication the window belongs to
+ * @application: the application the window belongs to
+ * @context: the catalog, engine and model lists the window works with
+ * @initial_panes: (nullable): "provider:model" keys given on the command line
  *
  * Creates a main window. Its size and maximized state, the panes and the
- * prompt come from GSettings; the panes given with `--pane` win over saved ones.
+ * prompt come from GSettings; @initial_panes win over saved ones.
  *
  * Returns: (transfer none): a new #JxWindow, owned by GTK
  */
 JxWindow *
-jx_window_new (JxApplication *application)
+jx_window_new (GtkApplication     *application,
+               JxContext          *context,
+               const char * const *initial_panes)
 {
-  g_auto(GStrv) initial = NULL;
   g_auto(GStrv) saved = NULL;
   JxWindow *self;
 
-  g_return_val_if_fail (JX_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (JX_IS_CONTEXT (context), NULL);
 
   self = g_object_new (JX_TYPE_WINDOW,
                        "application", application,
                        NULL);
+  self->context = g_object_ref (context);
 
-  g_signal_connect_object (application, "catalog-changed",
+  /* The panes pick up a reloaded catalog (a custom endpoint was added) and the model lists
+   * as each provider answers. */
+  g_signal_connect_object (context, "notify::catalog",
                            G_CALLBACK (on_catalog_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (application, "models-changed",
+  g_signal_connect_object (context, "models-changed",
                            G_CALLBACK (on_models_changed), self, G_CONNECT_SWAPPED);
 
   jx_window_restore_prompt (self);
 
   /* A running local Ollama is free to compare against: offer it in the empty state. */
-  jx_models_detect_ollama_async (jx_application_get_engine (application), NULL, self->cancellable,
+  jx_models_detect_ollama_async (jx_context_get_engine (context), NULL, self->cancellable,
                                  ollama_detected_cb, g_object_ref (self));
 
-  self->planner = jx_planner_view_new (jx_application_get_catalog (application));
+  self->planner = jx_planner_view_new (jx_context_get_catalog (context));
   jx_window_add_view (self, self->planner, "planner", _("Planner"), "accessories-calculator-symbolic");
-  jx_window_add_view (self, jx_price_view_new (jx_application_get_catalog (application)),
+  jx_window_add_view (self, jx_price_view_new (jx_context_get_catalog (context)),
                       "prices", _("Prices"), "view-list-symbolic");
 
-  initial = jx_application_steal_initial_panes (application);
   saved = g_settings_get_strv (self->settings, "panes");
-  self->restoring = initial == NULL;
-  jx_window_set_panes (self, (const char * const *) (initial != NULL ? initial : saved));
+  self->restoring = initial_panes == NULL;
+  jx_window_set_panes (self, initial_panes != NULL ? initial_panes : (const char * const *) saved);
   self->restoring = FALSE;
 
   return self;
@@ -776,6 +702,7 @@ jx_window_finalize (GObject *object)
 {
   JxWindow *self = JX_WINDOW (object);
 
+  g_clear_object (&self->context);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->ollama_models, g_strfreev);
@@ -803,6 +730,8 @@ jx_window_class_init (JxWindowClass *klass)
   signals[ROUND_FINISHED] = g_signal_new ("round-finished", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                           G_TYPE_NONE, 0);
+
+  g_type_ensure (JX_TYPE_SUMMARY_TABLE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/juxta/Juxta/ui/jx-window.ui");

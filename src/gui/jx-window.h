@@ -22,7 +22,7 @@
 
 #include <adwaita.h>
 
-#include "jx-application.h"
+#include "jx-context.h"
 #include "jx-pane.h"
 
 G_BEGIN_DECLS
@@ -31,7 +31,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (JxWindow, jx_window, JX, WINDOW, AdwApplicationWindow)
 
-JxWindow     *jx_window_new           (JxApplication *application);
+JxWindow     *jx_window_new           (GtkApplication     *application,
+                                       JxContext          *context,
+                                       const char * const *initial_panes);
 JxPane       *jx_window_add_pane      (JxWindow      *self,
                                        const char    *provider_id,
                                        const char    *model);

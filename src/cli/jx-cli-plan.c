@@ -1,4 +1,4 @@
-/* jx-plan-cli.c — `juxta plan`: monthly cost of a workload across models
+/* jx-cli-plan.c — `juxta plan`: monthly cost of a workload across models
  *
  *   juxta plan --requests-per-day N | --requests-per-month N
  *              --input-tokens N --output-tokens N [--cached-share F] [--batch]
@@ -18,10 +18,9 @@
 #include <string.h>
 
 #include "jx-cli.h"
-#include "jx-plan-cli.h"
+#include "jx-cli-output.h"
+#include "jx-context.h"
 #include "jx-pricing.h"
-
-#define EXIT_USAGE 2
 
 static const char * const csv_columns[] = {
   "provider", "model", "requests_per_month", "input_tokens", "output_tokens",
@@ -34,7 +33,7 @@ usage_error (const char *message)
 {
   g_printerr ("juxta plan: %s\n", message);
   g_printerr (_("Try “juxta plan --help” for more information.\n"));
-  return EXIT_USAGE;
+  return JX_CLI_EXIT_USAGE;
 }
 
 /* "12,345.67" */
@@ -108,60 +107,6 @@ row_to_json (const JxPlanRow  *row,
 }
 
 static void
-print_json_row (JsonNode *root)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
-
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
-}
-
-static void
-print_csv_row (JsonNode *root)
-{
-  JsonObject *object = json_node_get_object (root);
-  g_autoptr(GString) line = g_string_new (NULL);
-
-  for (guint i = 0; csv_columns[i] != NULL; i++)
-    {
-      JsonNode *node = json_object_get_member (object, csv_columns[i]);
-      GType type;
-
-      if (i > 0)
-        g_string_append_c (line, ',');
-      if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-        continue;
-
-      type = json_node_get_value_type (node);
-      if (type == G_TYPE_STRING)
-        {
-          g_string_append_c (line, '"');
-          for (const char *p = json_node_get_string (node); *p; p++)
-            {
-              if (*p == '"')
-                g_string_append_c (line, '"');
-              g_string_append_c (line, *p);
-            }
-          g_string_append_c (line, '"');
-        }
-      else if (type == G_TYPE_DOUBLE)
-        {
-          char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-          g_string_append (line, g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
-        }
-      else if (type == G_TYPE_BOOLEAN)
-        g_string_append (line, json_node_get_boolean (node) ? "true" : "false");
-      else
-        g_string_append_printf (line, "%" G_GINT64_FORMAT, json_node_get_int (node));
-    }
-
-  g_print ("%s\r\n", line->str);
-}
-
-static void
 print_table (GPtrArray        *rows,
              const JxWorkload *workload,
              double            per_day)
@@ -183,11 +128,11 @@ print_table (GPtrArray        *rows,
   g_print (_(", %.0f%% cached, %s\n\n"), workload->cached_share * 100,
            workload->batch ? _("batch") : _("no batch"));
 
-  jx_cli_append_cell (line, _("PROVIDER:MODEL"), 32, FALSE);
+  jx_cli_output_cell (line, _("PROVIDER:MODEL"), 32, FALSE);
   g_string_append (line, "  ");
-  jx_cli_append_cell (line, _("$/REQUEST"), 11, TRUE);
+  jx_cli_output_cell (line, _("$/REQUEST"), 11, TRUE);
   g_string_append (line, "  ");
-  jx_cli_append_cell (line, _("$/MONTH"), 13, TRUE);
+  jx_cli_output_cell (line, _("$/MONTH"), 13, TRUE);
   g_string_append (line, "  ");
   g_string_append (line, _("NOTE"));
   g_print ("%s\n", line->str);
@@ -222,11 +167,11 @@ print_table (GPtrArray        *rows,
       g_ptr_array_add (notes, NULL);
 
       g_string_truncate (line, 0);
-      jx_cli_append_cell (line, label, 32, FALSE);
+      jx_cli_output_cell (line, label, 32, FALSE);
       g_string_append (line, "  ");
-      jx_cli_append_cell (line, per_request, 11, TRUE);
+      jx_cli_output_cell (line, per_request, 11, TRUE);
       g_string_append (line, "  ");
-      jx_cli_append_cell (line, monthly, 13, TRUE);
+      jx_cli_output_cell (line, monthly, 13, TRUE);
       if (notes->len > 1)
         {
           g_autofree char *joined = g_strjoinv (", ", (char **) notes->pdata);
@@ -296,8 +241,8 @@ add_items (JxCatalog   *catalog,
 }
 
 int
-jx_plan_main (int    argc,
-              char **argv)
+jx_cli_plan_main (int    argc,
+                  char **argv)
 {
   double per_day = -1;
   double per_month = -1;
@@ -310,7 +255,10 @@ jx_plan_main (int    argc,
   g_autofree char *format = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JxCatalog) catalog = NULL;
+  g_autoptr(JxContext) jx_context = NULL;
+  JxContextStage stage = JX_CONTEXT_STAGE_PROVIDERS;
+  JxCliFormat output_format;
+  JxCatalog *catalog;
   g_autoptr(GArray) items = g_array_new (FALSE, TRUE, sizeof (JxPlanItem));
   g_autoptr(GPtrArray) rows = NULL;
   JxWorkload workload;
@@ -354,8 +302,7 @@ jx_plan_main (int    argc,
     return usage_error (_("--input-tokens and --output-tokens are required (0 or more)"));
   if (!(cached_share >= 0 && cached_share <= 1))
     return usage_error (_("--cached-share must be between 0 and 1"));
-  if (format != NULL && !g_str_equal (format, "table") && !g_str_equal (format, "json") &&
-      !g_str_equal (format, "csv"))
+  if (!jx_cli_format_parse (format, &output_format))
     return usage_error (_("--format must be table, json or csv"));
 
   jx_workload_init (&workload);
@@ -368,16 +315,14 @@ jx_plan_main (int    argc,
   workload.cached_share = cached_share;
   workload.batch = batch;
 
-  if ((catalog = jx_catalog_new_builtin (&error)) == NULL ||
-      !jx_catalog_load_user_file (catalog, &error) ||
-      (providers_file != NULL && !jx_catalog_load_file (catalog, providers_file, &error)))
-    return usage_error (error->message);
-
-  if (!jx_pricing_load_overrides (catalog, &error))
+  if ((jx_context = jx_context_new (providers_file, &stage, &error)) == NULL)
     {
+      if (stage == JX_CONTEXT_STAGE_PROVIDERS)
+        return usage_error (error->message);
       g_printerr ("juxta plan: %s\n", error->message);
       return 1;
     }
+  catalog = jx_context_get_catalog (jx_context);
 
   for (guint i = 0; specs != NULL && specs[i] != NULL; i++)
     if (!add_items (catalog, specs[i], items, &error))
@@ -388,26 +333,20 @@ jx_plan_main (int    argc,
   if (rows == NULL)
     return usage_error (error->message);
 
-  if (format == NULL || g_str_equal (format, "table"))
+  if (output_format == JX_CLI_FORMAT_TABLE)
     print_table (rows, &workload, per_day);
   else
     {
-      gboolean csv = g_str_equal (format, "csv");
-
-      if (csv)
-        {
-          g_autofree char *header = g_strjoinv (",", (char **) csv_columns);
-
-          g_print ("%s\r\n", header);
-        }
+      if (output_format == JX_CLI_FORMAT_CSV)
+        jx_cli_output_csv_header (csv_columns);
       for (guint i = 0; i < rows->len; i++)
         {
           g_autoptr(JsonNode) root = row_to_json (g_ptr_array_index (rows, i), &workload);
 
-          if (csv)
-            print_csv_row (root);
+          if (output_format == JX_CLI_FORMAT_CSV)
+            jx_cli_output_csv_row (json_node_get_object (root), csv_columns);
           else
-            print_json_row (root);
+            jx_cli_output_json_line (root);
         }
     }
 

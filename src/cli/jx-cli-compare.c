@@ -1,0 +1,697 @@
+/* jx-cli-compare.c — `juxta compare`, `juxta demo`: the engine without a window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "jx-cli.h"
+#include "jx-cli-output.h"
+#include "jx-context.h"
+#include "jx-request.h"
+#include "jx-round.h"
+
+/* One provider:model the prompt goes to, and what it answered in each run. */
+typedef struct
+{
+  JxProvider *provider;
+  char       *model;
+  char       *label;       /* "provider:model" */
+  GPtrArray  *responses;   /* JxResponse*, one per run */
+} JxCompareEntry;
+
+/* What the command line asked for. */
+typedef struct
+{
+  GStrv        entry_specs;
+  char        *providers_file;
+  char        *system;
+  char        *prompt_text;
+  JxCliFormat  format;
+  int          max_tokens;
+  double       temperature;
+  int          runs;
+  int          timeout;
+  int          idle_timeout;
+} CompareOptions;
+
+typedef struct
+{
+  JxEngine     *engine;
+  GPtrArray    *entries;   /* JxCompareEntry* */
+  GPtrArray    *requests;  /* current round */
+  JxPrompt      prompt;
+  JxCliFormat   format;
+  guint         runs;
+  guint         pending;
+  GMainLoop    *loop;
+  gboolean      tty;
+  gboolean      any_failed;
+} Compare;
+
+static void
+compare_entry_free (JxCompareEntry *entry)
+{
+  jx_provider_unref (entry->provider);
+  g_free (entry->model);
+  g_free (entry->label);
+  g_ptr_array_unref (entry->responses);
+  g_free (entry);
+}
+
+static void
+compare_options_clear (CompareOptions *options)
+{
+  g_clear_pointer (&options->entry_specs, g_strfreev);
+  g_clear_pointer (&options->providers_file, g_free);
+  g_clear_pointer (&options->system, g_free);
+  g_clear_pointer (&options->prompt_text, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CompareOptions, compare_options_clear)
+
+/* ---- output --------------------------------------------------------------------------- */
+
+static void
+add_number_or_null (JsonBuilder *builder,
+                    const char  *name,
+                    double       value,
+                    double       scale)
+{
+  json_builder_set_member_name (builder, name);
+  if (isnan (value) || isinf (value))
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_double_value (builder, round (value * scale) / scale);
+}
+
+static void
+add_count_or_null (JsonBuilder *builder,
+                   const char  *name,
+                   gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value < 0)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_int_value (builder, value);
+}
+
+static void
+add_string_or_null (JsonBuilder *builder,
+                    const char  *name,
+                    const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value == NULL)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_string_value (builder, value);
+}
+
+static void
+build_response_object (JsonBuilder *builder,
+                       JxResponse  *r)
+{
+  gint64 output_tokens = r->usage.output_tokens;
+
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "type", "response");
+  add_string_or_null (builder, "provider", r->provider_id);
+  add_string_or_null (builder, "model", r->model);
+  json_builder_set_member_name (builder, "run");
+  json_builder_add_int_value (builder, r->run);
+  add_string_or_null (builder, "status", jx_response_status_to_string (r->status));
+  add_string_or_null (builder, "text", r->text->str);
+  add_string_or_null (builder, "error", jx_cli_output_response_error (r));
+  add_string_or_null (builder, "error_code", jx_cli_output_response_error_code (r));
+  add_count_or_null (builder, "http_status", r->http_status > 0 ? (gint64) r->http_status : -1);
+  add_number_or_null (builder, "ttft_ms", jx_timing_ttft_ms (&r->timing), 1000);
+  add_number_or_null (builder, "e2e_ms", jx_timing_e2e_ms (&r->timing), 1000);
+  add_number_or_null (builder, "itl_ms_mean", jx_timing_itl_mean_ms (&r->timing, output_tokens), 1000);
+  add_number_or_null (builder, "itl_ms_p95", jx_timing_itl_gap_ms (&r->timing, 95), 1000);
+  add_number_or_null (builder, "itl_ms_max", jx_timing_itl_max_ms (&r->timing), 1000);
+  add_number_or_null (builder, "decode_tokens_per_s", jx_timing_decode_tps (&r->timing, output_tokens), 100);
+  add_count_or_null (builder, "input_tokens", r->usage.input_tokens);
+  add_count_or_null (builder, "cached_input_tokens", r->usage.cached_input_tokens);
+  add_count_or_null (builder, "output_tokens", r->usage.output_tokens);
+  add_count_or_null (builder, "reasoning_tokens", r->usage.reasoning_tokens);
+  add_string_or_null (builder, "usage_source",
+                      r->usage.source == JX_USAGE_SOURCE_PROVIDER ? "provider" : "estimate");
+  add_number_or_null (builder, "cost_usd", r->cost_usd, 1e9);
+  json_builder_set_member_name (builder, "retries");
+  json_builder_add_int_value (builder, r->retries);
+  add_count_or_null (builder, "ratelimit_remaining_requests", r->ratelimit_remaining_requests);
+  add_count_or_null (builder, "ratelimit_remaining_tokens", r->ratelimit_remaining_tokens);
+  json_builder_end_object (builder);
+}
+
+static void
+add_percentiles (JsonBuilder    *builder,
+                 const char     *name,
+                 JxCompareEntry *entry,
+                 JxRoundFigure   figure)
+{
+  JxRoundPercentiles p;
+
+  jx_round_percentiles (entry->responses, figure, &p);
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_object (builder);
+  add_number_or_null (builder, "p50", p.p50, 1000);
+  add_number_or_null (builder, "p95", p.p95, 1000);
+  add_number_or_null (builder, "p99", p.p99, 1000);
+  json_builder_end_object (builder);
+}
+
+static void
+print_json_object (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  jx_cli_output_json_line (root);
+}
+
+static void
+print_json_summaries (Compare *compare)
+{
+  for (guint i = 0; i < compare->entries->len; i++)
+    {
+      JxCompareEntry *entry = g_ptr_array_index (compare->entries, i);
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      guint ok = jx_round_count_ok (entry->responses);
+
+      json_builder_begin_object (builder);
+      add_string_or_null (builder, "type", "summary");
+      add_string_or_null (builder, "provider", entry->provider->id);
+      add_string_or_null (builder, "model", entry->model);
+      json_builder_set_member_name (builder, "runs");
+      json_builder_add_int_value (builder, entry->responses->len);
+      json_builder_set_member_name (builder, "ok");
+      json_builder_add_int_value (builder, ok);
+      json_builder_set_member_name (builder, "errors");
+      json_builder_add_int_value (builder, entry->responses->len - ok);
+      add_percentiles (builder, "ttft_ms", entry, JX_ROUND_FIGURE_TTFT_MS);
+      add_percentiles (builder, "e2e_ms", entry, JX_ROUND_FIGURE_E2E_MS);
+      add_percentiles (builder, "decode_tokens_per_s", entry, JX_ROUND_FIGURE_DECODE_TPS);
+      add_number_or_null (builder, "cost_usd_total", jx_round_cost_total (entry->responses), 1e9);
+      json_builder_end_object (builder);
+      print_json_object (builder);
+    }
+}
+
+static const char * const csv_columns[] = {
+  "provider", "model", "run", "status", "text", "error", "error_code", "http_status", "ttft_ms", "e2e_ms",
+  "itl_ms_mean", "itl_ms_p95", "itl_ms_max", "decode_tokens_per_s", "input_tokens",
+  "cached_input_tokens", "output_tokens", "reasoning_tokens", "usage_source", "cost_usd",
+  "retries", "ratelimit_remaining_requests", "ratelimit_remaining_tokens",
+  NULL  /* for g_strjoinv() */
+};
+
+static void
+print_csv_row (JxResponse *r)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  build_response_object (builder, r);
+  root = json_builder_get_root (builder);
+  jx_cli_output_csv_row (json_node_get_object (root), csv_columns);
+}
+
+static char *
+format_ms (double ms)
+{
+  if (isnan (ms))
+    return g_strdup ("–");
+  if (ms >= 10000)
+    return g_strdup_printf ("%.1f s", ms / 1000);
+  return g_strdup_printf ("%.0f ms", ms);
+}
+
+static char *
+format_cost (double usd,
+             gboolean estimate)
+{
+  if (isnan (usd))
+    return g_strdup ("–");
+  return g_strdup_printf ("%s$%.6f", estimate ? "~" : "", usd);
+}
+
+static char *
+format_count (gint64 n,
+              gboolean estimate)
+{
+  if (n < 0)
+    return g_strdup ("–");
+  return g_strdup_printf ("%s%" G_GINT64_FORMAT, estimate ? "~" : "", n);
+}
+
+static void
+print_table (Compare *compare)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  /* The answers first, then figures that line up in 80 columns. */
+  if (compare->runs == 1)
+    for (guint i = 0; i < compare->entries->len; i++)
+      {
+        JxCompareEntry *entry = g_ptr_array_index (compare->entries, i);
+        JxResponse *r = g_ptr_array_index (entry->responses, 0);
+        const char *error = jx_cli_output_response_error (r);
+
+        g_print ("── %s %s\n", entry->label,
+                 g_strcmp0 (entry->provider->protocol, "simulated") == 0 ? _("(simulated)") : "");
+        if (r->text->len > 0)
+          g_print ("%s\n", r->text->str);
+        if (error != NULL)
+          g_print ("%s %s\n", r->status == JX_RESPONSE_CANCELLED ? "⏹" : "✗", error);
+        g_print ("\n");
+      }
+
+  g_string_append (line, "");
+  jx_cli_output_cell (line, _("Provider:model"), 24, FALSE);
+  jx_cli_output_cell (line, _("TTFT"), 8, TRUE);
+  jx_cli_output_cell (line, _("E2E"), 9, TRUE);
+  jx_cli_output_cell (line, _("tok/s"), 8, TRUE);
+  jx_cli_output_cell (line, _("ITL"), 7, TRUE);
+  jx_cli_output_cell (line, _("in"), 7, TRUE);
+  jx_cli_output_cell (line, _("out"), 6, TRUE);
+  jx_cli_output_cell (line, _("cost"), 11, TRUE);
+  g_print ("%s\n", line->str);
+
+  for (guint i = 0; i < compare->entries->len; i++)
+    {
+      JxCompareEntry *entry = g_ptr_array_index (compare->entries, i);
+      JxRoundPercentiles ttft, e2e, tps;
+      JxResponse *last = g_ptr_array_index (entry->responses, entry->responses->len - 1);
+      gboolean estimate = last->usage.source != JX_USAGE_SOURCE_PROVIDER;
+      double itl = jx_timing_itl_mean_ms (&last->timing, last->usage.output_tokens);
+      g_autofree char *ttft_s = NULL;
+      g_autofree char *e2e_s = NULL;
+      g_autofree char *tps_s = NULL;
+      g_autofree char *itl_s = isnan (itl) ? g_strdup ("–") : g_strdup_printf ("%.1f", itl);
+      g_autofree char *in_s = format_count (last->usage.input_tokens, estimate);
+      g_autofree char *out_s = format_count (last->usage.output_tokens, estimate);
+      g_autofree char *cost_s = format_cost (jx_round_cost_total (entry->responses), estimate);
+      const char *error = jx_cli_output_response_error (last);
+
+      jx_round_percentiles (entry->responses, JX_ROUND_FIGURE_TTFT_MS, &ttft);
+      jx_round_percentiles (entry->responses, JX_ROUND_FIGURE_E2E_MS, &e2e);
+      jx_round_percentiles (entry->responses, JX_ROUND_FIGURE_DECODE_TPS, &tps);
+      ttft_s = format_ms (ttft.p50);
+      e2e_s = format_ms (e2e.p50);
+      tps_s = isnan (tps.p50) ? g_strdup ("–") : g_strdup_printf ("%.1f", tps.p50);
+
+      g_string_truncate (line, 0);
+      jx_cli_output_cell (line, entry->label, 24, FALSE);
+      if (jx_round_count_ok (entry->responses) == 0)
+        {
+          g_autofree char *err = g_strdup_printf ("✗ %s", error != NULL ? error : "");
+
+          jx_cli_output_cell (line, err, 56, FALSE);
+        }
+      else
+        {
+          jx_cli_output_cell (line, ttft_s, 8, TRUE);
+          jx_cli_output_cell (line, e2e_s, 9, TRUE);
+          jx_cli_output_cell (line, tps_s, 8, TRUE);
+          jx_cli_output_cell (line, itl_s, 7, TRUE);
+          jx_cli_output_cell (line, in_s, 7, TRUE);
+          jx_cli_output_cell (line, out_s, 6, TRUE);
+          jx_cli_output_cell (line, cost_s, 11, TRUE);
+        }
+      g_print ("%s\n", line->str);
+    }
+
+  if (compare->runs > 1)
+    g_print (_("Figures are medians (P50) over %u runs; use --format json for P95/P99.\n"), compare->runs);
+  g_print (_("TTFT: time to first token. ITL: mean inter-token latency (ms). ~ marks an estimate.\n"));
+}
+
+/* ---- running -------------------------------------------------------------------------- */
+
+static void
+print_progress (Compare *compare,
+                guint    run)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  if (!compare->tty || compare->format != JX_CLI_FORMAT_TABLE)
+    return;
+
+  g_string_append_printf (line, "\r\033[K%u/%u ", run, compare->runs);
+  for (guint i = 0; i < compare->requests->len; i++)
+    {
+      JxRequest *request = g_ptr_array_index (compare->requests, i);
+      JxResponse *r = jx_request_get_response (request);
+      const char *mark;
+
+      switch (jx_request_get_state (request))
+        {
+        case JX_REQUEST_STATE_DONE: mark = "✓"; break;
+        case JX_REQUEST_STATE_FAILED: mark = "✗"; break;
+        case JX_REQUEST_STATE_RETRYING: mark = "↻"; break;
+        case JX_REQUEST_STATE_STREAMING: mark = "▸"; break;
+        default: mark = "…"; break;
+        }
+      g_string_append_printf (line, " %s%s %u", mark, r->provider_id, r->timing.content_times->len);
+    }
+  if (line->len > 200)
+    g_string_truncate (line, 200);
+  g_printerr ("%s", line->str);
+}
+
+static gboolean
+progress_cb (gpointer user_data)
+{
+  Compare *compare = user_data;
+
+  print_progress (compare, compare->runs);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+request_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Compare *compare = user_data;
+  g_autoptr(JxResponse) response = jx_request_run_finish (JX_REQUEST (object), result);
+  guint index;
+
+  g_ptr_array_find (compare->requests, object, &index);
+  g_ptr_array_add (((JxCompareEntry *) g_ptr_array_index (compare->entries, index))->responses,
+                   jx_response_ref (response));
+  if (response->status != JX_RESPONSE_OK)
+    compare->any_failed = TRUE;
+
+  if (--compare->pending == 0)
+    g_main_loop_quit (compare->loop);
+}
+
+static void
+run_round (Compare *compare,
+           guint    run)
+{
+  guint progress = 0;
+
+  g_ptr_array_set_size (compare->requests, 0);
+  for (guint i = 0; i < compare->entries->len; i++)
+    {
+      JxCompareEntry *entry = g_ptr_array_index (compare->entries, i);
+      JxRequest *request = jx_request_new (compare->engine, entry->provider, entry->model, &compare->prompt);
+
+      jx_request_set_run (request, run);
+      g_ptr_array_add (compare->requests, request);
+    }
+
+  /* Start every entry before running the loop so none gets a head start. */
+  compare->pending = compare->requests->len;
+  for (guint i = 0; i < compare->requests->len; i++)
+    jx_request_run_async (g_ptr_array_index (compare->requests, i), NULL, request_done_cb, compare);
+
+  if (compare->tty && compare->format == JX_CLI_FORMAT_TABLE)
+    progress = g_timeout_add (100, progress_cb, compare);
+  if (compare->pending > 0)
+    g_main_loop_run (compare->loop);
+  g_clear_handle_id (&progress, g_source_remove);
+  if (compare->tty && compare->format == JX_CLI_FORMAT_TABLE)
+    g_printerr ("\r\033[K");
+
+  for (guint i = 0; i < compare->entries->len; i++)
+    {
+      JxCompareEntry *entry = g_ptr_array_index (compare->entries, i);
+      JxResponse *r = g_ptr_array_index (entry->responses, entry->responses->len - 1);
+
+      if (compare->format == JX_CLI_FORMAT_JSON)
+        {
+          g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+          build_response_object (builder, r);
+          print_json_object (builder);
+        }
+      else if (compare->format == JX_CLI_FORMAT_CSV)
+        print_csv_row (r);
+    }
+}
+
+static char *
+read_stdin (GError **error)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  char buf[4096];
+  size_t n;
+
+  while ((n = fread (buf, 1, sizeof buf, stdin)) > 0)
+    g_string_append_len (text, buf, n);
+  if (ferror (stdin))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not read the prompt from standard input");
+      return NULL;
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static JxCompareEntry *
+parse_entry (JxCatalog   *catalog,
+             const char  *spec,
+             GError     **error)
+{
+  g_autofree char *provider_id = NULL;
+  const char *colon = strchr (spec, ':');
+  const char *model = NULL;
+  JxProvider *provider;
+  JxCompareEntry *entry;
+
+  /* Only the first colon separates: Bedrock model ids contain colons themselves. */
+  provider_id = colon != NULL ? g_strndup (spec, colon - spec) : g_strdup (spec);
+  if (colon != NULL && colon[1] != '\0')
+    model = colon + 1;
+
+  if ((provider = jx_catalog_lookup (catalog, provider_id)) == NULL)
+    {
+      g_autoptr(GString) ids = g_string_new (NULL);
+      GPtrArray *providers = jx_catalog_get_providers (catalog);
+
+      for (guint i = 0; i < providers->len; i++)
+        g_string_append_printf (ids, "%s%s", i > 0 ? ", " : "",
+                                ((JxProvider *) g_ptr_array_index (providers, i))->id);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("unknown provider “%s” in --pane %s (known: %s)"), provider_id, spec, ids->str);
+      return NULL;
+    }
+
+  if (model == NULL)
+    {
+      JxModel *fallback = jx_provider_default_model (provider);
+
+      if (fallback == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("provider “%s” has no default model: use --pane %s:MODEL"), provider_id, provider_id);
+          return NULL;
+        }
+      model = fallback->id;
+    }
+
+  entry = g_new0 (JxCompareEntry, 1);
+  entry->provider = jx_provider_ref (provider);
+  entry->model = g_strdup (model);
+  entry->label = g_strdup_printf ("%s:%s", provider->id, model);
+  entry->responses = g_ptr_array_new_with_free_func ((GDestroyNotify) jx_response_unref);
+
+  return entry;
+}
+
+static int
+usage_error (const char *message)
+{
+  g_autofree char *prgname = g_strdup (g_get_prgname ());
+
+  g_printerr ("%s: %s\n", prgname, message);
+  g_printerr (_("Try “%s --help” for more information.\n"), prgname);
+  return JX_CLI_EXIT_USAGE;
+}
+
+/* Fills @options from the command line; on a usage error prints it and returns FALSE with
+ * *status set. */
+static gboolean
+parse_options (int             argc,
+               char          **argv,
+               gboolean        demo,
+               CompareOptions *options,
+               int            *status)
+{
+  g_autofree char *format = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  const GOptionEntry entries[] = {
+    { "pane", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &options->entry_specs,
+      N_("A provider and model to compare (repeat for more panes)"), N_("PROVIDER[:MODEL]") },
+    { "providers-file", 0, 0, G_OPTION_ARG_FILENAME, &options->providers_file,
+      N_("Extra provider definitions (JSON)"), N_("FILE") },
+    { "system", 0, 0, G_OPTION_ARG_STRING, &options->system, N_("System prompt"), N_("TEXT") },
+    { "max-tokens", 0, 0, G_OPTION_ARG_INT, &options->max_tokens, N_("Maximum output tokens"), N_("N") },
+    { "temperature", 0, 0, G_OPTION_ARG_DOUBLE, &options->temperature, N_("Sampling temperature"), N_("T") },
+    { "runs", 0, 0, G_OPTION_ARG_INT, &options->runs, N_("Sequential rounds; panes run concurrently within a round"), N_("N") },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &options->timeout,
+      N_("Seconds to wait for a response to start (default 30)"), N_("S") },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &options->idle_timeout,
+      N_("Seconds of silence allowed while streaming (default 60)"), N_("S") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Output format: table, json or csv"), N_("FORMAT") },
+    { NULL }
+  };
+
+  options->temperature = NAN;
+  options->runs = 1;
+
+  context = g_option_context_new (demo ? "" : _("PROMPT — send PROMPT (or - for standard input) to every pane"));
+  g_option_context_set_summary (context,
+                                demo ? _("Run the offline demo: simulated providers with realistic timing "
+                                         "and prices. No key and no network needed; nothing is a real model.")
+                                     : _("Stream one prompt to several LLM providers at once and compare "
+                                         "latency, tokens and cost."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_set_prgname (demo ? "juxta demo" : "juxta compare");
+
+#define FAIL(message) G_STMT_START { *status = usage_error (message); return FALSE; } G_STMT_END
+
+  /* argv[0] is the subcommand from here on. */
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    FAIL (error->message);
+
+  if (!jx_cli_format_parse (format, &options->format))
+    FAIL (_("--format must be table, json or csv"));
+
+  if (options->runs < 1 || options->runs > 10000)
+    FAIL (_("--runs must be between 1 and 10000"));
+  if (options->max_tokens < 0 || options->timeout < 0 || options->idle_timeout < 0)
+    FAIL (_("--max-tokens and timeouts cannot be negative"));
+
+  if (demo)
+    {
+      if (argc > 1)
+        options->prompt_text = g_strjoinv (" ", argv + 1);
+      else
+        options->prompt_text = g_strdup ("Which LLM provider should I choose for a chat feature?");
+      if (options->entry_specs == NULL)
+        options->entry_specs = g_strsplit ("simulated:sim-fast simulated:sim-balanced simulated:sim-large "
+                                           "simulated:sim-reasoning", " ", -1);
+    }
+  else
+    {
+      if (argc != 2)
+        FAIL (argc < 2 ? _("missing PROMPT") : _("give the prompt as one argument (quote it)"));
+      if (g_str_equal (argv[1], "-"))
+        {
+          if ((options->prompt_text = read_stdin (&error)) == NULL)
+            FAIL (error->message);
+        }
+      else
+        options->prompt_text = g_strdup (argv[1]);
+      if (options->entry_specs == NULL)
+        FAIL (_("no panes: add at least one --pane PROVIDER[:MODEL]"));
+    }
+
+#undef FAIL
+
+  return TRUE;
+}
+
+/* One entry per --pane, looked up in @catalog. */
+static GPtrArray *
+build_entries (JxCatalog           *catalog,
+               const char * const  *specs,
+               GError             **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) compare_entry_free);
+
+  for (guint i = 0; specs[i] != NULL; i++)
+    {
+      JxCompareEntry *entry = parse_entry (catalog, specs[i], error);
+
+      if (entry == NULL)
+        return NULL;
+      g_ptr_array_add (entries, entry);
+    }
+
+  return g_steal_pointer (&entries);
+}
+
+/* Runs every round and prints as it goes. Returns the exit status. */
+static int
+run (JxContext      *context,
+     GPtrArray      *entries,
+     CompareOptions *options)
+{
+  Compare compare = { 0 };
+
+  compare.engine = g_object_ref (jx_context_get_engine (context));
+  jx_engine_set_timeouts (compare.engine,
+                          options->timeout > 0 ? (guint) options->timeout : JX_ENGINE_DEFAULT_CONNECT_TIMEOUT,
+                          options->idle_timeout > 0 ? (guint) options->idle_timeout : JX_ENGINE_DEFAULT_IDLE_TIMEOUT);
+  compare.entries = entries;
+  compare.requests = g_ptr_array_new_with_free_func (g_object_unref);
+  compare.runs = options->runs;
+  compare.format = options->format;
+  compare.loop = g_main_loop_new (NULL, FALSE);
+  compare.tty = isatty (STDERR_FILENO);
+  jx_prompt_init (&compare.prompt);
+  compare.prompt.system = g_steal_pointer (&options->system);
+  compare.prompt.user = g_steal_pointer (&options->prompt_text);
+  compare.prompt.temperature = options->temperature;
+  compare.prompt.max_tokens = options->max_tokens;
+
+  if (compare.format == JX_CLI_FORMAT_CSV)
+    jx_cli_output_csv_header (csv_columns);
+
+  for (guint run = 1; run <= compare.runs; run++)
+    run_round (&compare, run);
+
+  if (compare.format == JX_CLI_FORMAT_JSON)
+    print_json_summaries (&compare);
+  else if (compare.format == JX_CLI_FORMAT_TABLE)
+    print_table (&compare);
+
+  g_ptr_array_unref (compare.requests);
+  g_main_loop_unref (compare.loop);
+  g_object_unref (compare.engine);
+  jx_prompt_clear (&compare.prompt);
+
+  return compare.any_failed ? 1 : 0;
+}
+
+int
+jx_cli_compare_main (int       argc,
+                     char    **argv,
+                     gboolean  demo)
+{
+  g_auto(CompareOptions) options = { 0 };
+  g_autoptr(JxContext) context = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  JxContextStage stage = JX_CONTEXT_STAGE_PROVIDERS;
+  int status = 0;
+
+  if (!parse_options (argc, argv, demo, &options, &status))
+    return status;
+
+  if ((context = jx_context_new (options.providers_file, &stage, &error)) == NULL)
+    {
+      if (stage == JX_CONTEXT_STAGE_PROVIDERS)
+        return usage_error (error->message);
+      g_printerr ("%s: %s\n", g_get_prgname (), error->message);
+      return 1;
+    }
+
+  if ((entries = build_entries (jx_context_get_catalog (context),
+                                (const char * const *) options.entry_specs, &error)) == NULL)
+    return usage_error (error->message);
+
+  return run (context, entries, &options);
+}
