@@ -14,7 +14,7 @@
 
 #include "jx-test-ui.h"
 #include "jx-price-edit-dialog.h"
-#include "jx-price-row.h"
+#include "jx-price-item.h"
 #include "jx-price-view.h"
 #include "jx-pricing.h"
 
@@ -129,18 +129,18 @@ row_text (GtkWidget  *view,
   return g_string_free (out, FALSE);
 }
 
-static JxPriceRow *
+static JxPriceItem *
 row_at (JxPriceView *view,
         guint        position)
 {
-  JxPriceRow *row = g_list_model_get_item (jx_price_view_get_model (view), position);
+  JxPriceItem *row = g_list_model_get_item (jx_price_view_get_model (view), position);
 
   g_assert_nonnull (row);
   g_object_unref (row); /* still held by the model */
   return row;
 }
 
-static JxPriceRow *
+static JxPriceItem *
 find_row (JxPriceView *view,
           const char  *provider_id,
           const char  *model_id)
@@ -149,10 +149,10 @@ find_row (JxPriceView *view,
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
-      JxPriceRow *row = row_at (view, i);
+      JxPriceItem *row = row_at (view, i);
 
-      if (g_str_equal (jx_price_row_get_provider_id (row), provider_id) &&
-          g_str_equal (jx_price_row_get_model_id (row), model_id))
+      if (g_str_equal (jx_price_item_get_provider_id (row), provider_id) &&
+          g_str_equal (jx_price_item_get_model_id (row), model_id))
         return row;
     }
 
@@ -218,7 +218,7 @@ test_price_view (void)
   GtkWidget *window;
   GtkWidget *widget;
   JxPriceView *view;
-  JxPriceRow *row;
+  JxPriceItem *row;
   GPtrArray *providers;
   JxModel *catalog_model;
   JsonObject *entry;
@@ -258,20 +258,20 @@ test_price_view (void)
   g_assert_cmpuint (jx_price_view_get_n_visible (view), ==, n_models);
   row = find_row (view, "simulated", "sim-fast");
   g_assert_nonnull (row);
-  g_assert_cmpstr (jx_price_row_get_provider_name (row), ==, "Simulated");
-  g_assert_true (jx_price_row_get_simulated (row));
+  g_assert_cmpstr (jx_price_item_get_provider_name (row), ==, "Simulated");
+  g_assert_true (jx_price_item_get_simulated (row));
   g_assert_true (has_tooltip_containing (widget, "3 input tokens for each output token"));
 
   /* Formatting. */
   {
-    g_autofree char *a = jx_price_row_format_price (2.5);
-    g_autofree char *b = jx_price_row_format_price (0.075);
-    g_autofree char *c = jx_price_row_format_price (NAN);
-    g_autofree char *d = jx_price_row_format_discount (0.5);
-    g_autofree char *e = jx_price_row_format_discount (0);
-    g_autofree char *f = jx_price_row_format_context (1050000);
-    g_autofree char *g = jx_price_row_format_context (128000);
-    g_autofree char *h = jx_price_row_format_context (1000000);
+    g_autofree char *a = jx_price_item_format_price (2.5);
+    g_autofree char *b = jx_price_item_format_price (0.075);
+    g_autofree char *c = jx_price_item_format_price (NAN);
+    g_autofree char *d = jx_price_item_format_discount (0.5);
+    g_autofree char *e = jx_price_item_format_discount (0);
+    g_autofree char *f = jx_price_item_format_context (1050000);
+    g_autofree char *g = jx_price_item_format_context (128000);
+    g_autofree char *h = jx_price_item_format_context (1000000);
 
     g_assert_cmpstr (a, ==, "2.50");
     g_assert_cmpstr (b, ==, "0.075");
@@ -291,9 +291,9 @@ test_price_view (void)
   for (guint i = 0; i < jx_price_view_get_n_visible (view); i++)
     {
       row = row_at (view, i);
-      g_assert_true (g_str_equal (jx_price_row_get_provider_id (row), "groq") ||
-                     contains_nocase (jx_price_row_get_model_name (row), "groq") ||
-                     contains_nocase (jx_price_row_get_model_id (row), "groq"));
+      g_assert_true (g_str_equal (jx_price_item_get_provider_id (row), "groq") ||
+                     contains_nocase (jx_price_item_get_model_name (row), "groq") ||
+                     contains_nocase (jx_price_item_get_model_id (row), "groq"));
     }
   gtk_test_widget_wait_for_draw (window);
   count_text = g_strdup_printf ("%u of %u models", n_groq, n_models);
@@ -303,12 +303,12 @@ test_price_view (void)
   jx_price_view_set_filter (view, NULL);
   g_assert_cmpuint (jx_price_view_get_n_visible (view), ==, n_models);
   jx_price_view_sort_by (view, JX_PRICE_COLUMN_OUTPUT, GTK_SORT_ASCENDING);
-  g_assert_cmpfloat (jx_price_row_get_output_price (row_at (view, 0)), <=,
-                     jx_price_row_get_output_price (row_at (view, 1)));
+  g_assert_cmpfloat (jx_price_item_get_output_price (row_at (view, 0)), <=,
+                     jx_price_item_get_output_price (row_at (view, 1)));
   for (guint i = 1; i < n_models; i++)
     {
-      double prev = jx_price_row_get_output_price (row_at (view, i - 1));
-      double cur = jx_price_row_get_output_price (row_at (view, i));
+      double prev = jx_price_item_get_output_price (row_at (view, i - 1));
+      double cur = jx_price_item_get_output_price (row_at (view, i));
 
       if (!isnan (cur))
         g_assert_true (!isnan (prev) && prev <= cur);
@@ -333,13 +333,13 @@ test_price_view (void)
 
   row = find_row (view, "groq", "llama-3.3-70b-versatile");
   g_assert_nonnull (row);
-  g_assert_cmpfloat_with_epsilon (jx_price_row_get_input_price (row), 1.2345, 1e-9);
-  g_assert_cmpfloat_with_epsilon (jx_price_row_get_output_price (row), 6.789, 1e-9);
-  g_assert_true (isnan (jx_price_row_get_cached_price (row)));
-  g_assert_true (jx_price_row_get_overridden (row));
+  g_assert_cmpfloat_with_epsilon (jx_price_item_get_input_price (row), 1.2345, 1e-9);
+  g_assert_cmpfloat_with_epsilon (jx_price_item_get_output_price (row), 6.789, 1e-9);
+  g_assert_true (isnan (jx_price_item_get_cached_price (row)));
+  g_assert_true (jx_price_item_get_overridden (row));
   gtk_test_widget_wait_for_draw (window);
   {
-    g_autofree char *text = row_text (widget, jx_price_row_get_model_name (row));
+    g_autofree char *text = row_text (widget, jx_price_item_get_model_name (row));
 
     g_test_message ("edited row: %s", text);
     g_assert_nonnull (strstr (text, "|Groq|"));
@@ -356,14 +356,14 @@ test_price_view (void)
   g_assert_no_error (error);
   catalog_model = jx_provider_find_model (jx_catalog_lookup (pristine, "groq"),
                                           "llama-3.3-70b-versatile");
-  g_assert_cmpfloat_with_epsilon (jx_price_row_get_input_price (row),
+  g_assert_cmpfloat_with_epsilon (jx_price_item_get_input_price (row),
                                   catalog_model->price.input_per_mtok, 1e-9);
-  g_assert_cmpfloat_with_epsilon (jx_price_row_get_output_price (row),
+  g_assert_cmpfloat_with_epsilon (jx_price_item_get_output_price (row),
                                   catalog_model->price.output_per_mtok, 1e-9);
-  g_assert_false (jx_price_row_get_overridden (row));
+  g_assert_false (jx_price_item_get_overridden (row));
   gtk_test_widget_wait_for_draw (window);
   {
-    g_autofree char *text = row_text (widget, jx_price_row_get_model_name (row));
+    g_autofree char *text = row_text (widget, jx_price_item_get_model_name (row));
 
     g_assert_nonnull (strstr (text, "|0.59|—|0.79|"));
     g_assert_null (strstr (text, "|Edited|"));
@@ -381,15 +381,15 @@ test_price_view (void)
   gtk_test_widget_wait_for_draw (window);
   g_assert_nonnull (find_label (widget, jx_price_view_get_import_message (view)));
   row = find_row (view, "openai", "gpt-4o");
-  g_assert_cmpfloat_with_epsilon (jx_price_row_get_input_price (row), 2.0, 1e-9);
-  g_assert_cmpfloat_with_epsilon (jx_price_row_get_cached_price (row), 1.0, 1e-9);
-  g_assert_cmpfloat_with_epsilon (jx_price_row_get_output_price (row), 8.0, 1e-9);
-  g_assert_true (jx_price_row_get_overridden (row));
+  g_assert_cmpfloat_with_epsilon (jx_price_item_get_input_price (row), 2.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (jx_price_item_get_cached_price (row), 1.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (jx_price_item_get_output_price (row), 8.0, 1e-9);
+  g_assert_true (jx_price_item_get_overridden (row));
   row = find_row (view, "azure-openai", "gpt-4o");
-  g_assert_cmpfloat_with_epsilon (jx_price_row_get_output_price (row), 10.0, 1e-9);
-  g_assert_false (jx_price_row_get_overridden (row));
+  g_assert_cmpfloat_with_epsilon (jx_price_item_get_output_price (row), 10.0, 1e-9);
+  g_assert_false (jx_price_item_get_overridden (row));
   row = find_row (view, "groq", "llama-3.3-70b-versatile");
-  g_assert_cmpfloat_with_epsilon (jx_price_row_get_output_price (row), 0.7, 1e-9);
+  g_assert_cmpfloat_with_epsilon (jx_price_item_get_output_price (row), 0.7, 1e-9);
   g_assert_nonnull (read_override (parser, "openai", "gpt-4o"));
 
   /* Our own format is told apart by its top-level "providers" array. */
@@ -400,8 +400,8 @@ test_price_view (void)
   g_assert_cmpstr (jx_price_view_get_import_message (view), ==,
                    "Imported 1 price from my-prices.json");
   row = find_row (view, "mistral", "mistral-small-latest");
-  g_assert_cmpfloat_with_epsilon (jx_price_row_get_output_price (row), 0.9, 1e-9);
-  g_assert_true (jx_price_row_get_overridden (row));
+  g_assert_cmpfloat_with_epsilon (jx_price_item_get_output_price (row), 0.9, 1e-9);
+  g_assert_true (jx_price_item_get_overridden (row));
 
   /* Not a prices file at all. */
   g_assert_true (g_file_set_contents (juxta_path, "[1, 2]", -1, NULL));
@@ -413,9 +413,9 @@ test_price_view (void)
   jx_price_view_sort_by (view, JX_PRICE_COLUMN_PROVIDER, GTK_SORT_ASCENDING);
   jx_price_view_sort_by (view, JX_PRICE_COLUMN_EDITED, GTK_SORT_DESCENDING);
   row = row_at (view, 0);
-  g_assert_true (jx_price_row_get_overridden (row));
-  g_assert_true (jx_price_row_get_overridden (row_at (view, 2)));
-  g_assert_false (jx_price_row_get_overridden (row_at (view, 3)));
+  g_assert_true (jx_price_item_get_overridden (row));
+  g_assert_true (jx_price_item_get_overridden (row_at (view, 2)));
+  g_assert_false (jx_price_item_get_overridden (row_at (view, 3)));
   gtk_test_widget_wait_for_draw (window);
   g_free (jx_test_save_screenshot (widget, "price-view.png"));
 
