@@ -15,7 +15,7 @@
 #include "jx-test-ui.h"
 #include "jx-application.h"
 #include "jx-fake-server.h"
-#include "jx-pane.h"
+#include "jx-pane-private.h"
 #include "jx-preferences-window.h"
 #include "jx-window.h"
 
@@ -76,7 +76,8 @@ static const char *
 pane_label (JxPane     *pane,
             const char *name)
 {
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (pane), JX_TYPE_PANE, name);
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (jx_pane_get_metrics (pane)),
+                                                  JX_TYPE_PANE_METRICS, name);
 
   g_assert_nonnull (child);
   return gtk_label_get_text (GTK_LABEL (child));
