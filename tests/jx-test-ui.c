@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "jx-test-ui.h"
 
@@ -86,4 +87,158 @@ jx_test_destroy_all_windows (void)
     }
   while (g_main_context_iteration (NULL, FALSE))
     ;
+}
+
+GtkWidget *
+jx_test_find_widget (GtkWidget         *widget,
+                     JxTestWidgetMatch  match,
+                     gconstpointer      data)
+{
+  if (match (widget, data))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = jx_test_find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+gboolean
+jx_test_widget_has_name (GtkWidget     *widget,
+                         gconstpointer  name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+gboolean
+jx_test_is_button_labelled (GtkWidget     *widget,
+                            gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static void
+set_xdg_dirs (const char *root)
+{
+  static const char *vars[] = { "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
+    {
+      g_autofree char *dir = g_build_filename (root, vars[i], NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      g_setenv (vars[i], dir, TRUE);
+    }
+}
+
+char *
+jx_test_isolate_xdg_dirs (const char *env_name)
+{
+  char *root;
+
+  if (g_getenv (env_name) == NULL)
+    {
+      root = g_dir_make_tmp ("juxta-test-XXXXXX", NULL);
+      g_assert_nonnull (root);
+      g_setenv (env_name, root, TRUE);
+      set_xdg_dirs (root);
+    }
+  else
+    {
+      g_autofree char *sub = NULL;
+
+      /* A child of g_test_trap_subprocess(): directories of its own below the same root. */
+      root = g_strdup (g_getenv (env_name));
+      sub = g_strdup_printf ("%s/child-%d", root, (int) getpid ());
+      set_xdg_dirs (sub);
+    }
+
+  return root;
+}
+
+void
+jx_test_rm_rf (const char *path)
+{
+  g_autoptr(GDir) d = NULL;
+  const char *name;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_SYMLINK) && g_file_test (path, G_FILE_TEST_IS_DIR) &&
+      (d = g_dir_open (path, 0, NULL)) != NULL)
+    while ((name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        jx_test_rm_rf (child);
+      }
+  g_remove (path);
+}
+
+/* Every file below dir (recursively) whose contents hold needle, or a directory named
+ * "keyrings" (libsecret's file backend), is appended to found. */
+static void
+collect_suspects (const char *dir,
+                  const char *needle,
+                  GPtrArray  *found)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+
+      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          if (g_str_equal (name, "keyrings"))
+            g_ptr_array_add (found, g_strdup (path));
+          collect_suspects (path, needle, found);
+        }
+      else if (g_file_get_contents (path, &contents, &len, NULL) &&
+               g_strstr_len (contents, len, needle) != NULL)
+        g_ptr_array_add (found, g_strdup (path));
+    }
+}
+
+void
+jx_test_assert_no_file_holds (const char *dir,
+                              const char *needle)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+
+  collect_suspects (dir, needle, found);
+  for (guint i = 0; i < found->len; i++)
+    g_test_message ("Found: %s", (char *) g_ptr_array_index (found, i));
+  g_assert_cmpuint (found->len, ==, 0);
+}
+
+char *
+jx_test_keyring_lookup (const char *provider_id)
+{
+  g_autofree char *command = g_strdup_printf ("secret-tool lookup provider %s", provider_id);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_command_line_sync (command, &out, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL) || out == NULL || *g_strstrip (out) == '\0')
+    return NULL;
+  return g_steal_pointer (&out);
+}
+
+void
+jx_test_keyring_clear (const char *provider_id)
+{
+  g_autofree char *command = g_strdup_printf ("secret-tool clear provider %s", provider_id);
+
+  g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
 }
