@@ -16,7 +16,7 @@
 #include "jx-application.h"
 #include "jx-fake-server.h"
 #include "jx-pane-private.h"
-#include "jx-planner-view.h"
+#include "jx-planner-view-private.h"
 #include "jx-window.h"
 
 static JxApplication *app;

@@ -11,7 +11,7 @@
 #include <math.h>
 
 #include "jx-test-ui.h"
-#include "jx-planner-view.h"
+#include "jx-planner-view-private.h"
 
 static const char test_providers[] =
   "{\"providers\":[{\"id\":\"acme\",\"name\":\"Acme\",\"protocol\":\"openai\","

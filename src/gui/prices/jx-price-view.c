@@ -18,7 +18,7 @@
 
 #include "jx-price-edit-dialog.h"
 #include "jx-price-item.h"
-#include "jx-price-view.h"
+#include "jx-price-view-private.h"
 #include "jx-pricing.h"
 
 struct _JxPriceView
