@@ -131,7 +131,7 @@ main (int   argc,
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_FORCE_LIGHT);
 
-  g_test_add_func ("/Jx/Planner/workload", test_planner_workload);
+  g_test_add_func ("/juxta/gui/planner-view/workload", test_planner_workload);
 
   return g_test_run ();
 }

@@ -488,7 +488,7 @@ request_state_changed_cb (JxRequest *request,
 
   if (jx_request_get_state (request) == JX_REQUEST_STATE_RETRYING)
     self->retry_until = g_get_monotonic_time ()
-                        + (gint64) jx_request_get_retry_delay_ms (request) * 1000;
+                        + (gint64) jx_request_get_retry_delay_ms (request) * G_TIME_SPAN_MILLISECOND;
 
   /* The tick callback shows it; without a frame clock (unmapped) do it now. */
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
@@ -509,7 +509,7 @@ final_render_cb (gpointer user_data)
   gint64 now = g_get_monotonic_time ();
 
   self->final_render = 0;
-  if (now - final_render_last < FINAL_RENDER_SPACING_MS * 1000)
+  if (now - final_render_last < FINAL_RENDER_SPACING_MS * G_TIME_SPAN_MILLISECOND)
     {
       self->final_render = g_timeout_add_full (G_PRIORITY_LOW, FINAL_RENDER_SPACING_MS,
                                                final_render_cb, self, NULL);

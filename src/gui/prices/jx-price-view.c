@@ -138,6 +138,16 @@ update_count (JxPriceView *self)
   gtk_label_set_label (self->count_label, text);
 }
 
+static void
+sort_model_items_changed_cb (JxPriceView *self,
+                             guint        position,
+                             guint        removed,
+                             guint        added,
+                             GListModel  *model)
+{
+  update_count (self);
+}
+
 /* Copies the catalog's current values into the rows, then re-sorts. */
 static void
 refresh_rows (JxPriceView *self)
@@ -682,8 +692,8 @@ jx_price_view_init (JxPriceView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_sort_list_model_set_sorter (self->sort_model, gtk_column_view_get_sorter (self->column_view));
-  g_signal_connect_object (self->sort_model, "items-changed", G_CALLBACK (update_count), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sort_model, "items-changed", G_CALLBACK (sort_model_items_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   set_header_tooltips (self);
 }
 
