@@ -110,23 +110,52 @@ collect_labels (GtkWidget *widget,
     collect_labels (child, out);
 }
 
-/* The cell texts of the on-screen row that shows @model_name, as "cell|cell|…|". */
-static char *
-row_text (GtkWidget  *view,
-          const char *model_name)
+/* The on-screen row that shows @model_name. */
+static GtkWidget *
+row_widget (GtkWidget  *view,
+            const char *model_name)
 {
   GtkWidget *column_view = find_widget (view, GTK_TYPE_COLUMN_VIEW);
   GtkWidget *widget = find_label (column_view, model_name);
-  GString *out = g_string_new ("|");
 
   g_assert_nonnull (widget);
   /* Up to the row widget: the child of the column view's inner list view. */
   while (widget != NULL && !GTK_IS_LIST_VIEW (gtk_widget_get_parent (widget)))
     widget = gtk_widget_get_parent (widget);
   g_assert_nonnull (widget);
-  collect_labels (widget, out);
+
+  return widget;
+}
+
+/* The cell texts of the on-screen row that shows @model_name, as "cell|cell|…|". */
+static char *
+row_text (GtkWidget  *view,
+          const char *model_name)
+{
+  GString *out = g_string_new ("|");
+
+  collect_labels (row_widget (view, model_name), out);
 
   return g_string_free (out, FALSE);
+}
+
+static gboolean
+is_reset_button (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_widget_get_tooltip_text (widget), "Reset to Catalog") == 0;
+}
+
+/* Whether the Reset button of the on-screen row that shows @model_name can be pressed. */
+static gboolean
+row_can_reset (GtkWidget  *view,
+               const char *model_name)
+{
+  GtkWidget *button = jx_test_find_widget (row_widget (view, model_name), is_reset_button, NULL);
+
+  g_assert_nonnull (button);
+  return gtk_widget_get_sensitive (button);
 }
 
 static JxPriceItem *
@@ -427,6 +456,7 @@ test_edit (Fixture       *f,
   g_assert_nonnull (strstr (text, "|Groq|"));
   g_assert_nonnull (strstr (text, "|1.2345|—|6.789|"));
   g_assert_nonnull (strstr (text, "|Edited|"));
+  g_assert_true (row_can_reset (f->widget, jx_price_item_get_model_name (row)));
 
   entry = read_override (f->parser, "groq", "llama-3.3-70b-versatile");
   g_assert_nonnull (entry);
@@ -463,6 +493,7 @@ test_reset (Fixture       *f,
   text = row_text (f->widget, jx_price_item_get_model_name (row));
   g_assert_nonnull (strstr (text, "|0.59|—|0.79|"));
   g_assert_null (strstr (text, "|Edited|"));
+  g_assert_false (row_can_reset (f->widget, jx_price_item_get_model_name (row)));
   g_assert_null (read_override (f->parser, "groq", "llama-3.3-70b-versatile"));
 }
 

@@ -254,6 +254,13 @@ actions_setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   GtkWidget *edit = new_row_button ("document-edit-symbolic", _("Edit Price…"));
   GtkWidget *reset = new_row_button ("edit-undo-symbolic", _("Reset to Catalog"));
+  GtkExpression *overridden;
+
+  /* Reset is for edited prices only; the expression follows the item the row shows. */
+  overridden = gtk_property_expression_new (JX_TYPE_PRICE_ITEM,
+                                            gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item"),
+                                            "overridden");
+  gtk_expression_bind (overridden, reset, "sensitive", item);
 
   g_signal_connect (edit, "clicked", G_CALLBACK (edit_clicked_cb), item);
   g_signal_connect (reset, "clicked", G_CALLBACK (reset_clicked_cb), item);
@@ -273,7 +280,6 @@ actions_bind_cb (GtkSignalListItemFactory *factory,
   GtkWidget *reset = gtk_widget_get_next_sibling (edit);
   g_autofree char *edit_label = NULL;
   g_autofree char *reset_label = NULL;
-  GBinding *binding;
 
   /* Translators: accessible name of the row's edit button; %s is a model name. */
   edit_label = g_strdup_printf (_("Edit the price of %s"), jx_price_item_get_model_name (row));
@@ -284,20 +290,6 @@ actions_bind_cb (GtkSignalListItemFactory *factory,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, edit_label, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (reset),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, reset_label, -1);
-
-  binding = g_object_bind_property (row, "overridden", reset, "sensitive", G_BINDING_SYNC_CREATE);
-  g_object_set_data (G_OBJECT (item), "jx-reset-binding", binding);
-}
-
-static void
-actions_unbind_cb (GtkSignalListItemFactory *factory,
-                   GtkListItem              *item,
-                   JxPriceView              *self)
-{
-  GBinding *binding = g_object_steal_data (G_OBJECT (item), "jx-reset-binding");
-
-  if (binding != NULL)
-    g_binding_unbind (binding);
 }
 
 static void
@@ -680,7 +672,6 @@ jx_price_view_class_init (JxPriceViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, price_sort_key_cb);
   gtk_widget_class_bind_template_callback (widget_class, actions_setup_cb);
   gtk_widget_class_bind_template_callback (widget_class, actions_bind_cb);
-  gtk_widget_class_bind_template_callback (widget_class, actions_unbind_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, import_clicked_cb);
