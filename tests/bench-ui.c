@@ -30,7 +30,7 @@
 
 #include "jx-application.h"
 #include "jx-fake-server.h"
-#include "jx-pane.h"
+#include "jx-pane-private.h"
 #include "jx-request.h"
 #include "jx-stats.h"
 #include "jx-window.h"

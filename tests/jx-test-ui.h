@@ -1,4 +1,5 @@
-/* jx-test-ui.h — screenshots of real widgets and main-loop helpers for the UI tests (header-only)
+/* jx-test-ui.h — screenshots of real widgets and main-loop helpers for the UI tests
+ * (jx-test-ui.c, in jx-test-ui-support)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,85 +8,52 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
+G_BEGIN_DECLS
+
 /* Renders @widget (realized and drawn) to a texture with the window's own renderer. */
-static inline GdkTexture *
-jx_test_render_widget (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderer *renderer;
-  int width = gdk_paintable_get_intrinsic_width (paintable);
-  int height = gdk_paintable_get_intrinsic_height (paintable);
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  snapshot = gtk_snapshot_new ();
-  /* A part of a window has no background of its own: give it the window's. */
-  if (!GTK_IS_NATIVE (widget))
-    gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.98, 0.98, 0.98, 1 },
-                               &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  g_assert_nonnull (renderer);
-
-  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-}
+GdkTexture *jx_test_render_widget       (GtkWidget       *widget);
 
 /* Saves a PNG into <build>/tests/screenshots/ and returns its path (free it). */
-static inline char *
-jx_test_save_screenshot (GtkWidget  *widget,
-                         const char *name)
-{
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "screenshots", NULL);
-  char *path;
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  path = g_build_filename (dir, name, NULL);
-  g_unlink (path);
-
-  gtk_test_widget_wait_for_draw (widget);
-  texture = jx_test_render_widget (widget);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot: %s", path);
-
-  return path;
-}
+char       *jx_test_save_screenshot     (GtkWidget       *widget,
+                                         const char      *name);
 
 typedef gboolean (*JxTestCondition) (gpointer data);
 
 /* Iterates the main context until @condition holds; fails the test after @timeout_s. */
-static inline void
-jx_test_wait_until (JxTestCondition condition,
-                    gpointer        data,
-                    guint           timeout_s)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
+void        jx_test_wait_until          (JxTestCondition  condition,
+                                         gpointer         data,
+                                         guint            timeout_s);
 
 /* Destroys every toplevel and lets the main context settle. */
-static inline void
-jx_test_destroy_all_windows (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
+void        jx_test_destroy_all_windows (void);
 
-  while (g_list_model_get_n_items (toplevels) > 0)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
+typedef gboolean (*JxTestWidgetMatch) (GtkWidget *widget, gconstpointer data);
 
-      gtk_window_destroy (window);
-    }
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
+/* The first widget at or below @widget, depth first, that @match accepts; NULL if none. */
+GtkWidget  *jx_test_find_widget         (GtkWidget        *widget,
+                                         JxTestWidgetMatch match,
+                                         gconstpointer     data);
+/* Matches for jx_test_find_widget (): by gtk_widget_get_name (), by a button's label. */
+gboolean    jx_test_widget_has_name     (GtkWidget        *widget,
+                                         gconstpointer     name);
+gboolean    jx_test_is_button_labelled  (GtkWidget        *widget,
+                                         gconstpointer     label);
+
+/* Gives this process XDG config, data, cache and state directories of its own below a new
+ * temporary root, set before GLib caches them, and returns the root (free it). A child of
+ * g_test_trap_subprocess () gets directories of its own below its parent's root, passed
+ * in the environment variable @env_name. */
+char       *jx_test_isolate_xdg_dirs    (const char       *env_name);
+/* Removes @path and everything below it. */
+void        jx_test_rm_rf               (const char       *path);
+/* Fails the test if a file below @dir holds @needle, or if there is a directory named
+ * "keyrings" (libsecret's file backend) below it. */
+void        jx_test_assert_no_file_holds (const char      *dir,
+                                          const char      *needle);
+
+/* What `secret-tool lookup provider ID` prints, stripped; NULL when it finds nothing. */
+char       *jx_test_keyring_lookup      (const char       *provider_id);
+/* `secret-tool clear provider ID`. */
+void        jx_test_keyring_clear       (const char       *provider_id);
+
+G_END_DECLS

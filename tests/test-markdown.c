@@ -246,12 +246,12 @@ main (int   argc,
 {
   gtk_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/markdown/streamed-matches-whole", test_streamed_matches_whole);
-  g_test_add_func ("/markdown/every-prefix", test_every_prefix);
-  g_test_add_func ("/markdown/open-fence-not-settled", test_open_fence_is_never_settled);
-  g_test_add_func ("/markdown/reference-definitions", test_reference_definitions);
-  g_test_add_func ("/markdown/scan-defeaters", test_scan_defeaters);
-  g_test_add_func ("/markdown/restart-after-reset", test_restart_after_reset);
+  g_test_add_func ("/juxta/gui/markdown/streamed-matches-whole", test_streamed_matches_whole);
+  g_test_add_func ("/juxta/gui/markdown/every-prefix", test_every_prefix);
+  g_test_add_func ("/juxta/gui/markdown/open-fence-not-settled", test_open_fence_is_never_settled);
+  g_test_add_func ("/juxta/gui/markdown/reference-definitions", test_reference_definitions);
+  g_test_add_func ("/juxta/gui/markdown/scan-defeaters", test_scan_defeaters);
+  g_test_add_func ("/juxta/gui/markdown/restart-after-reset", test_restart_after_reset);
 
   return g_test_run ();
 }

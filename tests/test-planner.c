@@ -11,7 +11,7 @@
 #include <math.h>
 
 #include "jx-test-ui.h"
-#include "jx-planner-view.h"
+#include "jx-planner-view-private.h"
 
 static const char test_providers[] =
   "{\"providers\":[{\"id\":\"acme\",\"name\":\"Acme\",\"protocol\":\"openai\","
@@ -131,7 +131,7 @@ main (int   argc,
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_FORCE_LIGHT);
 
-  g_test_add_func ("/Jx/Planner/workload", test_planner_workload);
+  g_test_add_func ("/juxta/gui/planner-view/workload", test_planner_workload);
 
   return g_test_run ();
 }

@@ -310,7 +310,7 @@ jx_window_add_pane (JxWindow   *self,
   g_signal_connect_object (pane, "rerun-requested", G_CALLBACK (on_pane_rerun), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (pane, "remove-requested", G_CALLBACK (on_pane_remove), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (pane, "duplicate-requested", G_CALLBACK (on_pane_duplicate), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (pane, "model-changed", G_CALLBACK (on_pane_model_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (pane, "notify::model", G_CALLBACK (on_pane_model_changed), self, G_CONNECT_SWAPPED);
   gtk_box_append (self->panes_box, GTK_WIDGET (pane));
 
   jx_window_save_panes (self);

@@ -33,8 +33,7 @@ void        jx_price_view_reload         (JxPriceView   *self);
 /* Sets the search entry's text; rows match on provider or model, name or id. */
 void        jx_price_view_set_filter     (JxPriceView   *self,
                                           const char    *text);
-guint       jx_price_view_get_n_visible  (JxPriceView   *self);
-/* The visible rows (JxPriceRow), filtered and sorted as shown (borrowed). */
+/* The visible rows (JxPriceItem), filtered and sorted as shown (borrowed). */
 GListModel *jx_price_view_get_model      (JxPriceView   *self);
 void        jx_price_view_sort_by        (JxPriceView   *self,
                                           JxPriceColumn  column,

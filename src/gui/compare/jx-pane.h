@@ -49,7 +49,6 @@ void        jx_pane_stop             (JxPane         *self);
 gboolean    jx_pane_is_running       (JxPane         *self);
 JxResponse *jx_pane_get_response     (JxPane         *self);
 const char *jx_pane_get_text         (JxPane         *self);
-const char *jx_pane_get_status_text  (JxPane         *self);
 void        jx_pane_set_formatted    (JxPane         *self,
                                       gboolean        formatted);
 void        jx_pane_set_badges       (JxPane         *self,

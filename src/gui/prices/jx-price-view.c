@@ -1,6 +1,6 @@
 /* jx-price-view.c — the price table: every catalog model's prices, editable
  *
- * A GtkColumnView over GListStore (JxPriceRow) → GtkFilterListModel (the search entry) →
+ * A GtkColumnView over GListStore (JxPriceItem) → GtkFilterListModel (the search entry) →
  * GtkSortListModel (the column headers). Cells are GtkBuilderListItemFactory templates in
  * jx-price-view.ui that format through the closures below; only the row buttons are built
  * in C, because their accessible labels name the model.
@@ -17,8 +17,8 @@
 #include <math.h>
 
 #include "jx-price-edit-dialog.h"
-#include "jx-price-row.h"
-#include "jx-price-view.h"
+#include "jx-price-item.h"
+#include "jx-price-view-private.h"
 #include "jx-pricing.h"
 
 struct _JxPriceView
@@ -59,21 +59,21 @@ static char *
 format_price_cb (gpointer unused,
                  double   per_mtok)
 {
-  return jx_price_row_format_price (per_mtok);
+  return jx_price_item_format_price (per_mtok);
 }
 
 static char *
 format_discount_cb (gpointer unused,
                     double   discount)
 {
-  return jx_price_row_format_discount (discount);
+  return jx_price_item_format_discount (discount);
 }
 
 static char *
 format_context_cb (gpointer unused,
                    gint64   tokens)
 {
-  return jx_price_row_format_context (tokens);
+  return jx_price_item_format_context (tokens);
 }
 
 static char *
@@ -138,6 +138,16 @@ update_count (JxPriceView *self)
   gtk_label_set_label (self->count_label, text);
 }
 
+static void
+sort_model_items_changed_cb (JxPriceView *self,
+                             guint        position,
+                             guint        removed,
+                             guint        added,
+                             GListModel  *model)
+{
+  update_count (self);
+}
+
 /* Copies the catalog's current values into the rows, then re-sorts. */
 static void
 refresh_rows (JxPriceView *self)
@@ -146,19 +156,19 @@ refresh_rows (JxPriceView *self)
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(JxPriceRow) row = g_list_model_get_item (G_LIST_MODEL (self->store), i);
-      JxProvider *provider = jx_catalog_lookup (self->catalog, jx_price_row_get_provider_id (row));
+      g_autoptr(JxPriceItem) row = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+      JxProvider *provider = jx_catalog_lookup (self->catalog, jx_price_item_get_provider_id (row));
       JxModel *model = NULL;
 
       if (provider != NULL)
-        model = jx_provider_find_model (provider, jx_price_row_get_model_id (row));
+        model = jx_provider_find_model (provider, jx_price_item_get_model_id (row));
       if (model == NULL)
         {
           /* The catalog lost a model: start over. */
           jx_price_view_reload (self);
           return;
         }
-      jx_price_row_update (row, provider, model);
+      jx_price_item_update (row, provider, model);
     }
 
   gtk_sorter_changed (gtk_column_view_get_sorter (self->column_view), GTK_SORTER_CHANGE_DIFFERENT);
@@ -178,7 +188,7 @@ jx_price_view_reload (JxPriceView *self)
       JxProvider *provider = g_ptr_array_index (providers, i);
 
       for (guint j = 0; j < provider->models->len; j++)
-        g_ptr_array_add (rows, jx_price_row_new (provider, g_ptr_array_index (provider->models, j)));
+        g_ptr_array_add (rows, jx_price_item_new (provider, g_ptr_array_index (provider->models, j)));
     }
 
   g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
@@ -195,11 +205,11 @@ edit_clicked_cb (GtkButton   *button,
 {
   JxPriceView *self = JX_PRICE_VIEW (gtk_widget_get_ancestor (GTK_WIDGET (button),
                                                               JX_TYPE_PRICE_VIEW));
-  JxPriceRow *row = gtk_list_item_get_item (item);
+  JxPriceItem *row = gtk_list_item_get_item (item);
 
   if (row != NULL)
-    jx_price_view_edit_price (self, jx_price_row_get_provider_id (row),
-                              jx_price_row_get_model_id (row));
+    jx_price_view_edit_price (self, jx_price_item_get_provider_id (row),
+                              jx_price_item_get_model_id (row));
 }
 
 static void
@@ -208,14 +218,14 @@ reset_clicked_cb (GtkButton   *button,
 {
   JxPriceView *self = JX_PRICE_VIEW (gtk_widget_get_ancestor (GTK_WIDGET (button),
                                                               JX_TYPE_PRICE_VIEW));
-  JxPriceRow *row = gtk_list_item_get_item (item);
+  JxPriceItem *row = gtk_list_item_get_item (item);
   g_autoptr(GError) error = NULL;
 
   if (row == NULL)
     return;
 
-  if (!jx_price_view_reset_price (self, jx_price_row_get_provider_id (row),
-                                  jx_price_row_get_model_id (row), &error))
+  if (!jx_price_view_reset_price (self, jx_price_item_get_provider_id (row),
+                                  jx_price_item_get_model_id (row), &error))
     {
       g_autofree char *text = g_strdup_printf (_("Could not reset the price: %s"), error->message);
 
@@ -244,6 +254,13 @@ actions_setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   GtkWidget *edit = new_row_button ("document-edit-symbolic", _("Edit Price…"));
   GtkWidget *reset = new_row_button ("edit-undo-symbolic", _("Reset to Catalog"));
+  GtkExpression *overridden;
+
+  /* Reset is for edited prices only; the expression follows the item the row shows. */
+  overridden = gtk_property_expression_new (JX_TYPE_PRICE_ITEM,
+                                            gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item"),
+                                            "overridden");
+  gtk_expression_bind (overridden, reset, "sensitive", item);
 
   g_signal_connect (edit, "clicked", G_CALLBACK (edit_clicked_cb), item);
   g_signal_connect (reset, "clicked", G_CALLBACK (reset_clicked_cb), item);
@@ -258,47 +275,32 @@ actions_bind_cb (GtkSignalListItemFactory *factory,
                  GtkListItem              *item,
                  JxPriceView              *self)
 {
-  JxPriceRow *row = gtk_list_item_get_item (item);
+  JxPriceItem *row = gtk_list_item_get_item (item);
   GtkWidget *edit = gtk_widget_get_first_child (gtk_list_item_get_child (item));
   GtkWidget *reset = gtk_widget_get_next_sibling (edit);
   g_autofree char *edit_label = NULL;
   g_autofree char *reset_label = NULL;
-  GBinding *binding;
 
   /* Translators: accessible name of the row's edit button; %s is a model name. */
-  edit_label = g_strdup_printf (_("Edit the price of %s"), jx_price_row_get_model_name (row));
+  edit_label = g_strdup_printf (_("Edit the price of %s"), jx_price_item_get_model_name (row));
   /* Translators: accessible name of the row's reset button; %s is a model name. */
   reset_label = g_strdup_printf (_("Reset the price of %s to the catalog’s"),
-                                 jx_price_row_get_model_name (row));
+                                 jx_price_item_get_model_name (row));
   gtk_accessible_update_property (GTK_ACCESSIBLE (edit),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, edit_label, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (reset),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, reset_label, -1);
-
-  binding = g_object_bind_property (row, "overridden", reset, "sensitive", G_BINDING_SYNC_CREATE);
-  g_object_set_data (G_OBJECT (item), "jx-reset-binding", binding);
-}
-
-static void
-actions_unbind_cb (GtkSignalListItemFactory *factory,
-                   GtkListItem              *item,
-                   JxPriceView              *self)
-{
-  GBinding *binding = g_object_steal_data (G_OBJECT (item), "jx-reset-binding");
-
-  if (binding != NULL)
-    g_binding_unbind (binding);
 }
 
 static void
 row_activate_cb (JxPriceView *self,
                  guint        position)
 {
-  g_autoptr(JxPriceRow) row = g_list_model_get_item (G_LIST_MODEL (self->sort_model), position);
+  g_autoptr(JxPriceItem) row = g_list_model_get_item (G_LIST_MODEL (self->sort_model), position);
 
   if (row != NULL)
-    jx_price_view_edit_price (self, jx_price_row_get_provider_id (row),
-                              jx_price_row_get_model_id (row));
+    jx_price_view_edit_price (self, jx_price_item_get_provider_id (row),
+                              jx_price_item_get_model_id (row));
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -639,7 +641,7 @@ jx_price_view_class_init (JxPriceViewClass *klass)
   object_class->dispose = jx_price_view_dispose;
   object_class->finalize = jx_price_view_finalize;
 
-  g_type_ensure (JX_TYPE_PRICE_ROW);
+  g_type_ensure (JX_TYPE_PRICE_ITEM);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/juxta/Juxta/ui/jx-price-view.ui");
@@ -670,7 +672,6 @@ jx_price_view_class_init (JxPriceViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, price_sort_key_cb);
   gtk_widget_class_bind_template_callback (widget_class, actions_setup_cb);
   gtk_widget_class_bind_template_callback (widget_class, actions_bind_cb);
-  gtk_widget_class_bind_template_callback (widget_class, actions_unbind_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, import_clicked_cb);
@@ -682,8 +683,8 @@ jx_price_view_init (JxPriceView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_sort_list_model_set_sorter (self->sort_model, gtk_column_view_get_sorter (self->column_view));
-  g_signal_connect_object (self->sort_model, "items-changed", G_CALLBACK (update_count), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sort_model, "items-changed", G_CALLBACK (sort_model_items_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   set_header_tooltips (self);
 }
 

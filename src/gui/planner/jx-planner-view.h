@@ -24,8 +24,6 @@ void       jx_planner_view_set_workload  (JxPlannerView    *self,
                                           const JxWorkload *workload);
 /* Recomputes now (also done on every input change); the catalog may have changed. */
 void       jx_planner_view_refresh       (JxPlannerView *self);
-/* Current rows, JxPlanRow* sorted cheapest first (borrowed). */
-GPtrArray *jx_planner_view_get_rows      (JxPlannerView *self);
 GtkWidget *jx_planner_view_get_chart     (JxPlannerView *self);
 char      *jx_planner_view_to_csv        (JxPlannerView *self);
 char      *jx_planner_view_to_markdown   (JxPlannerView *self);

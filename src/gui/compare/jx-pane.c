@@ -24,16 +24,16 @@
 #include <math.h>
 
 #include "jx-markdown.h"
-#include "jx-pane.h"
+#include "jx-model-picker.h"
+#include "jx-pane-metrics.h"
+#include "jx-pane-private.h"
 
 struct _JxPane
 {
   GtkBox          parent_instance;
 
   JxCatalog      *catalog;
-  GtkStringList  *model_list;   /* "model · Provider" shown in the picker */
   GHashTable     *listed_models; /* provider id → model ids its list endpoint reported */
-  GPtrArray      *keys;         /* "provider:model", parallel to model_list */
   char           *provider_id;
   char           *model;
 
@@ -52,10 +52,10 @@ struct _JxPane
   gint64          next_render;  /* monotonic µs before which the Markdown is not re-rendered */
   gboolean        reasoning;    /* reasoning arrived, no answer yet */
   JxPaneBadges    badges;
-  gboolean        updating_selection;
+  gboolean        running;      /* as last notified: request != NULL */
 
   /* Template widgets */
-  GtkDropDown    *model_dropdown;
+  JxModelPicker  *model_picker;
   GtkLabel       *simulated_label;
   GtkBox         *badge_box;
   GtkLabel       *badge_ttft;
@@ -65,11 +65,7 @@ struct _JxPane
   GtkTextView    *text_view;
   GtkLabel       *status_label;
   GtkSpinner     *spinner;
-  GtkLabel       *ttft_value;
-  GtkLabel       *tps_value;
-  GtkLabel       *itl_value;
-  GtkLabel       *tokens_value;
-  GtkLabel       *cost_value;
+  JxPaneMetrics  *metrics;
   GtkToggleButton *formatted_button;
   GtkToggleButton *raw_button;
 };
@@ -81,13 +77,36 @@ enum {
   REMOVE_REQUESTED,
   DUPLICATE_REQUESTED,
   RERUN_REQUESTED,
-  MODEL_CHANGED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
-static void jx_pane_update_actions (JxPane *self);
+enum {
+  PROP_0,
+  PROP_PROVIDER_ID,
+  PROP_MODEL,
+  PROP_FORMATTED,
+  PROP_RUNNING,
+  N_PROPS,
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void update_actions (JxPane *self);
+
+/* Notifies JxPane:running when a request started or ended since the last call. */
+static void
+sync_running (JxPane *self)
+{
+  gboolean running = self->request != NULL;
+
+  if (self->running == running)
+    return;
+
+  self->running = running;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+}
 
 /**
  * jx_pane_new:
@@ -117,38 +136,14 @@ jx_pane_new (JxCatalog  *catalog,
   return self;
 }
 
-static char *
-format_title (JxProvider *provider,
-              const char *provider_id,
-              const char *model)
-{
-  /* Translators: a model and its provider, e.g. “gpt-4o · OpenAI”; the model comes first
-   * because it is what differs between panes and a narrow picker cuts off the end. */
-  return g_strdup_printf (_("%s · %s"), model,
-                          provider != NULL && provider->name != NULL ? provider->name : provider_id);
-}
-
 static void
-jx_pane_update_simulated (JxPane *self)
+update_simulated (JxPane *self)
 {
   JxProvider *provider = self->catalog != NULL ? jx_catalog_lookup (self->catalog, self->provider_id)
                                                : NULL;
 
   gtk_widget_set_visible (GTK_WIDGET (self->simulated_label),
                           provider != NULL && g_strcmp0 (provider->protocol, "simulated") == 0);
-}
-
-static void
-add_choice (JxPane     *self,
-            GPtrArray  *labels,
-            JxProvider *provider,
-            const char *model_id,
-            guint      *selected)
-{
-  if (g_strcmp0 (provider->id, self->provider_id) == 0 && g_strcmp0 (model_id, self->model) == 0)
-    *selected = self->keys->len;
-  g_ptr_array_add (self->keys, g_strdup_printf ("%s:%s", provider->id, model_id));
-  g_ptr_array_add (labels, format_title (provider, provider->id, model_id));
 }
 
 /**
@@ -183,74 +178,37 @@ void
 jx_pane_set_catalog (JxPane    *self,
                      JxCatalog *catalog)
 {
-  g_autoptr(GPtrArray) labels = NULL;
-  GPtrArray *providers;
-  guint selected = GTK_INVALID_LIST_POSITION;
-
   g_return_if_fail (JX_IS_PANE (self));
   g_return_if_fail (JX_IS_CATALOG (catalog));
 
   g_set_object (&self->catalog, catalog);
-
-  labels = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_set_size (self->keys, 0);
-
-  providers = jx_catalog_get_providers (catalog);
-  for (guint i = 0; i < providers->len; i++)
-    {
-      JxProvider *provider = g_ptr_array_index (providers, i);
-      const char * const *listed = self->listed_models != NULL
-                                   ? g_hash_table_lookup (self->listed_models, provider->id) : NULL;
-
-      /* The catalog's models (with prices) first, then what the provider itself lists. */
-      for (guint j = 0; j < provider->models->len; j++)
-        add_choice (self, labels, provider, ((JxModel *) g_ptr_array_index (provider->models, j))->id,
-                    &selected);
-      for (guint j = 0; listed != NULL && listed[j] != NULL; j++)
-        if (jx_provider_find_model (provider, listed[j]) == NULL)
-          add_choice (self, labels, provider, listed[j], &selected);
-    }
-
-  if (selected == GTK_INVALID_LIST_POSITION && self->provider_id != NULL && self->model != NULL)
-    {
-      selected = self->keys->len;
-      g_ptr_array_add (self->keys, g_strdup_printf ("%s:%s", self->provider_id, self->model));
-      g_ptr_array_add (labels, format_title (jx_catalog_lookup (catalog, self->provider_id),
-                                             self->provider_id, self->model));
-    }
-  g_ptr_array_add (labels, NULL);
-
-  self->updating_selection = TRUE;
-  gtk_string_list_splice (self->model_list, 0,
-                          g_list_model_get_n_items (G_LIST_MODEL (self->model_list)),
-                          (const char * const *) labels->pdata);
-  gtk_drop_down_set_selected (self->model_dropdown, selected);
-  self->updating_selection = FALSE;
-
-  jx_pane_update_simulated (self);
+  jx_model_picker_fill (self->model_picker, catalog, self->listed_models,
+                        self->provider_id, self->model);
+  update_simulated (self);
 }
 
 static void
-on_selected_changed (JxPane     *self,
-                     GParamSpec *pspec,
-                     GtkDropDown *dropdown)
+picker_selected_choice_changed_cb (JxPane        *self,
+                                   GParamSpec    *pspec,
+                                   JxModelPicker *picker)
 {
-  guint selected = gtk_drop_down_get_selected (dropdown);
-  const char *key;
-  const char *colon;
+  JxModelChoice *choice = jx_model_picker_get_selected_choice (picker);
+  const char *provider_id = jx_model_choice_get_provider_id (choice);
 
-  if (self->updating_selection || selected >= self->keys->len)
-    return;
-
-  key = g_ptr_array_index (self->keys, selected);
-  colon = strchr (key, ':');
-  g_free (self->provider_id);
+  g_object_freeze_notify (G_OBJECT (self));
+  if (g_strcmp0 (self->provider_id, provider_id) != 0)
+    {
+      g_free (self->provider_id);
+      self->provider_id = g_strdup (provider_id);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROVIDER_ID]);
+    }
+  /* A model id means something only with its provider: a new pair is a new model. */
   g_free (self->model);
-  self->provider_id = g_strndup (key, colon - key);
-  self->model = g_strdup (colon + 1);
+  self->model = g_strdup (jx_model_choice_get_model (choice));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
 
-  jx_pane_update_simulated (self);
-  g_signal_emit (self, signals[MODEL_CHANGED], 0);
+  update_simulated (self);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 /**
@@ -268,18 +226,9 @@ jx_pane_select (JxPane     *self,
                 const char *provider_id,
                 const char *model)
 {
-  g_autofree char *key = g_strdup_printf ("%s:%s", provider_id, model);
-
   g_return_val_if_fail (JX_IS_PANE (self), FALSE);
 
-  for (guint i = 0; i < self->keys->len; i++)
-    if (g_str_equal (g_ptr_array_index (self->keys, i), key))
-      {
-        gtk_drop_down_set_selected (self->model_dropdown, i);
-        return TRUE;
-      }
-
-  return FALSE;
+  return jx_model_picker_select (self->model_picker, provider_id, model);
 }
 
 const char *
@@ -319,8 +268,9 @@ char *
 jx_pane_dup_title (JxPane *self)
 {
   g_return_val_if_fail (JX_IS_PANE (self), NULL);
-  return format_title (self->catalog != NULL ? jx_catalog_lookup (self->catalog, self->provider_id) : NULL,
-                       self->provider_id, self->model);
+  return jx_model_choice_format_title (self->catalog != NULL
+                                         ? jx_catalog_lookup (self->catalog, self->provider_id) : NULL,
+                                       self->provider_id, self->model);
 }
 
 /* GTK 4.8 re-queries the pointer for every tooltip set, even an unchanged one: at 60
@@ -350,127 +300,8 @@ set_status (JxPane     *self,
     gtk_widget_add_css_class (GTK_WIDGET (self->status_label), css_class);
 }
 
-static gboolean
-is_estimate (const JxResponse *response)
-{
-  return response->usage.source != JX_USAGE_SOURCE_PROVIDER;
-}
-
-static gint64
-output_tokens (const JxResponse *response)
-{
-  if (response->usage.source != JX_USAGE_SOURCE_NONE)
-    return response->usage.output_tokens;
-  return jx_usage_estimate_tokens (response->text->str);
-}
-
-static char *
-format_ms (double ms)
-{
-  if (!isfinite (ms) || ms < 0)
-    return g_strdup ("—");
-  if (ms >= 1000)
-    /* Translators: a duration in seconds */
-    return g_strdup_printf (_("%.2f s"), ms / 1000.0);
-  /* Translators: a duration in milliseconds */
-  return g_strdup_printf (_("%.0f ms"), ms);
-}
-
-/* What the compact figures hide: cached and reasoning tokens, and where they come from. */
 static void
-jx_pane_update_breakdown (JxPane     *self,
-                          JxResponse *response)
-{
-  const JxUsage *usage = &response->usage;
-  g_autoptr(GString) tokens = g_string_new (NULL);
-  char count[32];
-  const char *source;
-
-  if (usage->source == JX_USAGE_SOURCE_NONE)
-    {
-      set_tooltip_if_changed (GTK_WIDGET (self->tokens_value), NULL);
-      set_tooltip_if_changed (GTK_WIDGET (self->cost_value), NULL);
-      return;
-    }
-
-  source = usage->source == JX_USAGE_SOURCE_PROVIDER ? _("reported by the provider")
-                                                      : _("estimated by Juxta");
-#define COUNT(n) (g_snprintf (count, sizeof count, "%" G_GINT64_FORMAT, (gint64) (n)), count)
-  /* Translators: the lines of a tooltip that break down an answer's token counts */
-  g_string_append_printf (tokens, _("Input: %s tokens"), COUNT (usage->input_tokens));
-  if (usage->cached_input_tokens > 0)
-    g_string_append_printf (tokens, _(", %s of them cached"), COUNT (usage->cached_input_tokens));
-  if (usage->cache_write_tokens > 0)
-    g_string_append_printf (tokens, _(", %s written to the cache"), COUNT (usage->cache_write_tokens));
-  g_string_append_c (tokens, '\n');
-  g_string_append_printf (tokens, _("Output: %s tokens"), COUNT (usage->output_tokens));
-  if (usage->reasoning_tokens > 0)
-    g_string_append_printf (tokens, _(", %s of them reasoning"), COUNT (usage->reasoning_tokens));
-#undef COUNT
-  g_string_append_printf (tokens, "\n%s", source);
-  set_tooltip_if_changed (GTK_WIDGET (self->tokens_value), tokens->str);
-
-  if (response->cost_from_provider)
-    set_tooltip_if_changed (GTK_WIDGET (self->cost_value), _("Charged amount reported by the provider"));
-  else if (isfinite (response->cost_usd))
-    set_tooltip_if_changed (GTK_WIDGET (self->cost_value),
-                            usage->source == JX_USAGE_SOURCE_PROVIDER
-                                 ? _("Reported tokens × the catalog’s list prices")
-                                 : _("Estimate: estimated tokens × the catalog’s list prices"));
-}
-
-static void
-jx_pane_update_metrics (JxPane     *self,
-                        JxResponse *response)
-{
-  g_autofree char *ttft = NULL;
-  g_autofree char *tps = NULL;
-  g_autofree char *itl = NULL;
-  g_autofree char *tokens = NULL;
-  g_autofree char *cost = NULL;
-  const char *approx;
-  gint64 out;
-  double rate;
-
-  if (response == NULL)
-    {
-      gtk_label_set_text (self->ttft_value, "—");
-      gtk_label_set_text (self->tps_value, "—");
-      gtk_label_set_text (self->itl_value, "—");
-      gtk_label_set_text (self->tokens_value, "—");
-      gtk_label_set_text (self->cost_value, "—");
-      return;
-    }
-
-  approx = is_estimate (response) ? "~" : "";
-  out = output_tokens (response);
-
-  ttft = format_ms (jx_timing_ttft_ms (&response->timing));
-  rate = jx_timing_decode_tps (&response->timing, out);
-  tps = isfinite (rate) ? g_strdup_printf ("%.1f", rate) : g_strdup ("—");
-  itl = format_ms (jx_timing_itl_mean_ms (&response->timing, out));
-
-  if (response->usage.source == JX_USAGE_SOURCE_NONE)
-    tokens = g_strdup_printf ("— → ~%" G_GINT64_FORMAT, out);
-  else
-    tokens = g_strdup_printf ("%s%" G_GINT64_FORMAT " → %s%" G_GINT64_FORMAT,
-                              approx, response->usage.input_tokens, approx, out);
-
-  if (!isfinite (response->cost_usd))
-    cost = g_strdup ("—");
-  else
-    cost = g_strdup_printf ("%s$%.6f", response->cost_from_provider ? "" : approx, response->cost_usd);
-
-  gtk_label_set_text (self->ttft_value, ttft);
-  gtk_label_set_text (self->tps_value, tps);
-  gtk_label_set_text (self->itl_value, itl);
-  gtk_label_set_text (self->tokens_value, tokens);
-  gtk_label_set_text (self->cost_value, cost);
-  jx_pane_update_breakdown (self, response);
-}
-
-static void
-jx_pane_render (JxPane *self)
+render (JxPane *self)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
   gint64 started = g_get_monotonic_time ();
@@ -527,9 +358,9 @@ render_budget_allows (gint64 frame)
 }
 
 static void
-jx_pane_flush_full (JxPane   *self,
-                    gboolean  force,
-                    gint64    frame)
+flush_full (JxPane   *self,
+            gboolean  force,
+            gint64    frame)
 {
   gboolean follow;
 
@@ -560,7 +391,7 @@ jx_pane_flush_full (JxPane   *self,
     {
       gint64 started = g_get_monotonic_time ();
 
-      jx_pane_render (self);
+      render (self);
       budget_spent_us += g_get_monotonic_time () - started;
     }
 
@@ -569,13 +400,13 @@ jx_pane_flush_full (JxPane   *self,
 }
 
 static void
-jx_pane_flush (JxPane *self)
+flush (JxPane *self)
 {
-  jx_pane_flush_full (self, TRUE, -1);
+  flush_full (self, TRUE, -1);
 }
 
 static void
-jx_pane_update_live_status (JxPane *self)
+update_live_status (JxPane *self)
 {
   if (self->request == NULL)
     return;
@@ -614,18 +445,18 @@ jx_pane_update_live_status (JxPane *self)
 }
 
 static gboolean
-jx_pane_tick (GtkWidget     *widget,
-              GdkFrameClock *frame_clock,
-              gpointer       user_data)
+tick_cb (GtkWidget     *widget,
+         GdkFrameClock *frame_clock,
+         gpointer       user_data)
 {
   JxPane *self = JX_PANE (widget);
 
-  jx_pane_flush_full (self, self->request == NULL, gdk_frame_clock_get_frame_counter (frame_clock));
+  flush_full (self, self->request == NULL, gdk_frame_clock_get_frame_counter (frame_clock));
 
   if (self->request != NULL)
     {
-      jx_pane_update_live_status (self);
-      jx_pane_update_metrics (self, jx_request_get_response (self->request));
+      update_live_status (self);
+      jx_pane_metrics_update (self->metrics, jx_request_get_response (self->request));
       return G_SOURCE_CONTINUE;
     }
 
@@ -634,10 +465,10 @@ jx_pane_tick (GtkWidget     *widget,
 }
 
 static void
-on_delta (JxRequest  *request,
-          const char *text,
-          gboolean    is_reasoning,
-          JxPane     *self)
+request_delta_cb (JxRequest  *request,
+                  const char *text,
+                  gboolean    is_reasoning,
+                  JxPane     *self)
 {
   if (request != self->request)
     return;
@@ -649,19 +480,19 @@ on_delta (JxRequest  *request,
 }
 
 static void
-on_state_changed (JxRequest *request,
-                  JxPane    *self)
+request_state_changed_cb (JxRequest *request,
+                          JxPane    *self)
 {
   if (request != self->request)
     return;
 
   if (jx_request_get_state (request) == JX_REQUEST_STATE_RETRYING)
     self->retry_until = g_get_monotonic_time ()
-                        + (gint64) jx_request_get_retry_delay_ms (request) * 1000;
+                        + (gint64) jx_request_get_retry_delay_ms (request) * G_TIME_SPAN_MILLISECOND;
 
   /* The tick callback shows it; without a frame clock (unmapped) do it now. */
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-    jx_pane_update_live_status (self);
+    update_live_status (self);
 }
 
 /* When any pane last did its final render: panes that finish together take turns, one a
@@ -678,7 +509,7 @@ final_render_cb (gpointer user_data)
   gint64 now = g_get_monotonic_time ();
 
   self->final_render = 0;
-  if (now - final_render_last < FINAL_RENDER_SPACING_MS * 1000)
+  if (now - final_render_last < FINAL_RENDER_SPACING_MS * G_TIME_SPAN_MILLISECOND)
     {
       self->final_render = g_timeout_add_full (G_PRIORITY_LOW, FINAL_RENDER_SPACING_MS,
                                                final_render_cb, self, NULL);
@@ -699,19 +530,19 @@ final_render_cb (gpointer user_data)
 }
 
 static void
-jx_pane_finish (JxPane     *self,
-                JxResponse *response)
+finish (JxPane     *self,
+        JxResponse *response)
 {
   g_autofree char *message = NULL;
 
-  jx_pane_flush (self);
+  flush (self);
 
   /* The stream is the source of truth: keep everything it received. */
   if (response != NULL && response->text->len > self->text->len &&
       g_str_has_prefix (response->text->str, self->text->str))
     {
       g_string_append (self->pending, response->text->str + self->text->len);
-      jx_pane_flush (self);
+      flush (self);
     }
 
   /* Once, at the end, the whole answer as one document: exact even where rendering only
@@ -741,7 +572,7 @@ jx_pane_finish (JxPane     *self,
       set_status (self, message, "error");
     }
 
-  jx_pane_update_metrics (self, response);
+  jx_pane_metrics_update (self->metrics, response);
 }
 
 static void
@@ -756,13 +587,14 @@ run_cb (GObject      *object,
   if (request != self->request)
     return;
 
-  jx_pane_finish (self, response);
+  finish (self, response);
 
   g_signal_handlers_disconnect_by_data (self->request, self);
   g_clear_object (&self->request);
   g_clear_object (&self->cancellable);
 
-  jx_pane_update_actions (self);
+  update_actions (self);
+  sync_running (self);
   g_signal_emit (self, signals[FINISHED], 0);
 }
 
@@ -804,7 +636,7 @@ jx_pane_run (JxPane         *self,
   self->dirty = FALSE;
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), "", 0);
   jx_pane_set_badges (self, JX_PANE_BADGE_NONE);
-  jx_pane_update_metrics (self, NULL);
+  jx_pane_metrics_update (self->metrics, NULL);
 
   provider = jx_catalog_lookup (jx_engine_get_catalog (engine), self->provider_id);
   if (provider == NULL)
@@ -814,14 +646,15 @@ jx_pane_run (JxPane         *self,
       /* Translators: %s is a provider id */
       message = g_strdup_printf (_("Failed: no provider “%s” is configured"), self->provider_id);
       set_status (self, message, "error");
+      sync_running (self);
       g_signal_emit (self, signals[FINISHED], 0);
       return;
     }
 
   self->request = jx_request_new (engine, provider, self->model, prompt);
   jx_request_set_run (self->request, run);
-  g_signal_connect (self->request, "delta", G_CALLBACK (on_delta), self);
-  g_signal_connect (self->request, "state-changed", G_CALLBACK (on_state_changed), self);
+  g_signal_connect (self->request, "delta", G_CALLBACK (request_delta_cb), self);
+  g_signal_connect (self->request, "state-changed", G_CALLBACK (request_state_changed_cb), self);
   self->cancellable = g_cancellable_new ();
 
   set_status (self, _("Waiting…"), "dim-label");
@@ -829,10 +662,11 @@ jx_pane_run (JxPane         *self,
   gtk_spinner_start (self->spinner);
 
   if (self->tick_id == 0)
-    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), jx_pane_tick, NULL, NULL);
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
 
   jx_request_run_async (self->request, self->cancellable, run_cb, g_object_ref (self));
-  jx_pane_update_actions (self);
+  update_actions (self);
+  sync_running (self);
 }
 
 /**
@@ -883,11 +717,20 @@ jx_pane_get_text (JxPane *self)
   return self->text->str;
 }
 
+/* For the tests (jx-pane-private.h). */
 const char *
 jx_pane_get_status_text (JxPane *self)
 {
   g_return_val_if_fail (JX_IS_PANE (self), NULL);
   return self->status_text;
+}
+
+/* For the tests (jx-pane-private.h): the figures' labels are its template children. */
+JxPaneMetrics *
+jx_pane_get_metrics (JxPane *self)
+{
+  g_return_val_if_fail (JX_IS_PANE (self), NULL);
+  return self->metrics;
 }
 
 double
@@ -905,7 +748,7 @@ jx_pane_get_tokens_per_s (JxPane *self)
   g_return_val_if_fail (JX_IS_PANE (self), NAN);
   if (self->response == NULL || self->response->status != JX_RESPONSE_OK)
     return NAN;
-  return jx_timing_decode_tps (&self->response->timing, output_tokens (self->response));
+  return jx_timing_decode_tps (&self->response->timing, jx_pane_metrics_output_tokens (self->response));
 }
 
 gint64
@@ -914,7 +757,7 @@ jx_pane_get_output_tokens (JxPane *self)
   g_return_val_if_fail (JX_IS_PANE (self), 0);
   if (self->response == NULL)
     return 0;
-  return output_tokens (self->response);
+  return jx_pane_metrics_output_tokens (self->response);
 }
 
 /**
@@ -933,18 +776,19 @@ jx_pane_set_formatted (JxPane   *self,
     return;
 
   self->formatted = formatted;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FORMATTED]);
   g_clear_handle_id (&self->final_render, g_source_remove);
   gtk_toggle_button_set_active (formatted ? self->formatted_button : self->raw_button, TRUE);
   /* The buffer holds the other view: render the formatted one from the start (as one
    * document unless the answer is still growing). */
   memset (&self->markdown, 0, sizeof self->markdown);
   self->markdown.whole_only = self->request == NULL;
-  jx_pane_render (self);
+  render (self);
 }
 
 static void
-on_format_toggled (JxPane          *self,
-                   GtkToggleButton *button)
+format_button_toggled_cb (JxPane          *self,
+                          GtkToggleButton *button)
 {
   if (gtk_toggle_button_get_active (button))
     jx_pane_set_formatted (self, button == self->formatted_button);
@@ -980,7 +824,7 @@ jx_pane_get_badges (JxPane *self)
 }
 
 static void
-jx_pane_update_actions (JxPane *self)
+update_actions (JxPane *self)
 {
   gboolean running = self->request != NULL;
 
@@ -1012,7 +856,7 @@ copy_action (GtkWidget  *widget,
 {
   JxPane *self = JX_PANE (widget);
 
-  jx_pane_flush (self);
+  flush (self);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->text->str);
 }
 
@@ -1030,41 +874,6 @@ remove_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   g_signal_emit (widget, signals[REMOVE_REQUESTED], 0);
-}
-
-static void
-setup_label (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             gpointer                  ellipsize)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  if (GPOINTER_TO_INT (ellipsize))
-    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_label (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            gpointer                  user_data)
-{
-  GtkStringObject *string = gtk_list_item_get_item (item);
-
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
-                      gtk_string_object_get_string (string));
-}
-
-static GtkListItemFactory *
-label_factory (gboolean ellipsize)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_label), GINT_TO_POINTER (ellipsize));
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_label), NULL);
-
-  return factory;
 }
 
 static void
@@ -1092,8 +901,6 @@ jx_pane_finalize (GObject *object)
 
   g_clear_object (&self->catalog);
   g_clear_pointer (&self->listed_models, g_hash_table_unref);
-  g_clear_object (&self->model_list);
-  g_clear_pointer (&self->keys, g_ptr_array_unref);
   g_clear_pointer (&self->response, jx_response_unref);
   g_string_free (self->text, TRUE);
   g_string_free (self->pending, TRUE);
@@ -1105,6 +912,56 @@ jx_pane_finalize (GObject *object)
 }
 
 static void
+jx_pane_get_property (GObject    *object,
+                      guint       prop_id,
+                      GValue     *value,
+                      GParamSpec *pspec)
+{
+  JxPane *self = JX_PANE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROVIDER_ID:
+      g_value_set_string (value, self->provider_id);
+      break;
+
+    case PROP_MODEL:
+      g_value_set_string (value, self->model);
+      break;
+
+    case PROP_FORMATTED:
+      g_value_set_boolean (value, self->formatted);
+      break;
+
+    case PROP_RUNNING:
+      g_value_set_boolean (value, jx_pane_is_running (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+jx_pane_set_property (GObject      *object,
+                      guint         prop_id,
+                      const GValue *value,
+                      GParamSpec   *pspec)
+{
+  JxPane *self = JX_PANE (object);
+
+  switch (prop_id)
+    {
+    case PROP_FORMATTED:
+      jx_pane_set_formatted (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 jx_pane_class_init (JxPaneClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -1112,6 +969,8 @@ jx_pane_class_init (JxPaneClass *klass)
 
   object_class->dispose = jx_pane_dispose;
   object_class->finalize = jx_pane_finalize;
+  object_class->get_property = jx_pane_get_property;
+  object_class->set_property = jx_pane_set_property;
 
   /**
    * JxPane::finished:
@@ -1129,13 +988,48 @@ jx_pane_class_init (JxPaneClass *klass)
   signals[RERUN_REQUESTED] = g_signal_new ("rerun-requested", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                            G_TYPE_NONE, 0);
-  signals[MODEL_CHANGED] = g_signal_new ("model-changed", G_TYPE_FROM_CLASS (klass),
-                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                         G_TYPE_NONE, 0);
+
+  /**
+   * JxPane:provider-id:
+   *
+   * The id of the provider of the pane's model.
+   */
+  properties[PROP_PROVIDER_ID] =
+    g_param_spec_string ("provider-id", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * JxPane:model:
+   *
+   * The id of the pane's model, notified whenever another model is picked (also one of the
+   * same id at another provider), so that the window can save the panes.
+   */
+  properties[PROP_MODEL] =
+    g_param_spec_string ("model", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * JxPane:formatted:
+   *
+   * Whether the answer is rendered as Markdown (else shown as the model wrote it).
+   */
+  properties[PROP_FORMATTED] =
+    g_param_spec_boolean ("formatted", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * JxPane:running:
+   *
+   * Whether a request is under way.
+   */
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (JX_TYPE_MODEL_PICKER);
+  g_type_ensure (JX_TYPE_PANE_METRICS);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/juxta/Juxta/ui/jx-pane.ui");
-  gtk_widget_class_bind_template_child (widget_class, JxPane, model_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, JxPane, model_picker);
   gtk_widget_class_bind_template_child (widget_class, JxPane, simulated_label);
   gtk_widget_class_bind_template_child (widget_class, JxPane, badge_box);
   gtk_widget_class_bind_template_child (widget_class, JxPane, badge_ttft);
@@ -1145,15 +1039,11 @@ jx_pane_class_init (JxPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JxPane, text_view);
   gtk_widget_class_bind_template_child (widget_class, JxPane, status_label);
   gtk_widget_class_bind_template_child (widget_class, JxPane, spinner);
-  gtk_widget_class_bind_template_child (widget_class, JxPane, ttft_value);
-  gtk_widget_class_bind_template_child (widget_class, JxPane, tps_value);
-  gtk_widget_class_bind_template_child (widget_class, JxPane, itl_value);
-  gtk_widget_class_bind_template_child (widget_class, JxPane, tokens_value);
-  gtk_widget_class_bind_template_child (widget_class, JxPane, cost_value);
+  gtk_widget_class_bind_template_child (widget_class, JxPane, metrics);
   gtk_widget_class_bind_template_child (widget_class, JxPane, formatted_button);
   gtk_widget_class_bind_template_child (widget_class, JxPane, raw_button);
-  gtk_widget_class_bind_template_callback (widget_class, on_selected_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_format_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, picker_selected_choice_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, format_button_toggled_cb);
 
   gtk_widget_class_install_action (widget_class, "pane.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "pane.rerun", NULL, rerun_action);
@@ -1165,25 +1055,13 @@ jx_pane_class_init (JxPaneClass *klass)
 static void
 jx_pane_init (JxPane *self)
 {
-  g_autoptr(GtkListItemFactory) factory = NULL;
-  g_autoptr(GtkListItemFactory) list_factory = NULL;
-
-  self->model_list = gtk_string_list_new (NULL);
-  self->keys = g_ptr_array_new_with_free_func (g_free);
   self->text = g_string_new (NULL);
   self->pending = g_string_new (NULL);
   self->formatted = TRUE;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  factory = label_factory (TRUE);
-  list_factory = label_factory (FALSE);
-  gtk_drop_down_set_factory (self->model_dropdown, factory);
-  gtk_drop_down_set_list_factory (self->model_dropdown, list_factory);
-  gtk_drop_down_set_model (self->model_dropdown, G_LIST_MODEL (self->model_list));
-
   jx_markdown_ensure_tags (gtk_text_view_get_buffer (self->text_view));
   set_status (self, _("Ready"), "dim-label");
-  jx_pane_update_metrics (self, NULL);
-  jx_pane_update_actions (self);
+  update_actions (self);
 }

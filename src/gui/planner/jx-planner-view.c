@@ -12,7 +12,7 @@
 #include <math.h>
 
 #include "jx-cost-chart.h"
-#include "jx-planner-view.h"
+#include "jx-planner-view-private.h"
 
 struct _JxPlannerView
 {

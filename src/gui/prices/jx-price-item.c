@@ -1,8 +1,8 @@
-/* jx-price-row.c — one provider/model in the price table (an item of its list model)
+/* jx-price-item.c — one provider/model in the price table (an item of its list model)
  *
  * A row copies what it shows from the catalog: the catalog replaces its JxProvider and
  * JxModel structs when prices are loaded, so a row keeps only ids and values, and the
- * view calls jx_price_row_update () after every change. Unknown prices are NAN here
+ * view calls jx_price_item_update () after every change. Unknown prices are NAN here
  * (the catalog's negative values), so sorters and closures need no special sentinel.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -13,10 +13,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "jx-price-row.h"
+#include "jx-price-item.h"
 #include "jx-pricing.h"
 
-struct _JxPriceRow
+struct _JxPriceItem
 {
   GObject   parent_instance;
 
@@ -33,7 +33,7 @@ struct _JxPriceRow
   gboolean  simulated;
 };
 
-G_DEFINE_FINAL_TYPE (JxPriceRow, jx_price_row, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (JxPriceItem, jx_price_item, G_TYPE_OBJECT)
 
 enum {
   PROP_0,
@@ -70,9 +70,9 @@ same_double (double a,
 }
 
 static void
-jx_price_row_finalize (GObject *object)
+jx_price_item_finalize (GObject *object)
 {
-  JxPriceRow *self = JX_PRICE_ROW (object);
+  JxPriceItem *self = JX_PRICE_ITEM (object);
 
   g_free (self->provider_id);
   g_free (self->model_id);
@@ -81,16 +81,16 @@ jx_price_row_finalize (GObject *object)
   g_free (self->search_text);
   g_free (self->price_checked);
 
-  G_OBJECT_CLASS (jx_price_row_parent_class)->finalize (object);
+  G_OBJECT_CLASS (jx_price_item_parent_class)->finalize (object);
 }
 
 static void
-jx_price_row_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
+jx_price_item_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
 {
-  JxPriceRow *self = JX_PRICE_ROW (object);
+  JxPriceItem *self = JX_PRICE_ITEM (object);
 
   switch (prop_id)
     {
@@ -115,19 +115,19 @@ jx_price_row_get_property (GObject    *object,
       break;
 
     case PROP_INPUT_PRICE:
-      g_value_set_double (value, jx_price_row_get_input_price (self));
+      g_value_set_double (value, jx_price_item_get_input_price (self));
       break;
 
     case PROP_CACHED_PRICE:
-      g_value_set_double (value, jx_price_row_get_cached_price (self));
+      g_value_set_double (value, jx_price_item_get_cached_price (self));
       break;
 
     case PROP_OUTPUT_PRICE:
-      g_value_set_double (value, jx_price_row_get_output_price (self));
+      g_value_set_double (value, jx_price_item_get_output_price (self));
       break;
 
     case PROP_BLEND_PRICE:
-      g_value_set_double (value, jx_price_row_get_blend_price (self));
+      g_value_set_double (value, jx_price_item_get_blend_price (self));
       break;
 
     case PROP_BATCH_DISCOUNT:
@@ -156,13 +156,13 @@ jx_price_row_get_property (GObject    *object,
 }
 
 static void
-jx_price_row_class_init (JxPriceRowClass *klass)
+jx_price_item_class_init (JxPriceItemClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
 
-  object_class->finalize = jx_price_row_finalize;
-  object_class->get_property = jx_price_row_get_property;
+  object_class->finalize = jx_price_item_finalize;
+  object_class->get_property = jx_price_item_get_property;
 
   properties[PROP_PROVIDER_ID] = g_param_spec_string ("provider-id", NULL, NULL, NULL, flags);
   properties[PROP_MODEL_ID] = g_param_spec_string ("model-id", NULL, NULL, NULL, flags);
@@ -190,22 +190,22 @@ jx_price_row_class_init (JxPriceRowClass *klass)
 }
 
 static void
-jx_price_row_init (JxPriceRow *self)
+jx_price_item_init (JxPriceItem *self)
 {
   jx_price_init (&self->price);
   self->price_checked = g_strdup ("");
 }
 
-JxPriceRow *
-jx_price_row_new (JxProvider *provider,
-                  JxModel    *model)
+JxPriceItem *
+jx_price_item_new (JxProvider *provider,
+                   JxModel    *model)
 {
-  JxPriceRow *self;
+  JxPriceItem *self;
 
   g_return_val_if_fail (provider != NULL, NULL);
   g_return_val_if_fail (model != NULL, NULL);
 
-  self = g_object_new (JX_TYPE_PRICE_ROW, NULL);
+  self = g_object_new (JX_TYPE_PRICE_ITEM, NULL);
   self->provider_id = g_strdup (provider->id);
   self->model_id = g_strdup (model->id);
   self->simulated = g_strcmp0 (provider->protocol, "simulated") == 0;
@@ -214,20 +214,20 @@ jx_price_row_new (JxProvider *provider,
   self->model_name = g_strdup (model->name != NULL ? model->name : model->id);
   self->search_text = g_strjoin (" ", self->provider_name, self->provider_id,
                                  self->model_name, self->model_id, NULL);
-  jx_price_row_update (self, provider, model);
+  jx_price_item_update (self, provider, model);
 
   return self;
 }
 
 void
-jx_price_row_update (JxPriceRow *self,
-                     JxProvider *provider,
-                     JxModel    *model)
+jx_price_item_update (JxPriceItem *self,
+                      JxProvider  *provider,
+                      JxModel     *model)
 {
   const char *checked;
   JxPrice old;
 
-  g_return_if_fail (JX_IS_PRICE_ROW (self));
+  g_return_if_fail (JX_IS_PRICE_ITEM (self));
   g_return_if_fail (provider != NULL && model != NULL);
   g_return_if_fail (g_strcmp0 (provider->id, self->provider_id) == 0);
   g_return_if_fail (g_strcmp0 (model->id, self->model_id) == 0);
@@ -277,115 +277,115 @@ jx_price_row_update (JxPriceRow *self,
 }
 
 const char *
-jx_price_row_get_provider_id (JxPriceRow *self)
+jx_price_item_get_provider_id (JxPriceItem *self)
 {
-  g_return_val_if_fail (JX_IS_PRICE_ROW (self), NULL);
+  g_return_val_if_fail (JX_IS_PRICE_ITEM (self), NULL);
 
   return self->provider_id;
 }
 
 const char *
-jx_price_row_get_model_id (JxPriceRow *self)
+jx_price_item_get_model_id (JxPriceItem *self)
 {
-  g_return_val_if_fail (JX_IS_PRICE_ROW (self), NULL);
+  g_return_val_if_fail (JX_IS_PRICE_ITEM (self), NULL);
 
   return self->model_id;
 }
 
 const char *
-jx_price_row_get_provider_name (JxPriceRow *self)
+jx_price_item_get_provider_name (JxPriceItem *self)
 {
-  g_return_val_if_fail (JX_IS_PRICE_ROW (self), NULL);
+  g_return_val_if_fail (JX_IS_PRICE_ITEM (self), NULL);
 
   return self->provider_name;
 }
 
 const char *
-jx_price_row_get_model_name (JxPriceRow *self)
+jx_price_item_get_model_name (JxPriceItem *self)
 {
-  g_return_val_if_fail (JX_IS_PRICE_ROW (self), NULL);
+  g_return_val_if_fail (JX_IS_PRICE_ITEM (self), NULL);
 
   return self->model_name;
 }
 
 void
-jx_price_row_get_price (JxPriceRow *self,
-                        JxPrice    *price)
+jx_price_item_get_price (JxPriceItem *self,
+                         JxPrice     *price)
 {
-  g_return_if_fail (JX_IS_PRICE_ROW (self));
+  g_return_if_fail (JX_IS_PRICE_ITEM (self));
   g_return_if_fail (price != NULL);
 
   *price = self->price;
 }
 
 double
-jx_price_row_get_input_price (JxPriceRow *self)
+jx_price_item_get_input_price (JxPriceItem *self)
 {
-  g_return_val_if_fail (JX_IS_PRICE_ROW (self), NAN);
+  g_return_val_if_fail (JX_IS_PRICE_ITEM (self), NAN);
 
   return known_or_nan (self->price.input_per_mtok);
 }
 
 double
-jx_price_row_get_cached_price (JxPriceRow *self)
+jx_price_item_get_cached_price (JxPriceItem *self)
 {
-  g_return_val_if_fail (JX_IS_PRICE_ROW (self), NAN);
+  g_return_val_if_fail (JX_IS_PRICE_ITEM (self), NAN);
 
   return known_or_nan (self->price.cached_input_per_mtok);
 }
 
 double
-jx_price_row_get_output_price (JxPriceRow *self)
+jx_price_item_get_output_price (JxPriceItem *self)
 {
-  g_return_val_if_fail (JX_IS_PRICE_ROW (self), NAN);
+  g_return_val_if_fail (JX_IS_PRICE_ITEM (self), NAN);
 
   return known_or_nan (self->price.output_per_mtok);
 }
 
 double
-jx_price_row_get_blend_price (JxPriceRow *self)
+jx_price_item_get_blend_price (JxPriceItem *self)
 {
-  g_return_val_if_fail (JX_IS_PRICE_ROW (self), NAN);
+  g_return_val_if_fail (JX_IS_PRICE_ITEM (self), NAN);
 
   return jx_price_blended (&self->price);
 }
 
 double
-jx_price_row_get_batch_discount (JxPriceRow *self)
+jx_price_item_get_batch_discount (JxPriceItem *self)
 {
-  g_return_val_if_fail (JX_IS_PRICE_ROW (self), 0);
+  g_return_val_if_fail (JX_IS_PRICE_ITEM (self), 0);
 
   return self->batch_discount;
 }
 
 gint64
-jx_price_row_get_context_window (JxPriceRow *self)
+jx_price_item_get_context_window (JxPriceItem *self)
 {
-  g_return_val_if_fail (JX_IS_PRICE_ROW (self), 0);
+  g_return_val_if_fail (JX_IS_PRICE_ITEM (self), 0);
 
   return self->context_window;
 }
 
 const char *
-jx_price_row_get_price_checked (JxPriceRow *self)
+jx_price_item_get_price_checked (JxPriceItem *self)
 {
-  g_return_val_if_fail (JX_IS_PRICE_ROW (self), NULL);
+  g_return_val_if_fail (JX_IS_PRICE_ITEM (self), NULL);
 
   return self->price_checked;
 }
 
 gboolean
-jx_price_row_get_overridden (JxPriceRow *self)
+jx_price_item_get_overridden (JxPriceItem *self)
 {
-  g_return_val_if_fail (JX_IS_PRICE_ROW (self), FALSE);
+  g_return_val_if_fail (JX_IS_PRICE_ITEM (self), FALSE);
 
   return self->overridden;
 }
 
 gboolean
-jx_price_row_get_simulated (JxPriceRow *self)
+jx_price_item_get_simulated (JxPriceItem *self)
 {
-  g_return_val_if_fail (JX_IS_PRICE_ROW (self), FALSE);
+  g_return_val_if_fail (JX_IS_PRICE_ITEM (self), FALSE);
 
   return self->simulated;
 }
@@ -411,13 +411,13 @@ trim_decimals (char *text,
 }
 
 /**
- * jx_price_row_format_price:
+ * jx_price_item_format_price:
  * @per_mtok: USD per 1M tokens, NAN or negative when unknown
  *
  * Returns: (transfer full): "2.50", "0.075", or "—" when unknown
  */
 char *
-jx_price_row_format_price (double per_mtok)
+jx_price_item_format_price (double per_mtok)
 {
   if (isnan (per_mtok) || per_mtok < 0)
     return g_strdup ("—");
@@ -426,13 +426,13 @@ jx_price_row_format_price (double per_mtok)
 }
 
 /**
- * jx_price_row_format_discount:
+ * jx_price_item_format_discount:
  * @discount: fraction off for batch, 0 = none
  *
  * Returns: (transfer full): "50 %", or "—" without a batch discount
  */
 char *
-jx_price_row_format_discount (double discount)
+jx_price_item_format_discount (double discount)
 {
   g_autofree char *number = NULL;
 
@@ -445,13 +445,13 @@ jx_price_row_format_discount (double discount)
 }
 
 /**
- * jx_price_row_format_context:
+ * jx_price_item_format_context:
  * @tokens: context window, 0 = unknown
  *
  * Returns: (transfer full): "1.05M", "128K", "512", or "—" when unknown
  */
 char *
-jx_price_row_format_context (gint64 tokens)
+jx_price_item_format_context (gint64 tokens)
 {
   if (tokens <= 0)
     return g_strdup ("—");
