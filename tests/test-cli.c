@@ -145,6 +145,7 @@ test_json (Fixture       *f,
       g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "ok");
       g_assert_cmpstr (json_object_get_string_member (o, "text"), ==, "Hi there, \"friend\"");
       g_assert_true (json_object_get_null_member (o, "error"));
+      g_assert_true (json_object_get_null_member (o, "error_code"));
       g_assert_cmpint (json_object_get_int_member (o, "http_status"), ==, 200);
       g_assert_cmpint (json_object_get_int_member (o, "input_tokens"), ==, 10);
       g_assert_cmpint (json_object_get_int_member (o, "output_tokens"), ==, 5);
@@ -209,12 +210,12 @@ test_csv (Fixture       *f,
   queue_streams (f, 1);
   g_assert_cmpint (run_juxta (args, NULL, &out, &err), ==, 0);
   lines = g_strsplit (out, "\r\n", -1);
-  g_assert_cmpstr (lines[0], ==, "provider,model,run,status,text,error,http_status,ttft_ms,e2e_ms,"
+  g_assert_cmpstr (lines[0], ==, "provider,model,run,status,text,error,error_code,http_status,ttft_ms,e2e_ms,"
                                  "itl_ms_mean,itl_ms_p95,itl_ms_max,decode_tokens_per_s,input_tokens,"
                                  "cached_input_tokens,output_tokens,reasoning_tokens,usage_source,cost_usd,"
                                  "retries,ratelimit_remaining_requests,ratelimit_remaining_tokens");
   /* RFC 4180 quoting of the answer's own quotes. */
-  g_assert_true (g_str_has_prefix (lines[1], "\"local\",\"m\",1,\"ok\",\"Hi there, \"\"friend\"\"\",,200,"));
+  g_assert_true (g_str_has_prefix (lines[1], "\"local\",\"m\",1,\"ok\",\"Hi there, \"\"friend\"\"\",,,200,"));
   g_assert_cmpstr (lines[2], ==, "");
 }
 

@@ -374,6 +374,24 @@ bedrock_describe_error_body (const char *body,
   return NULL;
 }
 
+/* AWS answers 403 both for a key it does not accept and for one that may not do this. */
+static gboolean
+bedrock_classify_error (guint               status,
+                        const char         *detail,
+                        JxRequestErrorCode *code)
+{
+  if (status == 403 && detail != NULL &&
+      (strstr (detail, "security token included in the request is invalid") != NULL ||
+       strstr (detail, "signature we calculated does not match") != NULL ||
+       strstr (detail, "API Key is valid") != NULL))
+    {
+      *code = JX_REQUEST_ERROR_AUTH;
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
 const JxAdapter jx_adapter_bedrock = {
   .protocol = "bedrock",
   .wire = JX_WIRE_EVENTSTREAM,
@@ -381,4 +399,5 @@ const JxAdapter jx_adapter_bedrock = {
   .build_message = bedrock_build_message,
   .handle_event = bedrock_handle_event,
   .describe_error_body = bedrock_describe_error_body,
+  .classify_error = bedrock_classify_error,
 };

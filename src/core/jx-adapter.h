@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 
 #include "jx-catalog.h"
+#include "jx-request-error.h"
 #include "jx-usage.h"
 
 G_BEGIN_DECLS
@@ -134,6 +135,13 @@ typedef struct
                                    const char *credential);
   gboolean     (*finish_epilogue) (JxStream   *stream,
                                    GBytes     *body);
+
+  /* Optional: the provider's own way of saying what an HTTP error is (Gemini answers 400
+   * "API key not valid" to a bad key). `detail` is the human part of the body, or NULL.
+   * Sets *code and returns TRUE to override jx_request_error_classify_http(). */
+  gboolean     (*classify_error)  (guint               status,
+                                   const char         *detail,
+                                   JxRequestErrorCode *code);
 } JxAdapter;
 
 /* NULL for an unknown protocol. */

@@ -194,7 +194,8 @@ build_response_object (JsonBuilder *builder,
   json_builder_add_int_value (builder, r->run);
   add_string_or_null (builder, "status", jx_response_status_to_string (r->status));
   add_string_or_null (builder, "text", r->text->str);
-  add_string_or_null (builder, "error", r->error);
+  add_string_or_null (builder, "error", r->error != NULL ? r->error->message : NULL);
+  add_string_or_null (builder, "error_code", jx_request_error_get_name (r->error));
   add_count_or_null (builder, "http_status", r->http_status > 0 ? (gint64) r->http_status : -1);
   add_number_or_null (builder, "ttft_ms", jx_timing_ttft_ms (&r->timing), 1000);
   add_number_or_null (builder, "e2e_ms", jx_timing_e2e_ms (&r->timing), 1000);
@@ -332,7 +333,7 @@ print_json_summaries (Compare *compare)
 }
 
 static const char * const csv_columns[] = {
-  "provider", "model", "run", "status", "text", "error", "http_status", "ttft_ms", "e2e_ms",
+  "provider", "model", "run", "status", "text", "error", "error_code", "http_status", "ttft_ms", "e2e_ms",
   "itl_ms_mean", "itl_ms_p95", "itl_ms_max", "decode_tokens_per_s", "input_tokens",
   "cached_input_tokens", "output_tokens", "reasoning_tokens", "usage_source", "cost_usd",
   "retries", "ratelimit_remaining_requests", "ratelimit_remaining_tokens",
@@ -466,7 +467,7 @@ print_table (Compare *compare)
         if (r->text->len > 0)
           g_print ("%s\n", r->text->str);
         if (r->error != NULL)
-          g_print ("%s %s\n", r->status == JX_RESPONSE_CANCELLED ? "⏹" : "✗", r->error);
+          g_print ("%s %s\n", r->status == JX_RESPONSE_CANCELLED ? "⏹" : "✗", r->error->message);
         g_print ("\n");
       }
 
@@ -503,7 +504,7 @@ print_table (Compare *compare)
       jx_cli_append_cell (line, pane->label, 24, FALSE);
       if (pane_ok_count (pane) == 0)
         {
-          g_autofree char *err = g_strdup_printf ("✗ %s", last->error != NULL ? last->error : "");
+          g_autofree char *err = g_strdup_printf ("✗ %s", last->error != NULL ? last->error->message : "");
 
           jx_cli_append_cell (line, err, 56, FALSE);
         }
@@ -573,7 +574,7 @@ request_done_cb (GObject      *object,
                  gpointer      user_data)
 {
   Compare *compare = user_data;
-  g_autoptr(JxResponse) response = jx_request_run_finish (JX_REQUEST (object), result);
+  g_autoptr(JxResponse) response = jx_request_run_finish (JX_REQUEST (object), result, NULL);
   guint index;
 
   g_ptr_array_find (compare->requests, object, &index);

@@ -649,8 +649,9 @@ on_delta (JxRequest  *request,
 }
 
 static void
-on_state_changed (JxRequest *request,
-                  JxPane    *self)
+on_state_changed (JxRequest  *request,
+                  GParamSpec *pspec,
+                  JxPane     *self)
 {
   if (request != self->request)
     return;
@@ -737,7 +738,7 @@ jx_pane_finish (JxPane     *self,
     {
       /* Translators: %s is the error message, which names the provider */
       message = g_strdup_printf (_("Failed: %s"),
-                                 response->error != NULL ? response->error : _("unknown error"));
+                                 response->error != NULL ? response->error->message : _("unknown error"));
       set_status (self, message, "error");
     }
 
@@ -751,7 +752,7 @@ run_cb (GObject      *object,
 {
   g_autoptr(JxPane) self = user_data;
   JxRequest *request = JX_REQUEST (object);
-  g_autoptr(JxResponse) response = jx_request_run_finish (request, result);
+  g_autoptr(JxResponse) response = jx_request_run_finish (request, result, NULL);
 
   if (request != self->request)
     return;
@@ -821,7 +822,7 @@ jx_pane_run (JxPane         *self,
   self->request = jx_request_new (engine, provider, self->model, prompt);
   jx_request_set_run (self->request, run);
   g_signal_connect (self->request, "delta", G_CALLBACK (on_delta), self);
-  g_signal_connect (self->request, "state-changed", G_CALLBACK (on_state_changed), self);
+  g_signal_connect (self->request, "notify::state", G_CALLBACK (on_state_changed), self);
   self->cancellable = g_cancellable_new ();
 
   set_status (self, _("Waiting…"), "dim-label");
