@@ -17,8 +17,8 @@
 #include "jx-keys.h"
 #include "jx-ndjson-parser.h"
 #include "jx-net.h"
-#include "jx-request.h"
 #include "jx-request-error.h"
+#include "jx-request-private.h"
 #include "jx-sse-parser.h"
 #include "jx-transfer.h"
 
@@ -28,16 +28,6 @@
 #define BASE_BACKOFF_MS      500
 #define EPILOGUE_POLL_MS     400
 #define MAX_EPILOGUE_POLLS   3
-
-struct _JxStream
-{
-  JxRequest      *request;
-  gpointer        adapter_data;
-  GDestroyNotify  adapter_data_destroy;
-  gboolean        done;
-  gboolean        expect_end_marker;
-  char           *failure;
-};
 
 struct _JxRequest
 {
@@ -138,9 +128,7 @@ jx_request_finalize (GObject *object)
   g_clear_object (&self->transfer);
   g_clear_object (&self->message);
   g_clear_pointer (&self->response_headers, soup_message_headers_unref);
-  if (self->stream.adapter_data_destroy != NULL)
-    g_clear_pointer (&self->stream.adapter_data, self->stream.adapter_data_destroy);
-  g_clear_pointer (&self->stream.failure, g_free);
+  jx_stream_clear (&self->stream);
   g_clear_pointer (&self->response, jx_response_unref);
   g_clear_pointer (&self->provider, jx_provider_unref);
   g_clear_object (&self->engine);
@@ -200,7 +188,7 @@ jx_request_class_init (JxRequestClass *klass)
 static void
 jx_request_init (JxRequest *self)
 {
-  self->stream.request = self;
+  jx_stream_init (&self->stream, self);
   self->response = jx_response_new ();
   self->run = 1;
   jx_prompt_init (&self->prompt);
@@ -537,143 +525,27 @@ handle_io_error (JxRequest    *self,
   fail (self, describe_transport_error (self, error));
 }
 
-/* ---- JxStream: what adapters call ---------------------------------------------------- */
+/* ---- what JxStream reports (see jx-stream.c) ------------------------------------------ */
 
-JxProvider *
-jx_stream_get_provider (JxStream *stream)
+gint64
+jx_request_get_now (JxRequest *self)
 {
-  return stream->request->provider;
-}
-
-const char *
-jx_stream_get_model (JxStream *stream)
-{
-  return stream->request->model;
-}
-
-gpointer
-jx_stream_get_adapter_data (JxStream *stream)
-{
-  return stream->adapter_data;
+  return self->now;
 }
 
 void
-jx_stream_set_adapter_data (JxStream       *stream,
-                            gpointer        data,
-                            GDestroyNotify  destroy)
+jx_request_text_added (JxRequest  *self,
+                       const char *text,
+                       gsize       len,
+                       gboolean    reasoning)
 {
-  if (stream->adapter_data_destroy != NULL && stream->adapter_data != NULL)
-    stream->adapter_data_destroy (stream->adapter_data);
-  stream->adapter_data = data;
-  stream->adapter_data_destroy = destroy;
-}
-
-static void
-add_text (JxStream   *stream,
-          const char *text,
-          gssize      len,
-          gboolean    reasoning)
-{
-  JxRequest *self = stream->request;
-  JxResponse *response = self->response;
   g_autofree char *copy = NULL;
 
-  if (text == NULL || stream->failure != NULL)
-    return;
-  if (len < 0)
-    len = strlen (text);
-  if (len == 0)
-    return;
-
-  if (reasoning)
-    g_string_append_len (response->reasoning, text, len);
-  else
-    {
-      if (response->timing.t_first_token == 0)
-        response->timing.t_first_token = self->now;
-      response->timing.t_last_token = self->now;
-      jx_timing_add_content (&response->timing, self->now);
-      g_string_append_len (response->text, text, len);
-      set_state (self, JX_REQUEST_STATE_STREAMING);
-    }
+  if (!reasoning)
+    set_state (self, JX_REQUEST_STATE_STREAMING);
 
   copy = g_strndup (text, len);
   g_signal_emit (self, signals[DELTA], 0, copy, reasoning);
-}
-
-void
-jx_stream_add_content (JxStream   *stream,
-                       const char *text,
-                       gssize      len)
-{
-  add_text (stream, text, len, FALSE);
-}
-
-void
-jx_stream_add_reasoning (JxStream   *stream,
-                         const char *text,
-                         gssize      len)
-{
-  add_text (stream, text, len, TRUE);
-}
-
-void
-jx_stream_set_usage (JxStream      *stream,
-                     const JxUsage *usage)
-{
-  stream->request->response->usage = *usage;
-  stream->request->response->usage.source = JX_USAGE_SOURCE_PROVIDER;
-}
-
-void
-jx_stream_set_provider_cost (JxStream *stream,
-                             double    cost_usd)
-{
-  stream->request->response->cost_usd = cost_usd;
-  stream->request->response->cost_from_provider = TRUE;
-}
-
-void
-jx_stream_set_server_timing (JxStream   *stream,
-                             const char *name,
-                             double      ms)
-{
-  g_hash_table_replace (stream->request->response->server_timings,
-                        g_strdup (name), g_memdup2 (&ms, sizeof ms));
-}
-
-void
-jx_stream_set_done (JxStream   *stream,
-                    const char *finish_reason)
-{
-  JxResponse *response = stream->request->response;
-
-  stream->done = TRUE;
-  if (finish_reason != NULL)
-    {
-      g_free (response->finish_reason);
-      response->finish_reason = g_strdup (finish_reason);
-    }
-}
-
-void
-jx_stream_fail (JxStream   *stream,
-                const char *message)
-{
-  if (stream->failure == NULL)
-    stream->failure = g_strdup (message);
-}
-
-gboolean
-jx_stream_is_done (JxStream *stream)
-{
-  return stream->done;
-}
-
-void
-jx_stream_expect_end_marker (JxStream *stream)
-{
-  stream->expect_end_marker = TRUE;
 }
 
 /* ---- parsing -------------------------------------------------------------------------- */
@@ -1236,12 +1108,7 @@ start_attempt (JxRequest *self)
       return;
     }
 
-  if (self->stream.adapter_data_destroy != NULL)
-    g_clear_pointer (&self->stream.adapter_data, self->stream.adapter_data_destroy);
-  self->stream.adapter_data = NULL;
-  self->stream.adapter_data_destroy = NULL;
-  self->stream.done = FALSE;
-  self->stream.expect_end_marker = FALSE;
+  jx_stream_reset (&self->stream);
   self->followed_up = FALSE;
 
   self->in_epilogue = FALSE;
