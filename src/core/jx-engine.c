@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "jx-engine.h"
+#include "jx-network-thread.h"
 #include "jx-proxy-resolver.h"
 #include "jx-simulator.h"
 #include "jx-transfer.h"
@@ -149,9 +150,9 @@ jx_engine_dispose (GObject *object)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
   if (self->network_session != NULL)
-    jx_transfer_invoke (drop_network_session_cb, g_steal_pointer (&self->network_session));
+    jx_network_thread_invoke (drop_network_session_cb, g_steal_pointer (&self->network_session));
   if (self->simulator != NULL)
-    jx_transfer_invoke (drop_on_network_thread_cb, g_steal_pointer (&self->simulator));
+    jx_network_thread_invoke (drop_on_network_thread_cb, g_steal_pointer (&self->simulator));
   g_clear_object (&self->catalog);
 
   G_OBJECT_CLASS (jx_engine_parent_class)->dispose (object);
@@ -267,7 +268,7 @@ jx_engine_get_network_session (JxEngine *self)
   /* libsoup binds a session's connections and timeouts to the context it was created in,
    * so the one the network thread streams on is made there (once, on first use). */
   if (self->network_session == NULL)
-    jx_transfer_invoke_sync (create_network_session_cb, self);
+    jx_network_thread_invoke_sync (create_network_session_cb, self);
 
   return self->network_session;
 }
@@ -317,7 +318,7 @@ jx_engine_get_simulator_url (JxEngine  *self,
     {
       NewSimulator data = { NULL, NULL };
 
-      jx_transfer_invoke_sync (create_simulator_cb, &data);
+      jx_network_thread_invoke_sync (create_simulator_cb, &data);
       if (data.simulator == NULL)
         {
           g_propagate_error (error, data.error);
