@@ -208,7 +208,7 @@ test_bad_json (JxTestFixture *f,
 
   r = jx_test_run (f->engine, "anthropic", "test-model", KEY, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-  jx_assert_request_error (r, JX_REQUEST_ERROR_PROVIDER, "Anthropic", "sent an event that is not valid JSON");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_STREAM, "Anthropic", "sent an event that is not valid JSON");
 }
 
 typedef struct

@@ -76,7 +76,7 @@ static const ContractRow rows[] = {
     "{\"error\":\"" ERROR_WORDS "\"}\n",
     "{\"model\":\"test-model\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,"
     "\"done_reason\":\"stop\",\"prompt_eval_count\":5,\"eval_count\":2}\n",
-    "{\"model\":\"test-model\",\"mess", JX_REQUEST_ERROR_PROVIDER },
+    "{\"model\":\"test-model\",\"mess", JX_REQUEST_ERROR_STREAM },
 };
 
 static char *key_pem;

@@ -178,7 +178,7 @@ test_bad_line (void)
 
   r = jx_test_run (f.engine, "ollama", "llama3.2", NULL, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-  jx_assert_request_error (r, JX_REQUEST_ERROR_PROVIDER, "Ollama (local)", "sent a line that is not valid JSON");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_STREAM, "Ollama (local)", "sent a line that is not valid JSON");
   g_assert_cmpstr (r->text->str, ==, "A");
   jx_test_fixture_clear (&f);
 }

@@ -217,7 +217,7 @@ test_invalid_json_event (JxTestFixture *f,
   jx_fake_server_add (f->server, "POST", "/v1/chat/completions", fake);
 
   r = run (f);
-  jx_assert_request_error (r, JX_REQUEST_ERROR_PROVIDER, "Groq", "sent an event that is not valid JSON");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_STREAM, "Groq", "sent an event that is not valid JSON");
   g_assert_cmpstr (r->text->str, ==, "Hi");
 }
 

@@ -186,7 +186,7 @@ gemini_handle_event (JxStream   *stream,
     chunk = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   if (chunk == NULL)
     {
-      jx_stream_fail (stream, "sent an event that is not valid JSON");
+      jx_stream_fail_malformed (stream, "sent an event that is not valid JSON");
       return;
     }
 

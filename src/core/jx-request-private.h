@@ -17,6 +17,7 @@ struct _JxStream
   gboolean        done;
   gboolean        expect_end_marker;
   char           *failure;               /* the provider's own words, see jx_stream_fail() */
+  gboolean        failure_malformed;     /* see jx_stream_fail_malformed() */
 };
 
 void    jx_stream_init        (JxStream   *stream,

@@ -654,7 +654,8 @@ finish_stream (JxRequest *self)
   if (self->stream.failure != NULL)
     {
       /* Translators: the first %s is the provider, the second its own error message */
-      fail_with (self, JX_REQUEST_ERROR_PROVIDER, _("%s: %s"), provider_name (self), self->stream.failure);
+      fail_with (self, self->stream.failure_malformed ? JX_REQUEST_ERROR_STREAM : JX_REQUEST_ERROR_PROVIDER,
+                 _("%s: %s"), provider_name (self), self->stream.failure);
       return;
     }
 
@@ -745,7 +746,8 @@ stream_got_bytes (JxRequest *self,
       self->response->timing.t_end = self->now;
       g_cancellable_cancel (self->cancellable);
       /* Translators: the first %s is the provider, the second its own error message */
-      fail_with (self, JX_REQUEST_ERROR_PROVIDER, _("%s: %s"), provider_name (self), self->stream.failure);
+      fail_with (self, self->stream.failure_malformed ? JX_REQUEST_ERROR_STREAM : JX_REQUEST_ERROR_PROVIDER,
+                 _("%s: %s"), provider_name (self), self->stream.failure);
     }
 }
 

@@ -133,6 +133,17 @@ jx_stream_fail (JxStream   *stream,
     stream->failure = g_strdup (message);
 }
 
+void
+jx_stream_fail_malformed (JxStream   *stream,
+                          const char *message)
+{
+  if (stream->failure == NULL)
+    {
+      stream->failure = g_strdup (message);
+      stream->failure_malformed = TRUE;
+    }
+}
+
 gboolean
 jx_stream_is_done (JxStream *stream)
 {

@@ -47,6 +47,10 @@ void         jx_stream_set_done          (JxStream   *stream,
  * fails with "<provider>: <message>" and keeps the text received so far. */
 void         jx_stream_fail              (JxStream   *stream,
                                           const char *message);
+/* Like jx_stream_fail(), for a stream the adapter cannot read (an event that is not
+ * JSON): the request fails as a malformed stream (JX_REQUEST_ERROR_STREAM). */
+void         jx_stream_fail_malformed    (JxStream   *stream,
+                                          const char *message);
 gboolean     jx_stream_is_done           (JxStream   *stream);
 /* For protocols that share an adapter with one that has no end marker (Claude on Vertex):
  * from now on a clean EOF without jx_stream_set_done() is a truncated answer. */
