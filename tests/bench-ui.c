@@ -416,7 +416,7 @@ result_add_response (Result     *result,
   g_assert_nonnull (response);
   if (response->status != JX_RESPONSE_OK)
     g_error ("%s: pane %u did not finish: %s (%s)", result->name, i,
-             jx_response_status_to_string (response->status), response->error);
+             jx_response_status_to_string (response->status), response->error != NULL ? response->error->message : NULL);
   g_assert_cmpstr (response->text->str, ==, expected_text);
   if (shown_text != NULL)
     g_assert_cmpstr (shown_text, ==, expected_text);
@@ -453,7 +453,7 @@ engine_done_cb (GObject      *object,
       g_autofree char *id = g_strdup_printf ("fake-%u", i);
 
       if (g_str_equal (jx_request_get_provider (request)->id, id))
-        run->responses[i] = jx_request_run_finish (request, result);
+        run->responses[i] = jx_request_run_finish (request, result, NULL);
     }
   run->pending--;
 }

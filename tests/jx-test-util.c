@@ -37,7 +37,7 @@ jx_test_run_done_cb (GObject      *object,
 {
   JxTestRun *run = user_data;
 
-  run->response = jx_request_run_finish (JX_REQUEST (object), result);
+  run->response = jx_request_run_finish (JX_REQUEST (object), result, NULL);
   g_main_loop_quit (run->loop);
 }
 
@@ -93,7 +93,7 @@ jx_test_wait_done_cb (GObject      *object,
                       gpointer      user_data)
 {
   JxTestWait *wait = user_data;
-  g_autoptr(JxResponse) r = jx_request_run_finish (JX_REQUEST (object), result);
+  g_autoptr(JxResponse) r = jx_request_run_finish (JX_REQUEST (object), result, NULL);
 
   if (--wait->pending == 0)
     g_main_loop_quit (wait->loop);

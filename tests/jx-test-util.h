@@ -24,6 +24,24 @@ G_BEGIN_DECLS
 JxCatalog      *jx_test_catalog           (const char     *base_url,
                                            const char     *extra_json);
 
+/* Asserts that response @r failed with JX_REQUEST_ERROR @code and that its message contains
+ * each of the strings that follow (the provider's name, the provider's own words…). */
+#define jx_assert_request_error(r, code, ...) \
+  G_STMT_START { \
+    const char *jx_needles_[] = { __VA_ARGS__, NULL }; \
+    g_assert_error ((r)->error, JX_REQUEST_ERROR, (gint) (code)); \
+    for (guint jx_i_ = 0; jx_needles_[jx_i_] != NULL; jx_i_++) \
+      if (strstr ((r)->error->message, jx_needles_[jx_i_]) == NULL) \
+        { \
+          g_test_message ("“%s” does not contain “%s”", (r)->error->message, jx_needles_[jx_i_]); \
+          g_assert_nonnull (strstr ((r)->error->message, jx_needles_[jx_i_])); \
+        } \
+  } G_STMT_END
+
+/* Asserts that response @r was stopped by the user. */
+#define jx_assert_request_stopped(r) \
+  g_assert_error ((r)->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+
 typedef struct
 {
   GMainLoop  *loop;

@@ -37,7 +37,7 @@ test_basic (JxTestFixture *f,
       jx_fake_server_add (f->server, "POST", "/v1/messages", sse_file ("anthropic-basic.sse", seed));
       r = jx_test_run (f->engine, "anthropic", "test-model", KEY, NULL);
 
-      g_assert_cmpstr (r->error, ==, NULL);
+      g_assert_no_error (r->error);
       g_assert_cmpint (r->status, ==, JX_RESPONSE_OK);
       g_assert_cmpstr (r->text->str, ==, "Hello! How can I help?");
       g_assert_cmpstr (r->reasoning->str, ==, "");
@@ -94,7 +94,7 @@ test_defaults (JxTestFixture *f,
   jx_prompt_init (&prompt);
   prompt.user = (char *) "go";
   r = jx_test_run_prompt (f->engine, "anthropic", "claude-haiku-4-5", KEY, &prompt, NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
 
   body = jx_fake_server_get_last_body (f->server, "/v1/messages");
   request = jx_test_parse_body (body);
@@ -144,7 +144,7 @@ test_cache_and_thinking (JxTestFixture *f,
   jx_fake_server_add (f->server, "POST", "/v1/messages", fake);
 
   r = jx_test_run (f->engine, "anthropic", "test-model", KEY, NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpstr (r->text->str, ==, "Answer: caf\xc3\xa9 \xe2\x80\xa8 \xf0\x9f\x98\x80");
   g_assert_cmpstr (r->reasoning->str, ==, "Let me think.");
   g_assert_cmpstr (r->finish_reason, ==, "max_tokens");
@@ -172,7 +172,7 @@ test_midstream_error (JxTestFixture *f,
 
       g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
       /* Names the provider, carries Anthropic's own message, keeps the partial text. */
-      g_assert_cmpstr (r->error, ==, "Anthropic: Overloaded");
+      jx_assert_request_error (r, JX_REQUEST_ERROR_PROVIDER, "Anthropic", "Overloaded");
       g_assert_cmpstr (r->text->str, ==, "Hello");
       g_assert_cmpuint (r->retries, ==, 0);
     }
@@ -193,7 +193,7 @@ test_no_message_stop (JxTestFixture *f,
 
   r = jx_test_run (f->engine, "anthropic", "test-model", KEY, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r->error, ==, "the stream from Anthropic ended before the answer was complete (no end marker)");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_TRUNCATED, "Anthropic");
   g_assert_cmpstr (r->text->str, ==, "Half");
 }
 
@@ -209,25 +209,26 @@ test_bad_json (JxTestFixture *f,
 
   r = jx_test_run (f->engine, "anthropic", "test-model", KEY, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r->error, ==, "Anthropic: sent an event that is not valid JSON");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_STREAM, "Anthropic", "sent an event that is not valid JSON");
 }
 
 typedef struct
 {
   guint       status;
   const char *body;
-  const char *expected;
+  JxRequestErrorCode code;
+  const char *detail;        /* the provider's own words, in the message */
 } ErrorCase;
 
 static const ErrorCase http_errors[] = {
   { 401, "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"},\"request_id\":\"req_1\"}",
-    "key rejected by Anthropic (401): invalid x-api-key" },
+    JX_REQUEST_ERROR_AUTH, "invalid x-api-key" },
   { 404, "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"model: test-model\"},\"request_id\":\"req_2\"}",
-    "Anthropic does not know model “test-model” or this endpoint (404): model: test-model" },
+    JX_REQUEST_ERROR_NOT_FOUND, "model: test-model" },
   { 400, "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"max_tokens: must be greater than or equal to 1\"}}",
-    "Anthropic rejected the request (400): max_tokens: must be greater than or equal to 1" },
+    JX_REQUEST_ERROR_BAD_REQUEST, "max_tokens: must be greater than or equal to 1" },
   { 500, "{\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"Internal server error\"}}",
-    "Anthropic had a server error (500): Internal server error" },
+    JX_REQUEST_ERROR_SERVER, "Internal server error" },
 };
 
 static void
@@ -245,7 +246,7 @@ test_http_errors (JxTestFixture *f,
 
       g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
       g_assert_cmpint (r->http_status, ==, http_errors[i].status);
-      g_assert_cmpstr (r->error, ==, http_errors[i].expected);
+      jx_assert_request_error (r, http_errors[i].code, "Anthropic", http_errors[i].detail);
       g_assert_cmpuint (r->retries, ==, 0);
       g_assert_cmpuint (jx_fake_server_get_request_count (server, "/v1/messages"), ==, 1);
     }
@@ -266,7 +267,7 @@ test_retry_then_success (JxTestFixture *f,
   jx_fake_server_add (f->server, "POST", "/v1/messages", sse_file ("anthropic-basic.sse", 3));
 
   r = jx_test_run (f->engine, "anthropic", "test-model", KEY, NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpstr (r->text->str, ==, "Hello! How can I help?");
   g_assert_cmpuint (r->retries, ==, 2);
   g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/v1/messages"), ==, 3);
@@ -286,7 +287,7 @@ test_retries_exhausted (JxTestFixture *f,
                       jx_test_error_response (529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}", "5"));
   r = jx_test_run (f->engine, "anthropic", "test-model", KEY, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r->error, ==, "Anthropic is overloaded (529): Overloaded");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_OVERLOADED, "Anthropic", "Overloaded");
   g_assert_cmpuint (r->retries, ==, JX_REQUEST_MAX_RETRIES);
   g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/v1/messages"), ==, JX_REQUEST_MAX_RETRIES + 1);
 
@@ -294,7 +295,7 @@ test_retries_exhausted (JxTestFixture *f,
                       jx_test_error_response (429, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow down\"}}", "5"));
   r2 = jx_test_run (engine, "anthropic", "test-model", KEY, NULL);
   g_assert_cmpint (r2->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r2->error, ==, "rate limited by Anthropic — retry in 1 s");
+  jx_assert_request_error (r2, JX_REQUEST_ERROR_RATE_LIMITED, "Anthropic", "1 s");
   g_assert_cmpuint (r2->retries, ==, JX_REQUEST_MAX_RETRIES);
 }
 
@@ -308,7 +309,7 @@ test_bearer_gateway (JxTestFixture *f,
 
   jx_fake_server_add (f->server, "POST", "/anthropic/v1/messages", sse_file ("anthropic-basic.sse", 5));
   r = jx_test_run (f->engine, "gateway", "m", "gw-token", NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpstr (r->text->str, ==, "Hello! How can I help?");
 
   auth = jx_fake_server_get_last_header (f->server, "/anthropic/v1/messages", "Authorization");

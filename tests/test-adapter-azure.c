@@ -37,7 +37,7 @@ azure_engine (JxFakeServer *server,
 static void
 check_filter_stream (JxResponse *r)
 {
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   /* The leading prompt_filter_results chunk (choices:[]) is neither text nor usage. */
   g_assert_cmpstr (r->text->str, ==, "Hello from Azure.");
   g_assert_cmpint (r->usage.source, ==, JX_USAGE_SOURCE_PROVIDER);
@@ -102,7 +102,7 @@ test_v1_url_and_endpoint_from_credential (void)
                                 jx_fake_server_get_url (server));
   engine = jx_engine_new (catalog);
   r = jx_test_run (engine, "azure-openai", "my-deployment", credential, NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpstr (r->text->str, ==, "Hello from Azure.");
 
   key = jx_fake_server_get_last_header (server, V1_PATH, "api-key");
@@ -122,8 +122,7 @@ test_no_endpoint (void)
   g_autoptr(JxResponse) r = jx_test_run (engine, "azure-openai", "my-gpt", "just-a-key", NULL);
 
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r->error, ==, "Azure OpenAI: no Azure OpenAI endpoint: set AZURE_OPENAI_ENDPOINT or the "
-                                 "provider's base_url");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_CONFIG, "Azure OpenAI", "no Azure OpenAI endpoint: set AZURE_OPENAI_ENDPOINT or the provider's base_url");
 }
 
 static JxResponse *
@@ -155,19 +154,17 @@ test_errors (void)
   guint n = 0;
 
   unauthorized = run_error (401, azure_401, NULL, NULL, &n);
-  g_assert_true (g_str_has_prefix (unauthorized->error, "key rejected by Azure OpenAI (401): Access denied due to "
-                                                        "invalid subscription key"));
+  jx_assert_request_error (unauthorized, JX_REQUEST_ERROR_AUTH, "Azure OpenAI", "Access denied due to invalid subscription key");
   g_assert_cmpuint (n, ==, 1);
 
   missing = run_error (404, azure_404, NULL, NULL, &n);
-  g_assert_true (g_str_has_prefix (missing->error, "Azure OpenAI does not know model “my-gpt” or this endpoint "
-                                                   "(404): The API deployment for this resource does not exist."));
+  jx_assert_request_error (missing, JX_REQUEST_ERROR_NOT_FOUND, "Azure OpenAI", "my-gpt", "The API deployment for this resource does not exist.");
 
   /* retry-after-ms wins over retry-after; three retries, then the hint. */
   limited = run_error (429, azure_429, "retry-after-ms", "30", &n);
   g_assert_cmpuint (limited->retries, ==, JX_REQUEST_MAX_RETRIES);
   g_assert_cmpuint (n, ==, JX_REQUEST_MAX_RETRIES + 1);
-  g_assert_cmpstr (limited->error, ==, "rate limited by Azure OpenAI — retry in 1 s");
+  jx_assert_request_error (limited, JX_REQUEST_ERROR_RATE_LIMITED, "Azure OpenAI", "1 s");
 }
 
 int

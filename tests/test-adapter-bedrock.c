@@ -113,7 +113,7 @@ run_stream_case (guint32 seed)
 
   r = jx_test_run (engine, "bedrock", "test-model", API_KEY_CRED, NULL);
 
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_OK);
   g_assert_cmpint (r->http_status, ==, 200);
   g_assert_cmpstr (r->text->str, ==, "Hello wörld");
@@ -184,7 +184,7 @@ test_plain_api_key (void)
   jx_fake_server_add (server, "POST", TEST_PATH, new_full_stream ());
   r = jx_test_run (engine, "bedrock", "test-model", "ABSKplainkey", NULL);
 
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpstr (r->text->str, ==, "Hello wörld");
   auth = jx_fake_server_get_last_header (server, TEST_PATH, "Authorization");
   g_assert_cmpstr (auth, ==, "Bearer ABSKplainkey");
@@ -260,7 +260,7 @@ test_sigv4_session_token (void)
                    "{\"access_key_id\":\"AKIDEXAMPLE\",\"secret_access_key\":\"" SECRET "\","
                    "\"session_token\":\"" TOKEN "\",\"region\":\"us-east-1\"}", NULL);
 
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpstr (r->text->str, ==, "Hello wörld");
   check_signature (server, TOKEN, "us-east-1");
 }
@@ -278,7 +278,7 @@ test_sigv4_no_token (void)
                    "{\"access_key_id\":\"AKIDEXAMPLE\",\"secret_access_key\":\"" SECRET "\","
                    "\"region\":\"eu-central-1\"}", NULL);
 
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   check_signature (server, NULL, "eu-central-1");
 }
 
@@ -294,7 +294,7 @@ test_sigv4_region_from_options (void)
   r = jx_test_run (engine, "bedrock", LLAMA,
                    "{\"access_key_id\":\"AKIDEXAMPLE\",\"secret_access_key\":\"" SECRET "\"}", NULL);
 
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   check_signature (server, NULL, "us-east-1");
 }
 
@@ -382,7 +382,7 @@ test_exception_midstream (void)
       g_autoptr(JxResponse) r = jx_test_run (engine, "bedrock", "test-model", API_KEY_CRED, NULL);
 
       g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-      g_assert_cmpstr (r->error, ==, "Amazon Bedrock: throttlingException: " THROTTLED);
+      jx_assert_request_error (r, JX_REQUEST_ERROR_PROVIDER, "Amazon Bedrock", "throttlingException: " THROTTLED);
       g_assert_cmpstr (r->text->str, ==, "Partial");
       /* A mid-stream exception is not retried like an HTTP 429. */
       g_assert_cmpuint (r->retries, ==, 0);
@@ -407,7 +407,7 @@ test_model_stream_error (void)
 
   r = jx_test_run (engine, "bedrock", "test-model", API_KEY_CRED, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r->error, ==, "Amazon Bedrock: modelStreamErrorException: Model stream failed");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_PROVIDER, "Amazon Bedrock", "modelStreamErrorException: Model stream failed");
   g_assert_cmpstr (r->text->str, ==, "One");
 }
 
@@ -430,7 +430,7 @@ test_error_frame (void)
 
   r = jx_test_run (engine, "bedrock", "test-model", API_KEY_CRED, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r->error, ==, "Amazon Bedrock: InternalFailure: An internal error occurred");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_PROVIDER, "Amazon Bedrock", "InternalFailure: An internal error occurred");
   g_assert_cmpstr (r->text->str, ==, "Hi");
 }
 
@@ -461,7 +461,7 @@ run_bad_crc_case (guint32 seed)
   r = jx_test_run (engine, "bedrock", "test-model", API_KEY_CRED, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   g_assert_nonnull (r->error);
-  g_assert_true (g_str_has_prefix (r->error, "Amazon Bedrock sent a malformed stream: "));
+  jx_assert_request_error (r, JX_REQUEST_ERROR_STREAM, "Amazon Bedrock");
   g_assert_cmpstr (r->text->str, ==, "Kept");
   g_assert_null (r->finish_reason);
 }
@@ -488,7 +488,7 @@ test_no_message_stop (void)
 
   r = jx_test_run (engine, "bedrock", "test-model", API_KEY_CRED, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r->error, ==, "the stream from Amazon Bedrock ended before the answer was complete (no end marker)");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_TRUNCATED, "Amazon Bedrock");
   g_assert_cmpstr (r->text->str, ==, "Cut");
 }
 
@@ -524,28 +524,23 @@ test_http_errors (void)
                               "{\"message\":\"The security token included in the request is invalid.\"}");
   g_assert_cmpint (bad_token->status, ==, JX_RESPONSE_ERROR);
   g_assert_cmpint (bad_token->http_status, ==, 403);
-  g_assert_cmpstr (bad_token->error, ==,
-                   "key rejected by Amazon Bedrock (403): The security token included in the request is invalid.");
+  jx_assert_request_error (bad_token, JX_REQUEST_ERROR_AUTH, "Amazon Bedrock", "The security token included in the request is invalid.");
 
   /* A bad Bedrock API key: the auth layer capitalises "Message". */
   bad_key = run_http_error (403, "AccessDeniedException",
                             "{\"Message\":\"Authentication failed: Please make sure your API Key is valid.\"}");
-  g_assert_cmpstr (bad_key->error, ==,
-                   "key rejected by Amazon Bedrock (403): Authentication failed: Please make sure your API Key is valid.");
+  jx_assert_request_error (bad_key, JX_REQUEST_ERROR_AUTH, "Amazon Bedrock", "Authentication failed: Please make sure your API Key is valid.");
 
   unauthorized = run_http_error (401, "UnrecognizedClientException",
                                  "{\"message\":\"The security token included in the request is invalid.\"}");
-  g_assert_cmpstr (unauthorized->error, ==,
-                   "key rejected by Amazon Bedrock (401): The security token included in the request is invalid.");
+  jx_assert_request_error (unauthorized, JX_REQUEST_ERROR_AUTH, "Amazon Bedrock", "The security token included in the request is invalid.");
 
   not_found = run_http_error (404, "ResourceNotFoundException", "{\"message\":\"Model not found.\"}");
-  g_assert_cmpstr (not_found->error, ==,
-                   "Amazon Bedrock does not know model “test-model” or this endpoint (404): Model not found.");
+  jx_assert_request_error (not_found, JX_REQUEST_ERROR_NOT_FOUND, "Amazon Bedrock", "test-model", "Model not found.");
 
   invalid = run_http_error (400, "ValidationException",
                             "{\"message\":\"The provided model identifier is invalid.\"}");
-  g_assert_cmpstr (invalid->error, ==,
-                   "Amazon Bedrock rejected the request (400): The provided model identifier is invalid.");
+  jx_assert_request_error (invalid, JX_REQUEST_ERROR_BAD_REQUEST, "Amazon Bedrock", "The provided model identifier is invalid.");
   g_assert_cmpuint (invalid->retries, ==, 0);
 }
 
@@ -567,7 +562,7 @@ test_throttled_then_ok (void)
                    "{\"access_key_id\":\"AKIDEXAMPLE\",\"secret_access_key\":\"" SECRET "\","
                    "\"session_token\":\"" TOKEN "\"}", NULL);
 
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_OK);
   g_assert_cmpuint (r->retries, ==, 1);
   g_assert_cmpstr (r->text->str, ==, "Hello wörld");
@@ -592,7 +587,7 @@ test_throttled_exhausted (void)
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   g_assert_cmpuint (r->retries, ==, JX_REQUEST_MAX_RETRIES);
   g_assert_cmpuint (jx_fake_server_get_request_count (server, TEST_PATH), ==, JX_REQUEST_MAX_RETRIES + 1);
-  g_assert_cmpstr (r->error, ==, "rate limited by Amazon Bedrock — retry in 1 s");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_RATE_LIMITED, "Amazon Bedrock", "1 s");
   g_assert_cmpstr (r->text->str, ==, "");
 }
 

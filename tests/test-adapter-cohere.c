@@ -45,7 +45,7 @@ run_basic_case (guint32 seed)
   r = jx_test_run (engine, "cohere", "test-model", KEY, NULL);
 
   /* The `data: [DONE]` after message-end is not an error and not text. */
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_OK);
   g_assert_cmpint (r->http_status, ==, 200);
   g_assert_cmpstr (r->text->str, ==, "The ocean is vast");
@@ -126,7 +126,7 @@ test_without_done (void)
                   "\"usage\":{\"billed_units\":{\"input_tokens\":5,\"output_tokens\":1},"
                   "\"tokens\":{\"input_tokens\":70,\"output_tokens\":2}}}}\n\n",
                   NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpstr (r->text->str, ==, "Hi");
   g_assert_cmpstr (r->finish_reason, ==, "COMPLETE");
   g_assert_cmpint (r->usage.input_tokens, ==, 70);
@@ -150,7 +150,7 @@ test_thinking (void)
                   "event: message-end\ndata: {\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"COMPLETE\"}}\n\n",
                   "data: [DONE]\n\n",
                   NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpstr (r->reasoning->str, ==, "Hmm.");
   g_assert_cmpstr (r->text->str, ==, "Yes");
   g_assert_cmpuint (r->timing.content_times->len, ==, 1);
@@ -173,14 +173,14 @@ test_midstream_error (void)
                              "data: [DONE]\n\n",
                              NULL);
   g_assert_cmpint (with_message->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (with_message->error, ==, "Cohere: internal server error, please try again later");
+  jx_assert_request_error (with_message, JX_REQUEST_ERROR_PROVIDER, "Cohere", "internal server error, please try again later");
   g_assert_cmpstr (with_message->text->str, ==, "Part");
 
   bare = run_events (server2, EV_START, EV_DELTA ("Part"),
                      "event: message-end\ndata: {\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"ERROR\"}}\n\n",
                      NULL);
   g_assert_cmpint (bare->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (bare->error, ==, "Cohere: ended the answer with finish_reason “ERROR”");
+  jx_assert_request_error (bare, JX_REQUEST_ERROR_PROVIDER, "Cohere", "ended the answer with finish_reason “ERROR”");
   g_assert_cmpstr (bare->text->str, ==, "Part");
 }
 
@@ -193,7 +193,7 @@ test_truncated (void)
 
   r = run_events (server, EV_START, EV_CONTENT_START, EV_DELTA ("Cut"), NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r->error, ==, "the stream from Cohere ended before the answer was complete (no end marker)");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_TRUNCATED, "Cohere");
   g_assert_cmpstr (r->text->str, ==, "Cut");
 }
 
@@ -209,7 +209,7 @@ test_unauthorized (void)
   r = jx_test_run (engine, "cohere", "test-model", "wrong", NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   g_assert_cmpint (r->http_status, ==, 401);
-  g_assert_cmpstr (r->error, ==, "key rejected by Cohere (401): invalid api token");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_AUTH, "Cohere", "invalid api token");
   g_assert_cmpuint (r->retries, ==, 0);
 }
 
@@ -224,8 +224,7 @@ test_not_found (void)
                       jx_fake_response_new_json (404, "{\"message\":\"model 'test-model' not found, make sure the "
                                                       "correct model ID was used and that you have access to the model.\"}"));
   r = jx_test_run (engine, "cohere", "test-model", KEY, NULL);
-  g_assert_cmpstr (r->error, ==, "Cohere does not know model “test-model” or this endpoint (404): model 'test-model' "
-                                 "not found, make sure the correct model ID was used and that you have access to the model.");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_NOT_FOUND, "Cohere", "test-model", "model 'test-model' not found, make sure the correct model ID was used and that you have access to the model.");
 }
 
 #define TRIAL_MINUTE "You are using a Trial key, which is limited to 10 API calls / minute. You can continue to use " \
@@ -246,7 +245,7 @@ test_rate_limited_then_ok (void)
   jx_fake_server_add (server, "POST", CHAT_PATH, ok);
 
   r = jx_test_run (engine, "cohere", "test-model", KEY, NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpuint (r->retries, ==, 1);
   g_assert_cmpstr (r->text->str, ==, "The ocean is vast");
   g_assert_cmpuint (jx_fake_server_get_request_count (server, CHAT_PATH), ==, 2);
@@ -266,7 +265,7 @@ test_rate_limited_exhausted (void)
   r = jx_test_run (engine, "cohere", "test-model", KEY, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   g_assert_cmpuint (r->retries, ==, JX_REQUEST_MAX_RETRIES);
-  g_assert_cmpstr (r->error, ==, "rate limited by Cohere — retry in 1 s");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_RATE_LIMITED, "Cohere", "1 s");
 }
 
 int

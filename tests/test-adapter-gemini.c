@@ -41,7 +41,7 @@ test_basic (JxTestFixture *f,
       jx_fake_server_add (f->server, "POST", PATH, jx_test_sse_file ("gemini-basic.sse", seed));
       r = jx_test_run (f->engine, "gemini", "test-model", KEY, NULL);
 
-      g_assert_cmpstr (r->error, ==, NULL);
+      g_assert_no_error (r->error);
       g_assert_cmpint (r->status, ==, JX_RESPONSE_OK);
       g_assert_cmpstr (r->text->str, ==, BASIC_TEXT);
       g_assert_true (g_utf8_validate (r->text->str, -1, NULL));
@@ -101,7 +101,7 @@ test_thoughts (JxTestFixture *f,
   jx_fake_server_add (f->server, "POST", PATH, fake);
 
   r = jx_test_run (f->engine, "gemini", "test-model", KEY, NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpstr (r->text->str, ==, "Hi");
   g_assert_cmpstr (r->reasoning->str, ==, "**Considering**\n\nhmm");
   g_assert_cmpstr (r->finish_reason, ==, "MAX_TOKENS");
@@ -133,7 +133,7 @@ test_api_version (JxTestFixture *f,
   prompt.user = (char *) "go";
   r = jx_test_run_prompt (f->engine, "gemini", "models/gemini-2.5-flash", KEY, &prompt, NULL);
 
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpstr (r->text->str, ==, BASIC_TEXT);
   g_assert_cmpuint (jx_fake_server_get_request_count (f->server, path), ==, 1);
   body = jx_fake_server_get_last_body (f->server, path);
@@ -160,7 +160,7 @@ test_midstream_error (JxTestFixture *f,
 
       r = jx_test_run (f->engine, "gemini", "test-model", KEY, NULL);
       g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-      g_assert_cmpstr (r->error, ==, "Google Gemini API: The model is overloaded. Please try again later.");
+      jx_assert_request_error (r, JX_REQUEST_ERROR_PROVIDER, "Google Gemini API", "The model is overloaded. Please try again later.");
       g_assert_cmpstr (r->text->str, ==, "Partial \xc3\xa9");
     }
 }
@@ -179,7 +179,7 @@ test_prompt_blocked (JxTestFixture *f,
 
   r = jx_test_run (f->engine, "gemini", "test-model", KEY, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r->error, ==, "Google Gemini API: blocked the prompt (PROHIBITED_CONTENT)");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_PROVIDER, "Google Gemini API", "blocked the prompt (PROHIBITED_CONTENT)");
 }
 
 /* No sentinel, but a dropped connection or a half event at EOF is still a failure. */
@@ -198,7 +198,7 @@ test_truncated (JxTestFixture *f,
   jx_fake_server_add (f->server, "POST", PATH, aborted);
   r1 = jx_test_run (f->engine, "gemini", "test-model", KEY, NULL);
   g_assert_cmpint (r1->status, ==, JX_RESPONSE_ERROR);
-  g_assert_true (g_str_has_prefix (r1->error, "connection to Google Gemini API failed"));
+  jx_assert_request_error (r1, JX_REQUEST_ERROR_NETWORK, "Google Gemini API");
   g_assert_cmpstr (r1->text->str, ==, "One");
 
   jx_fake_response_add (half, 1,
@@ -207,7 +207,7 @@ test_truncated (JxTestFixture *f,
   jx_fake_server_add (f->server, "POST", PATH, half);
   r2 = jx_test_run (f->engine, "gemini", "test-model", KEY, NULL);
   g_assert_cmpint (r2->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r2->error, ==, "the stream from Google Gemini API ended before the answer was complete (no end marker)");
+  jx_assert_request_error (r2, JX_REQUEST_ERROR_TRUNCATED, "Google Gemini API");
   g_assert_cmpstr (r2->text->str, ==, "One");
 }
 
@@ -215,7 +215,8 @@ typedef struct
 {
   guint       status;
   const char *body;
-  const char *expected;
+  JxRequestErrorCode code;
+  const char *detail;        /* the provider's own words, in the message */
 } ErrorCase;
 
 static const ErrorCase http_errors[] = {
@@ -223,13 +224,11 @@ static const ErrorCase http_errors[] = {
   { 400, "{\"error\":{\"code\":400,\"message\":\"API key not valid. Please pass a valid API key.\",\"status\":\"INVALID_ARGUMENT\","
          "\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"API_KEY_INVALID\","
          "\"domain\":\"googleapis.com\",\"metadata\":{\"service\":\"generativelanguage.googleapis.com\"}}]}}",
-    "key rejected by Google Gemini API (400): API key not valid. Please pass a valid API key." },
+    JX_REQUEST_ERROR_AUTH, "API key not valid. Please pass a valid API key." },
   { 404, "{\"error\":{\"code\":404,\"message\":\"models/test-model is not found for API version v1beta, or is not supported "
          "for generateContent. Call ListModels to see the list of available models and their supported methods.\","
          "\"status\":\"NOT_FOUND\"}}",
-    "Google Gemini API does not know model “test-model” or this endpoint (404): models/test-model is not found for API "
-    "version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and "
-    "their supported methods." },
+    JX_REQUEST_ERROR_NOT_FOUND, "models/test-model is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods." },
   /* An exhausted quota is not retried; the body's RetryInfo is the only hint, and a
    * multi-line message becomes one line. */
   { 429, "{\"error\":{\"code\":429,\"message\":\"You exceeded your current quota, please check your plan and billing details.\\n"
@@ -237,12 +236,11 @@ static const ErrorCase http_errors[] = {
          "\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.QuotaFailure\",\"violations\":[{\"quotaId\":"
          "\"GenerateRequestsPerMinutePerProjectPerModel-FreeTier\",\"quotaValue\":\"10\"}]},"
          "{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":\"11.2s\"}]}}",
-    "rate limited by Google Gemini API (429): You exceeded your current quota, please check your plan and billing details. "
-    "* Quota exceeded for metric: generate_content_free_tier_requests, limit: 10 (retry in 12 s)" },
+    JX_REQUEST_ERROR_QUOTA, "You exceeded your current quota, please check your plan and billing details. * Quota exceeded for metric: generate_content_free_tier_requests, limit: 10 (retry in 12 s)" },
   { 400, "{\"error\":{\"code\":400,\"message\":\"User location is not supported for the API use.\",\"status\":\"FAILED_PRECONDITION\"}}",
-    "Google Gemini API rejected the request (400): User location is not supported for the API use." },
+    JX_REQUEST_ERROR_BAD_REQUEST, "User location is not supported for the API use." },
   { 403, "{\"error\":{\"code\":403,\"message\":\"\",\"status\":\"PERMISSION_DENIED\"}}",
-    "access denied by Google Gemini API (403): PERMISSION_DENIED" },
+    JX_REQUEST_ERROR_FORBIDDEN, "PERMISSION_DENIED" },
 };
 
 static void
@@ -260,7 +258,7 @@ test_http_errors (JxTestFixture *f,
 
       g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
       g_assert_cmpint (r->http_status, ==, http_errors[i].status);
-      g_assert_cmpstr (r->error, ==, http_errors[i].expected);
+      jx_assert_request_error (r, http_errors[i].code, "Google Gemini API", http_errors[i].detail);
       g_assert_cmpuint (r->retries, ==, 0);
       g_assert_cmpuint (jx_fake_server_get_request_count (server, PATH), ==, 1);
     }
@@ -285,7 +283,7 @@ test_retries (JxTestFixture *f,
   jx_fake_server_add (f->server, "POST", PATH, jx_test_error_response (503, overloaded, "10"));
   jx_fake_server_add (f->server, "POST", PATH, jx_test_sse_file ("gemini-basic.sse", 7));
   r = jx_test_run (f->engine, "gemini", "test-model", KEY, NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpstr (r->text->str, ==, BASIC_TEXT);
   g_assert_cmpuint (r->retries, ==, 2);
   g_assert_cmpuint (jx_fake_server_get_request_count (f->server, PATH), ==, 3);
@@ -293,7 +291,7 @@ test_retries (JxTestFixture *f,
   jx_fake_server_add (server, "POST", PATH, jx_test_error_response (503, overloaded, "5"));
   r2 = jx_test_run (engine, "gemini", "test-model", KEY, NULL);
   g_assert_cmpint (r2->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r2->error, ==, "Google Gemini API is overloaded (503): The model is overloaded. Please try again later.");
+  jx_assert_request_error (r2, JX_REQUEST_ERROR_OVERLOADED, "Google Gemini API", "The model is overloaded. Please try again later.");
   g_assert_cmpuint (r2->retries, ==, JX_REQUEST_MAX_RETRIES);
 }
 

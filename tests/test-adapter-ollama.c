@@ -43,7 +43,7 @@ test_native (void)
 
       /* No key: Ollama's entry needs none, and none is looked up. */
       r = jx_test_run (f.engine, "ollama", "llama3.2", NULL, NULL);
-      g_assert_cmpstr (r->error, ==, NULL);
+      g_assert_no_error (r->error);
       g_assert_cmpint (r->status, ==, JX_RESPONSE_OK);
       /* Go's \u003c escapes decode to the real characters. */
       g_assert_cmpstr (r->text->str, ==, "The capital is <b>Paris</b> & more");
@@ -92,7 +92,7 @@ test_thinking (void)
   jx_fake_server_add (f.server, "POST", CHAT_PATH, fake);
 
   r = jx_test_run (f.engine, "ollama", "llama3.2", NULL, NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpstr (r->reasoning->str, ==, "Hmm");
   g_assert_cmpstr (r->text->str, ==, "Hi");
   g_assert_cmpstr (r->finish_reason, ==, "length");
@@ -121,7 +121,7 @@ test_error_line (void)
 
       r = jx_test_run (f.engine, "ollama", "llama3.2", NULL, NULL);
       g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-      g_assert_cmpstr (r->error, ==, "Ollama (local): an error was encountered while running the model: unexpected EOF");
+      jx_assert_request_error (r, JX_REQUEST_ERROR_PROVIDER, "Ollama (local)", "an error was encountered while running the model: unexpected EOF");
       g_assert_cmpstr (r->text->str, ==, "Partial");
       jx_test_fixture_clear (&f);
     }
@@ -140,8 +140,7 @@ test_model_not_found (void)
   r = jx_test_run (f.engine, "ollama", "llama9", NULL, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   g_assert_cmpint (r->http_status, ==, 404);
-  g_assert_cmpstr (r->error, ==, "Ollama (local) does not know model “llama9” or this endpoint (404): "
-                                 "model 'llama9' not found, try pulling it first");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_NOT_FOUND, "Ollama (local)", "llama9", "model 'llama9' not found, try pulling it first");
   jx_test_fixture_clear (&f);
 }
 
@@ -159,7 +158,7 @@ test_truncated (void)
 
   r = jx_test_run (f.engine, "ollama", "llama3.2", NULL, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r->error, ==, "the stream from Ollama (local) ended before the answer was complete (no end marker)");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_TRUNCATED, "Ollama (local)");
   g_assert_cmpstr (r->text->str, ==, "The end?");
   g_assert_cmpint (r->usage.source, ==, JX_USAGE_SOURCE_ESTIMATE);
   jx_test_fixture_clear (&f);
@@ -179,7 +178,7 @@ test_bad_line (void)
 
   r = jx_test_run (f.engine, "ollama", "llama3.2", NULL, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r->error, ==, "Ollama (local): sent a line that is not valid JSON");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_STREAM, "Ollama (local)", "sent a line that is not valid JSON");
   g_assert_cmpstr (r->text->str, ==, "A");
   jx_test_fixture_clear (&f);
 }

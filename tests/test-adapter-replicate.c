@@ -75,7 +75,7 @@ check_full_run (JxTestFixture *f,
   gint64 get_received = jx_fake_server_get_last_request_time (f->server, STREAM_PATH);
   double *ms;
 
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_OK);
   g_assert_cmpstr (r->text->str, ==, text);
 
@@ -191,7 +191,7 @@ test_version (void)
   jx_fake_server_add (f.server, "GET", GET_PATH, jx_fake_response_new_json (200, METRICS_JSON));
 
   r = jx_test_run (f.engine, "replicate", "meta/test-llm:5c7d5dc6dd8bf75c1acaa8565735e7986bc5b66206b55cca93cb72c9bf15ccaa", KEY, NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpstr (r->text->str, ==, "Hello there!");
   g_assert_cmpuint (jx_fake_server_get_request_count (f.server, CREATE_PATH), ==, 0);
   body = jx_fake_server_get_last_body (f.server, "/v1/predictions");
@@ -222,7 +222,7 @@ test_error_event_keeps_text (void)
 
       r = jx_test_run (f.engine, "replicate", "meta/test-llm", KEY, NULL);
       g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-      g_assert_cmpstr (r->error, ==, "Replicate: CUDA out of memory");
+      jx_assert_request_error (r, JX_REQUEST_ERROR_PROVIDER, "Replicate", "CUDA out of memory");
       g_assert_cmpstr (r->text->str, ==, "Partial answer");
       /* A failed stream has no metrics worth fetching. */
       g_assert_cmpuint (jx_fake_server_get_request_count (f.server, GET_PATH), ==, 0);
@@ -244,7 +244,7 @@ test_done_canceled (void)
 
   r = jx_test_run (f.engine, "replicate", "meta/test-llm", KEY, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r->error, ==, "Replicate: the prediction was canceled");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_PROVIDER, "Replicate", "the prediction was canceled");
   g_assert_cmpstr (r->text->str, ==, "Half");
   jx_test_fixture_clear (&f);
 }
@@ -262,7 +262,7 @@ test_truncated (void)
 
   r = jx_test_run (f.engine, "replicate", "meta/test-llm", KEY, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r->error, ==, "the stream from Replicate ended before the answer was complete (no end marker)");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_TRUNCATED, "Replicate");
   g_assert_cmpstr (r->text->str, ==, "Cut");
   jx_test_fixture_clear (&f);
 }
@@ -281,7 +281,7 @@ test_unauthorized (void)
   r = jx_test_run (f.engine, "replicate", "meta/test-llm", "r8_wrong", NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   g_assert_cmpint (r->http_status, ==, 401);
-  g_assert_true (g_str_has_prefix (r->error, "key rejected by Replicate (401)"));
+  jx_assert_request_error (r, JX_REQUEST_ERROR_AUTH, "Replicate");
   g_assert_cmpuint (jx_fake_server_get_request_count (f.server, STREAM_PATH), ==, 0);
   jx_test_fixture_clear (&f);
 }
@@ -302,8 +302,7 @@ test_invalid_input (void)
   r = jx_test_run (f.engine, "replicate", "meta/test-llm", KEY, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   g_assert_cmpint (r->http_status, ==, 422);
-  g_assert_cmpstr (r->error, ==, "Replicate rejected the request (422): - input.max_tokens: Must be less than "
-                                 "or equal to 4096");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_BAD_REQUEST, "Replicate", "- input.max_tokens: Must be less than or equal to 4096");
   g_assert_cmpuint (jx_fake_server_get_request_count (f.server, STREAM_PATH), ==, 0);
   jx_test_fixture_clear (&f);
 }
@@ -321,7 +320,7 @@ test_no_stream_url (void)
 
   r = jx_test_run (f.engine, "replicate", "meta/test-llm", KEY, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r->error, ==, "Replicate: the prediction has no stream URL (this model cannot stream)");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_UNSUPPORTED, "Replicate", "the prediction has no stream URL (this model cannot stream)");
   jx_test_fixture_clear (&f);
 }
 
@@ -347,7 +346,7 @@ test_key_stays_on_api_host (void)
   jx_fake_server_add (f.server, "GET", GET_PATH, jx_fake_response_new_json (200, METRICS_JSON));
 
   r = jx_test_run (f.engine, "replicate", "meta/test-llm", KEY, NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpstr (r->text->str, ==, "Hello there!");
   assert_header (&f, CREATE_PATH, "Authorization", "Bearer " KEY);
   g_assert_cmpuint (jx_fake_server_get_request_count (f.server, STREAM_PATH), ==, 1);
@@ -375,7 +374,7 @@ test_metrics_failure (void)
                       jx_fake_response_new_json (500, "{\"detail\":\"internal error\"}"));
 
   r = jx_test_run (f.engine, "replicate", "meta/test-llm", KEY, NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_OK);
   g_assert_cmpstr (r->text->str, ==, "Hello there!");
   g_assert_cmpuint (jx_fake_server_get_request_count (f.server, GET_PATH), ==, 1);
@@ -435,7 +434,7 @@ test_bad_model_id (void)
   jx_test_fixture_init (&f, PROVIDERS_JSON);
   r = jx_test_run (f.engine, "replicate", "llama", KEY, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r->error, ==, "Replicate: “llama” is not a Replicate model: use owner/name or owner/name:version");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_CONFIG, "Replicate", "“llama” is not a Replicate model: use owner/name or owner/name:version");
   g_assert_cmpuint (jx_fake_server_get_request_count (f.server, NULL), ==, 0);
   jx_test_fixture_clear (&f);
 }

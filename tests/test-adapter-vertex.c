@@ -71,7 +71,7 @@ test_gemini (JxTestFixture *f,
       jx_fake_server_add (f->server, "POST", GEMINI_PATH, jx_test_sse_file ("vertex-gemini-basic.sse", seed));
       r = jx_test_run (f->engine, "vertex", "test-model", f->credential, NULL);
 
-      g_assert_cmpstr (r->error, ==, NULL);
+      g_assert_no_error (r->error);
       g_assert_cmpint (r->status, ==, JX_RESPONSE_OK);
       g_assert_cmpstr (r->text->str, ==, "Hello there! How can I help you today?\n");
       g_assert_cmpstr (r->finish_reason, ==, "STOP");
@@ -123,7 +123,7 @@ test_interim_usage (JxTestFixture *f,
   jx_fake_server_add (f->server, "POST", GEMINI_PATH, fake);
 
   r = jx_test_run (f->engine, "vertex", "test-model", f->credential, NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpstr (r->text->str, ==, "AB");
   g_assert_cmpint (r->usage.source, ==, JX_USAGE_SOURCE_PROVIDER);
   g_assert_cmpint (r->usage.input_tokens, ==, 4);
@@ -144,7 +144,7 @@ test_claude (JxTestFixture *f,
       jx_fake_server_add (f->server, "POST", CLAUDE_PATH, jx_test_sse_file ("vertex-claude.sse", seed));
       r = jx_test_run (f->engine, "vertex", "claude-test", f->credential, NULL);
 
-      g_assert_cmpstr (r->error, ==, NULL);
+      g_assert_no_error (r->error);
       g_assert_cmpstr (r->text->str, ==, "Hi from Claude on Vertex.");
       g_assert_cmpstr (r->finish_reason, ==, "end_turn");
       g_assert_cmpuint (r->timing.content_times->len, ==, 2);
@@ -184,12 +184,12 @@ test_claude_builtin_and_midstream (JxTestFixture *f,
   jx_fake_server_add (f->server, "POST", path, jx_test_sse_file ("anthropic-midstream-error.sse", 12));
 
   r = jx_test_run (f->engine, "vertex", "claude-haiku-4-5@20251001", f->credential, NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpfloat_with_epsilon (r->cost_usd, (12 * 1.0 + 3 * 0.1 + 9 * 5.0) / 1e6, 1e-12);
 
   r2 = jx_test_run (f->engine, "vertex", "claude-haiku-4-5@20251001", f->credential, NULL);
   g_assert_cmpint (r2->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r2->error, ==, "Google Vertex AI: Overloaded");
+  jx_assert_request_error (r2, JX_REQUEST_ERROR_PROVIDER, "Google Vertex AI", "Overloaded");
   g_assert_cmpstr (r2->text->str, ==, "Hello");
   g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/token"), ==, 1);
 }
@@ -209,7 +209,7 @@ test_location_and_project_option (JxTestFixture *f,
 
   jx_fake_server_add (f->server, "POST", path, jx_test_sse_file ("vertex-gemini-basic.sse", 4));
   r = jx_test_run (f->engine, "vertex", "gemini-2.5-flash", f->credential, NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpuint (jx_fake_server_get_request_count (f->server, path), ==, 1);
   /* Built-in price for gemini-2.5-flash on Vertex. */
   g_assert_cmpfloat_with_epsilon (r->cost_usd, (2 * 0.3 + 11 * 2.5) / 1e6, 1e-12);
@@ -230,7 +230,7 @@ test_global_and_project_env (JxTestFixture *f,
 
   jx_fake_server_add (f->server, "POST", path, jx_test_sse_file ("vertex-gemini-basic.sse", 5));
   r = jx_test_run (f->engine, "vertex", "gemini-2.5-flash", f->credential, NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpuint (jx_fake_server_get_request_count (f->server, path), ==, 1);
 }
 
@@ -266,13 +266,12 @@ test_authorized_user (JxTestFixture *f,
 
   r = jx_test_run (f->engine, "vertex", "test-model", without, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r->error, ==, "Google Vertex AI: no Google Cloud project: set JX_TEST_NO_SUCH_PROJECT "
-                                 "or the provider’s “project” option");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_CONFIG, "Google Vertex AI", "no Google Cloud project: set JX_TEST_NO_SUCH_PROJECT or the provider’s “project” option");
   g_assert_cmpuint (jx_fake_server_get_request_count (f->server, NULL), ==, 0);
 
   jx_fake_server_add (f->server, "POST", path, jx_test_sse_file ("vertex-gemini-basic.sse", 6));
   r2 = jx_test_run (f->engine, "vertex", "test-model", with_quota, NULL);
-  g_assert_cmpstr (r2->error, ==, NULL);
+  g_assert_no_error (r2->error);
   g_assert_cmpuint (jx_fake_server_get_request_count (f->server, path), ==, 1);
   assert_header (f->server, path, "Authorization", "Bearer ya29.test");
   assert_header (f->server, path, "x-goog-user-project", "quota-project");
@@ -302,17 +301,17 @@ test_credential_forms (JxTestFixture *f,
 
   jx_fake_server_add (f->server, "POST", GEMINI_PATH, jx_test_sse_file ("vertex-gemini-basic.sse", 0));
   r = jx_test_run (f->engine, "vertex", "test-model", file, NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   assert_header (f->server, GEMINI_PATH, "Authorization", "Bearer ya29.test");
 
   r2 = jx_test_run (f->engine, "vertex", "test-model", "ya29-not-a-file", NULL);
   g_assert_cmpint (r2->status, ==, JX_RESPONSE_ERROR);
-  g_assert_true (g_str_has_prefix (r2->error, "Google Vertex AI: the credential is neither Google credentials JSON "
-                                              "nor a readable credentials file"));
+  jx_assert_request_error (r2, JX_REQUEST_ERROR_CONFIG, "Google Vertex AI", "the credential is neither Google credentials JSON nor a readable credentials file");
 
   r3 = jx_test_run (f->engine, "vertex", "test-model", "{\"type\":\"external_account\"}", NULL);
   g_assert_cmpint (r3->status, ==, JX_RESPONSE_ERROR);
-  g_assert_true (g_str_has_prefix (r3->error, "Google Vertex AI: "));
+  g_assert_nonnull (r3->error);
+  g_assert_true (g_str_has_prefix (r3->error->message, "Google Vertex AI: "));
   g_assert_cmpuint (jx_fake_server_get_request_count (f->server, GEMINI_PATH), ==, 1);
 
   g_remove (file);
@@ -336,17 +335,17 @@ test_revoked_token_refreshed (JxTestFixture *f,
   jx_fake_server_add (f->server, "POST", GEMINI_PATH, jx_test_sse_file ("vertex-gemini-basic.sse", 0));
 
   first = jx_test_run (f->engine, "vertex", "test-model", f->credential, NULL);
-  g_assert_cmpstr (first->error, ==, NULL);
+  g_assert_no_error (first->error);
   g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/token"), ==, 1);
 
   revoked = jx_test_run (f->engine, "vertex", "test-model", f->credential, NULL);
-  g_assert_true (g_str_has_prefix (revoked->error, "key rejected by Google Vertex AI (401)"));
+  jx_assert_request_error (revoked, JX_REQUEST_ERROR_AUTH, "Google Vertex AI");
   /* The cached token was still used for that request… */
   g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/token"), ==, 1);
 
   /* …and is not used again. */
   again = jx_test_run (f->engine, "vertex", "test-model", f->credential, NULL);
-  g_assert_cmpstr (again->error, ==, NULL);
+  g_assert_no_error (again->error);
   g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/token"), ==, 2);
 }
 
@@ -369,8 +368,7 @@ test_token_rejected (JxTestFixture *f,
                       jx_fake_response_new_json (400, "{\"error\":\"invalid_grant\",\"error_description\":\"Invalid JWT Signature.\"}"));
   r = jx_test_run (engine, "vertex", "test-model", credentials, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r->error, ==, "key rejected by Google Vertex AI: Google rejected the service-account credentials: invalid_grant "
-                                 "(Invalid JWT Signature.)");
+  jx_assert_request_error (r, JX_REQUEST_ERROR_AUTH, "Google Vertex AI", "Google rejected the service-account credentials: invalid_grant (Invalid JWT Signature.)");
   g_assert_cmpuint (jx_fake_server_get_request_count (server, GEMINI_PATH), ==, 0);
 }
 
@@ -380,7 +378,8 @@ typedef struct
   const char *model;
   guint       status;
   const char *body;
-  const char *expected;
+  JxRequestErrorCode code;
+  const char *detail;        /* the provider's own words, in the message */
 } ErrorCase;
 
 static const ErrorCase http_errors[] = {
@@ -388,17 +387,15 @@ static const ErrorCase http_errors[] = {
   { GEMINI_PATH, "test-model", 404,
     "[{\"error\":{\"code\":404,\"message\":\"Publisher Model `projects/cred-project/locations/us-central1/publishers/google/"
     "models/test-model` was not found or your project does not have access to it.\",\"status\":\"NOT_FOUND\"}}]",
-    "Google Vertex AI does not know model “test-model” or this endpoint (404): Publisher Model `projects/cred-project/"
-    "locations/us-central1/publishers/google/models/test-model` was not found or your project does not have access to it." },
+    JX_REQUEST_ERROR_NOT_FOUND, "Publisher Model `projects/cred-project/locations/us-central1/publishers/google/models/test-model` was not found or your project does not have access to it." },
   { GEMINI_PATH, "test-model", 401,
     "{\"error\":{\"code\":401,\"message\":\"Request had invalid authentication credentials. Expected OAuth 2 access token, "
     "login cookie or other valid authentication credential.\",\"status\":\"UNAUTHENTICATED\"}}",
-    "key rejected by Google Vertex AI (401): Request had invalid authentication credentials. Expected OAuth 2 access "
-    "token, login cookie or other valid authentication credential." },
+    JX_REQUEST_ERROR_AUTH, "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential." },
   /* Claude errors pass through in Anthropic's envelope. */
   { CLAUDE_PATH, "claude-test", 400,
     "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"temperature: range: 0..1\"}}",
-    "Google Vertex AI rejected the request (400): temperature: range: 0..1" },
+    JX_REQUEST_ERROR_BAD_REQUEST, "temperature: range: 0..1" },
 };
 
 static void
@@ -415,7 +412,7 @@ test_http_errors (JxTestFixture *f,
 
       g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
       g_assert_cmpint (r->http_status, ==, c->status);
-      g_assert_cmpstr (r->error, ==, c->expected);
+      jx_assert_request_error (r, c->code, "Google Vertex AI", c->detail);
       g_assert_cmpuint (r->retries, ==, 0);
       /* Routes replay their last response: one request per case, in order. */
       g_assert_cmpuint (jx_fake_server_get_request_count (f->server, c->path), ==, i < 2 ? i + 1 : i - 1);
@@ -444,13 +441,13 @@ test_retries (JxTestFixture *f,
   jx_fake_server_add (f->server, "POST", CLAUDE_PATH, busy_forever);
 
   r = jx_test_run (f->engine, "vertex", "claude-test", f->credential, NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpstr (r->text->str, ==, "Hi from Claude on Vertex.");
   g_assert_cmpuint (r->retries, ==, 2);
 
   r2 = jx_test_run (f->engine, "vertex", "claude-test", f->credential, NULL);
   g_assert_cmpint (r2->status, ==, JX_RESPONSE_ERROR);
-  g_assert_cmpstr (r2->error, ==, "Google Vertex AI is overloaded (529): Overloaded");
+  jx_assert_request_error (r2, JX_REQUEST_ERROR_OVERLOADED, "Google Vertex AI", "Overloaded");
   g_assert_cmpuint (r2->retries, ==, JX_REQUEST_MAX_RETRIES);
   /* Retries reuse the resolved token. */
   g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/token"), ==, 1);

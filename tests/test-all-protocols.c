@@ -40,7 +40,7 @@ round_done_cb (GObject      *object,
 
   for (guint i = 0; i < JX_FAKE_N_PANES; i++)
     if (round->requests[i] == (JxRequest *) object)
-      round->responses[i] = jx_request_run_finish (JX_REQUEST (object), result);
+      round->responses[i] = jx_request_run_finish (JX_REQUEST (object), result, NULL);
 
   if (--round->pending == 0)
     g_main_loop_quit (round->loop);
@@ -204,7 +204,7 @@ check_answers (JxFakeServer *server,
                       (first_write - jx_fake_server_get_last_request_time (server, stream_path)) / 1000.0,
                       (r->timing.t_first_byte - first_write) / 1000.0,
                       jx_timing_e2e_ms (&r->timing), r->usage.input_tokens, r->usage.output_tokens, r->cost_usd);
-      g_assert_cmpstr (r->error, ==, NULL);
+      g_assert_no_error (r->error);
       g_assert_cmpint (r->status, ==, JX_RESPONSE_OK);
       g_assert_cmpstr (r->provider_id, ==, pane->provider_id);
       g_assert_cmpstr (r->model, ==, pane->model);
@@ -332,15 +332,16 @@ test_bad_keys (void)
         }
 
       prefix = g_strdup_printf ("key rejected by %s (%u): ", pane->name, pane->bad_key_status);
-      g_test_message ("%s: %s", pane->provider_id, r->error);
+      g_assert_nonnull (r->error);
+      g_test_message ("%s: %s", pane->provider_id, r->error->message);
       g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
       g_assert_cmpint (r->http_status, ==, pane->bad_key_status);
-      g_assert_nonnull (r->error);
-      if (!g_str_has_prefix (r->error, prefix))
-        g_error ("%s: “%s” does not start with “%s”", pane->provider_id, r->error, prefix);
+      g_assert_error (r->error, JX_REQUEST_ERROR, JX_REQUEST_ERROR_AUTH);
+      if (!g_str_has_prefix (r->error->message, prefix))
+        g_error ("%s: “%s” does not start with “%s”", pane->provider_id, r->error->message, prefix);
       /* The provider's own reason follows, on one line. */
-      g_assert_cmpuint (strlen (r->error), >, strlen (prefix) + 5);
-      g_assert_null (strchr (r->error, '\n'));
+      g_assert_cmpuint (strlen (r->error->message), >, strlen (prefix) + 5);
+      g_assert_null (strchr (r->error->message, '\n'));
       g_assert_cmpstr (r->text->str, ==, "");
       g_assert_cmpuint (r->retries, ==, 0);
       g_assert_cmpuint (jx_fake_server_get_request_count (server, pane->path), ==, 1);
@@ -368,8 +369,7 @@ test_vertex_token_rejected (void)
       JxResponse *r = round.responses[i];
 
       g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-      g_assert_cmpstr (r->error, ==, "key rejected by Google Vertex AI: Google rejected the service-account credentials: "
-                                     "invalid_grant (Invalid JWT Signature.)");
+      jx_assert_request_error (r, JX_REQUEST_ERROR_AUTH, "Google Vertex AI", "Google rejected the service-account credentials: invalid_grant (Invalid JWT Signature.)");
       g_assert_cmpuint (jx_fake_server_get_request_count (server, jx_fake_panes[i].path), ==, 0);
     }
   round_clear (&round);

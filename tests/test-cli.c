@@ -254,6 +254,27 @@ test_table_and_failure (Fixture       *f,
       g_assert_cmpint (g_utf8_strlen (lines[i], -1), <=, 80);
 }
 
+/* A failed pane's JSON carries the error's stable code next to its message. */
+static void
+test_json_failure (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GPtrArray) objects = NULL;
+  const char *args[] = { "compare", "--providers-file", f->providers_file, "-p", "broken:x",
+                         "--format", "json", "hi", NULL };
+  JsonObject *o;
+
+  g_assert_cmpint (run_juxta (args, NULL, &out, &err), ==, 1);
+  objects = parse_lines (out);
+  g_assert_cmpuint (objects->len, >=, 1);
+  o = g_ptr_array_index (objects, 0);
+  g_assert_cmpstr (json_object_get_string_member (o, "type"), ==, "response");
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "error");
+  g_assert_cmpstr (json_object_get_string_member (o, "error_code"), ==, "not_found");
+  g_assert_nonnull (strstr (json_object_get_string_member (o, "error"), "broken"));
+}
+
 static void
 test_usage_errors (Fixture       *f,
                    gconstpointer  data)
@@ -435,6 +456,7 @@ main (int   argc,
   ADD ("/cli/compare/runs-stdin", test_runs_and_stdin);
   ADD ("/cli/compare/csv", test_csv);
   ADD ("/cli/compare/table-failure", test_table_and_failure);
+  ADD ("/juxta/cli/compare/json-failure", test_json_failure);
   ADD ("/cli/compare/usage-errors", test_usage_errors);
   ADD ("/cli/compare/prices-override", test_prices_override);
   ADD ("/cli/short-doubles", test_short_doubles);

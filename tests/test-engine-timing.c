@@ -51,7 +51,7 @@ test_ttft_and_itl (void)
                              "{\"providers\":[{\"id\":\"local\",\"protocol\":\"openai\",\"base_url\":\"@URL@/v1\"}]}");
   engine = jx_engine_new (catalog);
   r = jx_test_run (engine, "local", "m", NULL, NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpuint (r->timing.content_times->len, ==, N_TOKENS);
 
   ttft = jx_timing_ttft_ms (&r->timing);
@@ -131,7 +131,7 @@ test_main_loop_stall_is_not_measured (void)
   g_timeout_add (FIRST_DELAY_MS / 3, stall_main_loop_cb, &first_stall_ms);
   g_timeout_add (FIRST_DELAY_MS / 3 + first_stall_ms + 5 * GAP_MS, stall_main_loop_cb, &second_stall_ms);
   r = jx_test_run (engine, "local", "m", NULL, NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   g_assert_cmpuint (r->timing.content_times->len, ==, N_TOKENS);
 
   ttft = jx_timing_ttft_ms (&r->timing);

@@ -217,7 +217,7 @@ test_keyring_key_used_by_request (void)
   g_assert_true (store (jx_catalog_lookup (catalog, "vllm"), "vllm-secret"));
 
   r = jx_test_run (engine, "vllm", "m", NULL, NULL);
-  g_assert_cmpstr (r->error, ==, NULL);
+  g_assert_no_error (r->error);
   auth = jx_fake_server_get_last_header (server, "/v1/chat/completions", "Authorization");
   g_assert_cmpstr (auth, ==, "Bearer vllm-secret");
   g_assert_true (clear (jx_catalog_lookup (catalog, "vllm")));

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "jx-eventstream-parser.h"
+#include "jx-request-error.h"
 #include "jx-test-util.h"
 
 #define MODEL_PRICES \
@@ -232,7 +233,13 @@ check_response (const SdkCase    *c,
                   r->usage.input_tokens, r->usage.output_tokens, r->usage.reasoning_tokens,
                   r->usage.cached_input_tokens);
 
-  g_assert_cmpstr (r->error, ==, c->error);
+  if (c->error == NULL)
+    g_assert_no_error (r->error);
+  else
+    {
+      g_assert_true (r->error != NULL && r->error->domain == JX_REQUEST_ERROR);
+      g_assert_cmpstr (r->error->message, ==, c->error);
+    }
   g_assert_cmpint (r->status, ==, c->error == NULL ? JX_RESPONSE_OK : JX_RESPONSE_ERROR);
   g_assert_cmpint (r->http_status, ==, 200);
   g_assert_true (g_utf8_validate (r->text->str, r->text->len, NULL));

@@ -381,7 +381,7 @@ request_done_cb (GObject      *object,
                  gpointer      user_data)
 {
   Compare *compare = user_data;
-  g_autoptr(JxResponse) response = jx_request_run_finish (JX_REQUEST (object), result);
+  g_autoptr(JxResponse) response = jx_request_run_finish (JX_REQUEST (object), result, NULL);
   guint index;
 
   g_ptr_array_find (compare->requests, object, &index);

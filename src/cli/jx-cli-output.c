@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "jx-cli-output.h"
+#include "jx-request-error.h"
 
 #define MAX_SIGNIFICANT_DIGITS 12
 
@@ -251,7 +252,7 @@ jx_cli_output_response_error (const JxResponse *response)
 {
   g_return_val_if_fail (response != NULL, NULL);
 
-  return response->error;
+  return response->error != NULL ? response->error->message : NULL;
 }
 
 const char *
@@ -259,7 +260,6 @@ jx_cli_output_response_error_code (const JxResponse *response)
 {
   g_return_val_if_fail (response != NULL, NULL);
 
-  /* TODO: return jx_request_error_code_to_string () of the response's GError once
-   * JxResponse carries one; until then no failure is classified. */
-  return NULL;
+  /* "rate_limited", "auth", … or "cancelled" for a stop; NULL when the answer is ok. */
+  return jx_request_error_get_name (response->error);
 }

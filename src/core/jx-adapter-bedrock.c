@@ -340,7 +340,7 @@ bedrock_handle_event (JxStream   *stream,
   root = jx_json_parse (data, len);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      jx_stream_fail (stream, "sent an event that is not valid JSON");
+      jx_stream_fail_malformed (stream, "sent an event that is not valid JSON");
       return;
     }
   event = json_node_get_object (root);
@@ -376,6 +376,24 @@ bedrock_describe_error_body (const char *body,
   return NULL;
 }
 
+/* AWS answers 403 both for a key it does not accept and for one that may not do this. */
+static gboolean
+bedrock_classify_error (guint               status,
+                        const char         *detail,
+                        JxRequestErrorCode *code)
+{
+  if (status == 403 && detail != NULL &&
+      (strstr (detail, "security token included in the request is invalid") != NULL ||
+       strstr (detail, "signature we calculated does not match") != NULL ||
+       strstr (detail, "API Key is valid") != NULL))
+    {
+      *code = JX_REQUEST_ERROR_AUTH;
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
 const JxAdapter jx_adapter_bedrock = {
   .protocol = "bedrock",
   .wire = JX_WIRE_EVENTSTREAM,
@@ -383,4 +401,5 @@ const JxAdapter jx_adapter_bedrock = {
   .build_message = bedrock_build_message,
   .handle_event = bedrock_handle_event,
   .describe_error_body = bedrock_describe_error_body,
+  .classify_error = bedrock_classify_error,
 };

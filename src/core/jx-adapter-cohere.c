@@ -144,7 +144,7 @@ cohere_handle_event (JxStream   *stream,
   root = jx_json_parse (data, len);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      jx_stream_fail (stream, "sent an event that is not valid JSON");
+      jx_stream_fail_malformed (stream, "sent an event that is not valid JSON");
       return;
     }
   event = json_node_get_object (root);

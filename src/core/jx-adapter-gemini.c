@@ -186,7 +186,7 @@ gemini_handle_event (JxStream   *stream,
     chunk = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   if (chunk == NULL)
     {
-      jx_stream_fail (stream, "sent an event that is not valid JSON");
+      jx_stream_fail_malformed (stream, "sent an event that is not valid JSON");
       return;
     }
 
@@ -317,6 +317,22 @@ google_describe_error_body (const char *body,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* The Gemini API answers 400 "API key not valid" to a bad key. */
+static gboolean
+gemini_classify_error (guint               status,
+                       const char         *detail,
+                       JxRequestErrorCode *code)
+{
+  if (status == 400 && detail != NULL &&
+      (strstr (detail, "API key") != NULL || strstr (detail, "API_KEY") != NULL))
+    {
+      *code = JX_REQUEST_ERROR_AUTH;
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
 const JxAdapter jx_adapter_gemini = {
   .protocol = "gemini",
   .wire = JX_WIRE_SSE,
@@ -325,6 +341,7 @@ const JxAdapter jx_adapter_gemini = {
   .build_message = gemini_build_message,
   .handle_event = gemini_handle_event,
   .describe_error_body = google_describe_error_body,
+  .classify_error = gemini_classify_error,
 };
 
 /* ---- Vertex AI ------------------------------------------------------------------------- */

@@ -106,7 +106,7 @@ ollama_handle_event (JxStream   *stream,
 
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      jx_stream_fail (stream, "sent a line that is not valid JSON");
+      jx_stream_fail_malformed (stream, "sent a line that is not valid JSON");
       return;
     }
   chunk = json_node_get_object (root);

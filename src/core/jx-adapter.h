@@ -11,6 +11,8 @@
 #include <libsoup/soup.h>
 
 #include "jx-catalog.h"
+#include "jx-request-error.h"
+#include "jx-stream.h"
 #include "jx-usage.h"
 
 G_BEGIN_DECLS
@@ -32,45 +34,6 @@ typedef enum
   JX_WIRE_NDJSON,
   JX_WIRE_EVENTSTREAM,
 } JxWireFormat;
-
-/* The per-request stream state the adapter writes into (owned by JxRequest). */
-typedef struct _JxStream JxStream;
-
-JxProvider  *jx_stream_get_provider      (JxStream   *stream);
-const char  *jx_stream_get_model         (JxStream   *stream);
-/* A place for the adapter's own per-request state, freed with destroy at the end. */
-gpointer     jx_stream_get_adapter_data  (JxStream   *stream);
-void         jx_stream_set_adapter_data  (JxStream   *stream,
-                                          gpointer    data,
-                                          GDestroyNotify destroy);
-/* Generated text. Empty text is ignored (not a token: docs/protocols.md, "First token"). */
-void         jx_stream_add_content       (JxStream   *stream,
-                                          const char *text,
-                                          gssize      len);
-/* Reasoning/thinking text streamed separately (not counted for TTFT). */
-void         jx_stream_add_reasoning     (JxStream   *stream,
-                                          const char *text,
-                                          gssize      len);
-/* Usage as reported so far; the last call wins (providers send cumulative figures). */
-void         jx_stream_set_usage         (JxStream      *stream,
-                                          const JxUsage *usage);
-/* Money amount the provider itself reports (OpenRouter usage.cost). */
-void         jx_stream_set_provider_cost (JxStream   *stream,
-                                          double      cost_usd);
-/* A server-side timing the provider reports, in ms (Groq, Ollama, Bedrock latencyMs…). */
-void         jx_stream_set_server_timing (JxStream   *stream,
-                                          const char *name,
-                                          double      ms);
-/* The protocol's end marker was seen ([DONE], message_stop, done:true…). */
-void         jx_stream_set_done          (JxStream   *stream,
-                                          const char *finish_reason);
-/* An error reported inside the stream; message is the provider's own text. The request
- * fails with "<provider>: <message>" and keeps the text received so far. */
-void         jx_stream_fail              (JxStream   *stream,
-                                          const char *message);
-/* For protocols that share an adapter with one that has no end marker (Claude on Vertex):
- * from now on a clean EOF without jx_stream_set_done() is a truncated answer. */
-void         jx_stream_expect_end_marker (JxStream   *stream);
 
 typedef struct
 {
@@ -133,6 +96,13 @@ typedef struct
                                    const char *credential);
   gboolean     (*finish_epilogue) (JxStream   *stream,
                                    GBytes     *body);
+
+  /* Optional: the provider's own way of saying what an HTTP error is (Gemini answers 400
+   * "API key not valid" to a bad key). `detail` is the human part of the body, or NULL.
+   * Sets *code and returns TRUE to override jx_request_error_classify_http(). */
+  gboolean     (*classify_error)  (guint               status,
+                                   const char         *detail,
+                                   JxRequestErrorCode *code);
 } JxAdapter;
 
 /* NULL for an unknown protocol. */

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "jx-engine.h"
+#include "jx-network-thread.h"
 #include "jx-proxy-resolver.h"
 #include "jx-simulator.h"
 #include "jx-transfer.h"
@@ -28,6 +29,15 @@ struct _JxEngine
 };
 
 G_DEFINE_FINAL_TYPE (JxEngine, jx_engine, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_CONNECT_TIMEOUT,
+  PROP_IDLE_TIMEOUT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static const char * const secret_headers[] = {
   "authorization", "api-key", "x-api-key", "x-goog-api-key", "x-portkey-api-key",
@@ -140,18 +150,74 @@ jx_engine_dispose (GObject *object)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
   if (self->network_session != NULL)
-    jx_transfer_invoke (drop_network_session_cb, g_steal_pointer (&self->network_session));
+    jx_network_thread_invoke (drop_network_session_cb, g_steal_pointer (&self->network_session));
   if (self->simulator != NULL)
-    jx_transfer_invoke (drop_on_network_thread_cb, g_steal_pointer (&self->simulator));
+    jx_network_thread_invoke (drop_on_network_thread_cb, g_steal_pointer (&self->simulator));
   g_clear_object (&self->catalog);
 
   G_OBJECT_CLASS (jx_engine_parent_class)->dispose (object);
 }
 
 static void
+jx_engine_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  JxEngine *self = JX_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECT_TIMEOUT:
+      g_value_set_uint (value, self->connect_timeout);
+      break;
+    case PROP_IDLE_TIMEOUT:
+      g_value_set_uint (value, self->idle_timeout);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+jx_engine_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  JxEngine *self = JX_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECT_TIMEOUT:
+      jx_engine_set_timeouts (self, g_value_get_uint (value), self->idle_timeout);
+      break;
+    case PROP_IDLE_TIMEOUT:
+      jx_engine_set_timeouts (self, self->connect_timeout, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 jx_engine_class_init (JxEngineClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = jx_engine_dispose;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = jx_engine_dispose;
+  object_class->get_property = jx_engine_get_property;
+  object_class->set_property = jx_engine_set_property;
+
+  /* Seconds until the response headers must arrive; 0 = no limit. */
+  properties[PROP_CONNECT_TIMEOUT] =
+    g_param_spec_uint ("connect-timeout", NULL, NULL, 0, G_MAXUINT, JX_ENGINE_DEFAULT_CONNECT_TIMEOUT,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The longest silence allowed while streaming, in seconds; 0 = no limit. */
+  properties[PROP_IDLE_TIMEOUT] =
+    g_param_spec_uint ("idle-timeout", NULL, NULL, 0, G_MAXUINT, JX_ENGINE_DEFAULT_IDLE_TIMEOUT,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -202,7 +268,7 @@ jx_engine_get_network_session (JxEngine *self)
   /* libsoup binds a session's connections and timeouts to the context it was created in,
    * so the one the network thread streams on is made there (once, on first use). */
   if (self->network_session == NULL)
-    jx_transfer_invoke_sync (create_network_session_cb, self);
+    jx_network_thread_invoke_sync (create_network_session_cb, self);
 
   return self->network_session;
 }
@@ -213,8 +279,19 @@ jx_engine_set_timeouts (JxEngine *self,
                         guint     idle_timeout)
 {
   g_return_if_fail (JX_IS_ENGINE (self));
-  self->connect_timeout = connect_timeout;
-  self->idle_timeout = idle_timeout;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->connect_timeout != connect_timeout)
+    {
+      self->connect_timeout = connect_timeout;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECT_TIMEOUT]);
+    }
+  if (self->idle_timeout != idle_timeout)
+    {
+      self->idle_timeout = idle_timeout;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDLE_TIMEOUT]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 guint
@@ -241,7 +318,7 @@ jx_engine_get_simulator_url (JxEngine  *self,
     {
       NewSimulator data = { NULL, NULL };
 
-      jx_transfer_invoke_sync (create_simulator_cb, &data);
+      jx_network_thread_invoke_sync (create_simulator_cb, &data);
       if (data.simulator == NULL)
         {
           g_propagate_error (error, data.error);

@@ -23,7 +23,7 @@ SoupSession *jx_engine_get_session         (JxEngine  *self);
 /* The session requests stream on, owned by the network thread (see jx-transfer.h). */
 SoupSession *jx_engine_get_network_session (JxEngine  *self);
 /* Seconds until the response headers must arrive, and the longest silence allowed while
- * streaming. 0 disables the limit. */
+ * streaming (also the "connect-timeout" and "idle-timeout" properties). 0 disables the limit. */
 void         jx_engine_set_timeouts        (JxEngine  *self,
                                             guint      connect_timeout,
                                             guint      idle_timeout);

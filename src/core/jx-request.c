@@ -10,12 +10,15 @@
 
 #include <math.h>
 
+#include <glib/gi18n.h>
+
 #include "jx-eventstream-parser.h"
 #include "jx-google-auth.h"
 #include "jx-keys.h"
 #include "jx-ndjson-parser.h"
 #include "jx-net.h"
-#include "jx-request.h"
+#include "jx-request-error.h"
+#include "jx-request-private.h"
 #include "jx-sse-parser.h"
 #include "jx-transfer.h"
 
@@ -25,16 +28,6 @@
 #define BASE_BACKOFF_MS      500
 #define EPILOGUE_POLL_MS     400
 #define MAX_EPILOGUE_POLLS   3
-
-struct _JxStream
-{
-  JxRequest      *request;
-  gpointer        adapter_data;
-  GDestroyNotify  adapter_data_destroy;
-  gboolean        done;
-  gboolean        expect_end_marker;
-  char           *failure;
-};
 
 struct _JxRequest
 {
@@ -75,7 +68,7 @@ struct _JxRequest
   GSource             *watchdog;        /* fires at its ready time, see arm_watchdog */
   guint                watchdog_seconds;
   gboolean             watchdog_streaming;
-  char                *timeout_message;
+  GError              *timeout_error;   /* what the watchdog would fail with */
   guint                retry_source;
   guint                retry_delay_ms;
   guint                run;
@@ -84,13 +77,29 @@ struct _JxRequest
 
 G_DEFINE_FINAL_TYPE (JxRequest, jx_request, G_TYPE_OBJECT)
 
+G_DEFINE_ENUM_TYPE (JxRequestState, jx_request_state,
+                    G_DEFINE_ENUM_VALUE (JX_REQUEST_STATE_IDLE, "idle"),
+                    G_DEFINE_ENUM_VALUE (JX_REQUEST_STATE_WAITING, "waiting"),
+                    G_DEFINE_ENUM_VALUE (JX_REQUEST_STATE_STREAMING, "streaming"),
+                    G_DEFINE_ENUM_VALUE (JX_REQUEST_STATE_RETRYING, "retrying"),
+                    G_DEFINE_ENUM_VALUE (JX_REQUEST_STATE_DONE, "done"),
+                    G_DEFINE_ENUM_VALUE (JX_REQUEST_STATE_FAILED, "failed"),
+                    G_DEFINE_ENUM_VALUE (JX_REQUEST_STATE_CANCELLED, "cancelled"))
+
 enum {
   DELTA,
-  STATE_CHANGED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /* Why a response body is read whole instead of streamed. */
 typedef enum
@@ -119,9 +128,7 @@ jx_request_finalize (GObject *object)
   g_clear_object (&self->transfer);
   g_clear_object (&self->message);
   g_clear_pointer (&self->response_headers, soup_message_headers_unref);
-  if (self->stream.adapter_data_destroy != NULL)
-    g_clear_pointer (&self->stream.adapter_data, self->stream.adapter_data_destroy);
-  g_clear_pointer (&self->stream.failure, g_free);
+  jx_stream_clear (&self->stream);
   g_clear_pointer (&self->response, jx_response_unref);
   g_clear_pointer (&self->provider, jx_provider_unref);
   g_clear_object (&self->engine);
@@ -133,30 +140,55 @@ jx_request_finalize (GObject *object)
   if (self->stored_credential != NULL)
     memset (self->stored_credential, 0, strlen (self->stored_credential));
   g_clear_pointer (&self->stored_credential, g_free);
-  g_clear_pointer (&self->timeout_message, g_free);
+  g_clear_error (&self->timeout_error);
   jx_prompt_clear (&self->prompt);
 
   G_OBJECT_CLASS (jx_request_parent_class)->finalize (object);
 }
 
 static void
+jx_request_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  JxRequest *self = JX_REQUEST (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 jx_request_class_init (JxRequestClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = jx_request_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = jx_request_finalize;
+  object_class->get_property = jx_request_get_property;
+
+  /* Where the request is; notified on every change (see jx_request_get_retry_delay_ms()). */
+  properties[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL,
+                                              JX_TYPE_REQUEST_STATE, JX_REQUEST_STATE_IDLE,
+                                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                                              G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Emitted for every text delta, as it is parsed (is_reasoning for thinking text). */
   signals[DELTA] = g_signal_new ("delta", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
                                  G_TYPE_STRING, G_TYPE_BOOLEAN);
-  signals[STATE_CHANGED] = g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass),
-                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                         G_TYPE_NONE, 0);
 }
 
 static void
 jx_request_init (JxRequest *self)
 {
-  self->stream.request = self;
+  jx_stream_init (&self->stream, self);
   self->response = jx_response_new ();
   self->run = 1;
   jx_prompt_init (&self->prompt);
@@ -215,6 +247,12 @@ jx_request_get_provider (JxRequest *self)
   return self->provider;
 }
 
+const char *
+jx_request_get_model (JxRequest *self)
+{
+  return self->model;
+}
+
 JxRequestState
 jx_request_get_state (JxRequest *self)
 {
@@ -246,7 +284,7 @@ set_state (JxRequest      *self,
   if (self->state == state)
     return;
   self->state = state;
-  g_signal_emit (self, signals[STATE_CHANGED], 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
 static void
@@ -263,8 +301,8 @@ watchdog_fired_cb (gpointer user_data)
   JxRequest *self = user_data;
 
   g_clear_pointer (&self->watchdog, g_source_unref);
-  if (self->timeout_message == NULL)
-    self->timeout_message = g_strdup ("timeout");
+  if (self->timeout_error == NULL)
+    self->timeout_error = g_error_new_literal (JX_REQUEST_ERROR, JX_REQUEST_ERROR_TIMEOUT, _("timeout"));
   g_cancellable_cancel (self->cancellable);
 
   return G_SOURCE_REMOVE;
@@ -303,13 +341,17 @@ arm_watchdog (JxRequest *self,
   if (seconds == 0)
     return;
 
-  g_free (self->timeout_message);
+  g_clear_error (&self->timeout_error);
   if (streaming)
-    self->timeout_message = g_strdup_printf ("%s stopped sending for %u s (idle timeout)",
-                                             provider_name (self), seconds);
+    /* Translators: %s is the provider, %u a number of seconds */
+    self->timeout_error = g_error_new (JX_REQUEST_ERROR, JX_REQUEST_ERROR_TIMEOUT,
+                                       _("%s stopped sending for %u s (idle timeout)"),
+                                       provider_name (self), seconds);
   else
-    self->timeout_message = g_strdup_printf ("no response from %s within %u s (connect timeout)",
-                                             provider_name (self), seconds);
+    /* Translators: %s is the provider, %u a number of seconds */
+    self->timeout_error = g_error_new (JX_REQUEST_ERROR, JX_REQUEST_ERROR_TIMEOUT,
+                                       _("no response from %s within %u s (connect timeout)"),
+                                       provider_name (self), seconds);
   self->watchdog_streaming = streaming;
   self->watchdog_seconds = seconds;
   self->watchdog = g_source_new (&watchdog_funcs, sizeof (GSource));
@@ -368,7 +410,7 @@ compute_usage_and_cost (JxRequest *self)
 static void
 complete (JxRequest        *self,
           JxResponseStatus  status,
-          char             *error_message)
+          GError           *error)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
   JxResponse *response = self->response;
@@ -391,8 +433,8 @@ complete (JxRequest        *self,
   if (response->timing.t_end == 0)
     response->timing.t_end = g_get_monotonic_time ();
   response->status = status;
-  g_free (response->error);
-  response->error = error_message;
+  g_clear_error (&response->error);
+  response->error = error;
 
   compute_usage_and_cost (self);
 
@@ -405,35 +447,63 @@ complete (JxRequest        *self,
 
 static void
 fail (JxRequest *self,
-      char      *message)
+      GError    *error)
 {
-  complete (self, JX_RESPONSE_ERROR, message);
+  complete (self, JX_RESPONSE_ERROR, error);
 }
 
-/* A transport-level GError turned into one line that names the provider. */
-static char *
+/* An adapter's own error (its settings, the model name, a first response it cannot use):
+ * "<provider>: <message>", keeping the adapter's code when it chose one. */
+static void
+fail_adapter_error (JxRequest          *self,
+                    const GError       *error,
+                    JxRequestErrorCode  fallback)
+{
+  JxRequestErrorCode code = error->domain == JX_REQUEST_ERROR ? (JxRequestErrorCode) error->code : fallback;
+
+  /* Translators: the first %s is the provider, the second what is wrong */
+  fail (self, g_error_new (JX_REQUEST_ERROR, code, _("%s: %s"), provider_name (self), error->message));
+}
+
+static void fail_with (JxRequest          *self,
+                       JxRequestErrorCode  code,
+                       const char         *format,
+                       ...) G_GNUC_PRINTF (3, 4);
+
+static void
+fail_with (JxRequest          *self,
+           JxRequestErrorCode  code,
+           const char         *format,
+           ...)
+{
+  va_list args;
+  GError *error;
+
+  va_start (args, format);
+  error = g_error_new_valist (JX_REQUEST_ERROR, code, format, args);
+  va_end (args);
+  fail (self, error);
+}
+
+/* Stopped by the user. */
+static void
+complete_stopped (JxRequest *self)
+{
+  complete (self, JX_RESPONSE_CANCELLED,
+            g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("stopped")));
+}
+
+/* A transport-level GError turned into one that names the provider. */
+static GError *
 describe_transport_error (JxRequest    *self,
                           const GError *error)
 {
-  const char *name = provider_name (self);
   const char *host = "";
 
   if (self->message != NULL)
     host = g_uri_get_host (soup_message_get_uri (self->message));
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-    return g_strdup_printf ("could not connect to %s at %s (connection refused)", name, host);
-  if (error->domain == G_RESOLVER_ERROR)
-    return g_strdup_printf ("could not find %s’s server “%s” (DNS lookup failed)", name, host);
-  if (error->domain == G_TLS_ERROR)
-    return g_strdup_printf ("secure connection to %s failed: %s", name, error->message);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    return g_strdup_printf ("connection to %s timed out", name);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
-    return g_strdup_printf ("%s is unreachable (%s)", name, error->message);
-
-  return g_strdup_printf ("connection to %s failed: %s", name, error->message);
+  return jx_request_error_new_transport (provider_name (self), host, error);
 }
 
 /* Transport error or cancellation while sending or reading. */
@@ -444,146 +514,38 @@ handle_io_error (JxRequest    *self,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       if (self->caller_cancellable != NULL && g_cancellable_is_cancelled (self->caller_cancellable))
-        complete (self, JX_RESPONSE_CANCELLED, g_strdup ("stopped"));
+        complete_stopped (self);
+      else if (self->timeout_error != NULL)
+        fail (self, g_error_copy (self->timeout_error));
       else
-        fail (self, g_strdup (self->timeout_message != NULL ? self->timeout_message : "cancelled"));
+        fail_with (self, JX_REQUEST_ERROR_FAILED, "%s", _("cancelled"));
       return;
     }
 
   fail (self, describe_transport_error (self, error));
 }
 
-/* ---- JxStream: what adapters call ---------------------------------------------------- */
+/* ---- what JxStream reports (see jx-stream.c) ------------------------------------------ */
 
-JxProvider *
-jx_stream_get_provider (JxStream *stream)
+gint64
+jx_request_get_now (JxRequest *self)
 {
-  return stream->request->provider;
-}
-
-const char *
-jx_stream_get_model (JxStream *stream)
-{
-  return stream->request->model;
-}
-
-gpointer
-jx_stream_get_adapter_data (JxStream *stream)
-{
-  return stream->adapter_data;
+  return self->now;
 }
 
 void
-jx_stream_set_adapter_data (JxStream       *stream,
-                            gpointer        data,
-                            GDestroyNotify  destroy)
+jx_request_text_added (JxRequest  *self,
+                       const char *text,
+                       gsize       len,
+                       gboolean    reasoning)
 {
-  if (stream->adapter_data_destroy != NULL && stream->adapter_data != NULL)
-    stream->adapter_data_destroy (stream->adapter_data);
-  stream->adapter_data = data;
-  stream->adapter_data_destroy = destroy;
-}
-
-static void
-add_text (JxStream   *stream,
-          const char *text,
-          gssize      len,
-          gboolean    reasoning)
-{
-  JxRequest *self = stream->request;
-  JxResponse *response = self->response;
   g_autofree char *copy = NULL;
 
-  if (text == NULL || stream->failure != NULL)
-    return;
-  if (len < 0)
-    len = strlen (text);
-  if (len == 0)
-    return;
-
-  if (reasoning)
-    g_string_append_len (response->reasoning, text, len);
-  else
-    {
-      if (response->timing.t_first_token == 0)
-        response->timing.t_first_token = self->now;
-      response->timing.t_last_token = self->now;
-      jx_timing_add_content (&response->timing, self->now);
-      g_string_append_len (response->text, text, len);
-      set_state (self, JX_REQUEST_STATE_STREAMING);
-    }
+  if (!reasoning)
+    set_state (self, JX_REQUEST_STATE_STREAMING);
 
   copy = g_strndup (text, len);
   g_signal_emit (self, signals[DELTA], 0, copy, reasoning);
-}
-
-void
-jx_stream_add_content (JxStream   *stream,
-                       const char *text,
-                       gssize      len)
-{
-  add_text (stream, text, len, FALSE);
-}
-
-void
-jx_stream_add_reasoning (JxStream   *stream,
-                         const char *text,
-                         gssize      len)
-{
-  add_text (stream, text, len, TRUE);
-}
-
-void
-jx_stream_set_usage (JxStream      *stream,
-                     const JxUsage *usage)
-{
-  stream->request->response->usage = *usage;
-  stream->request->response->usage.source = JX_USAGE_SOURCE_PROVIDER;
-}
-
-void
-jx_stream_set_provider_cost (JxStream *stream,
-                             double    cost_usd)
-{
-  stream->request->response->cost_usd = cost_usd;
-  stream->request->response->cost_from_provider = TRUE;
-}
-
-void
-jx_stream_set_server_timing (JxStream   *stream,
-                             const char *name,
-                             double      ms)
-{
-  g_hash_table_replace (stream->request->response->server_timings,
-                        g_strdup (name), g_memdup2 (&ms, sizeof ms));
-}
-
-void
-jx_stream_set_done (JxStream   *stream,
-                    const char *finish_reason)
-{
-  JxResponse *response = stream->request->response;
-
-  stream->done = TRUE;
-  if (finish_reason != NULL)
-    {
-      g_free (response->finish_reason);
-      response->finish_reason = g_strdup (finish_reason);
-    }
-}
-
-void
-jx_stream_fail (JxStream   *stream,
-                const char *message)
-{
-  if (stream->failure == NULL)
-    stream->failure = g_strdup (message);
-}
-
-void
-jx_stream_expect_end_marker (JxStream *stream)
-{
-  stream->expect_end_marker = TRUE;
 }
 
 /* ---- parsing -------------------------------------------------------------------------- */
@@ -683,20 +645,25 @@ finish_stream (JxRequest *self)
 
   if (!feed_end (self, &truncated, &error))
     {
-      fail (self, g_strdup_printf ("%s sent a malformed stream: %s", provider_name (self), error->message));
+      /* Translators: the first %s is the provider, the second what is wrong */
+      fail_with (self, JX_REQUEST_ERROR_STREAM, _("%s sent a malformed stream: %s"),
+                 provider_name (self), error->message);
       return;
     }
 
   if (self->stream.failure != NULL)
     {
-      fail (self, g_strdup_printf ("%s: %s", provider_name (self), self->stream.failure));
+      /* Translators: the first %s is the provider, the second its own error message */
+      fail_with (self, self->stream.failure_malformed ? JX_REQUEST_ERROR_STREAM : JX_REQUEST_ERROR_PROVIDER,
+                 _("%s: %s"), provider_name (self), self->stream.failure);
       return;
     }
 
   if ((self->adapter->has_end_marker || self->stream.expect_end_marker) ? !self->stream.done : truncated)
     {
-      fail (self, g_strdup_printf ("the stream from %s ended before the answer was complete "
-                                   "(no end marker)", provider_name (self)));
+      fail_with (self, JX_REQUEST_ERROR_TRUNCATED,
+                 _("the stream from %s ended before the answer was complete (no end marker)"),
+                 provider_name (self));
       return;
     }
 
@@ -767,7 +734,9 @@ stream_got_bytes (JxRequest *self,
     {
       self->response->timing.t_end = self->now;
       g_cancellable_cancel (self->cancellable);
-      fail (self, g_strdup_printf ("%s sent a malformed stream: %s", provider_name (self), error->message));
+      /* Translators: the first %s is the provider, the second what is wrong */
+      fail_with (self, JX_REQUEST_ERROR_STREAM, _("%s sent a malformed stream: %s"),
+                 provider_name (self), error->message);
       return;
     }
 
@@ -776,84 +745,13 @@ stream_got_bytes (JxRequest *self,
       /* The provider reported an error mid-stream: stop reading, keep the text. */
       self->response->timing.t_end = self->now;
       g_cancellable_cancel (self->cancellable);
-      fail (self, g_strdup_printf ("%s: %s", provider_name (self), self->stream.failure));
+      /* Translators: the first %s is the provider, the second its own error message */
+      fail_with (self, self->stream.failure_malformed ? JX_REQUEST_ERROR_STREAM : JX_REQUEST_ERROR_PROVIDER,
+                 _("%s: %s"), provider_name (self), self->stream.failure);
     }
 }
 
 /* ---- HTTP errors and retries ---------------------------------------------------------- */
-
-static gint64
-parse_retry_after_ms (SoupMessageHeaders *headers)
-{
-  const char *value;
-
-  if ((value = soup_message_headers_get_one (headers, "retry-after-ms")) != NULL)
-    {
-      char *end = NULL;
-      double ms = g_ascii_strtod (value, &end);
-
-      if (end != value && ms >= 0)
-        return (gint64) ms;
-    }
-
-  if ((value = soup_message_headers_get_one (headers, "retry-after")) != NULL)
-    {
-      char *end = NULL;
-      double seconds = g_ascii_strtod (value, &end);
-
-      if (end != value && seconds >= 0)
-        return (gint64) (seconds * 1000.0);
-      else
-        {
-          g_autoptr(GDateTime) when = soup_date_time_new_from_http_string (value);
-
-          if (when != NULL)
-            {
-              g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-              return MAX (0, g_date_time_difference (when, now) / 1000);
-            }
-        }
-    }
-
-  return -1;
-}
-
-static char *
-describe_http_error (JxRequest  *self,
-                     guint       status,
-                     const char *detail,
-                     gint64      retry_after_ms)
-{
-  const char *name = provider_name (self);
-  g_autofree char *suffix = detail != NULL ? g_strdup_printf (": %s", detail) : g_strdup ("");
-  /* Gemini says 400 "API key not valid"; AWS says 403 for a bad key or signature. */
-  gboolean key_problem = status == 401 ||
-                         (status == 400 && detail != NULL &&
-                          (strstr (detail, "API key") != NULL || strstr (detail, "API_KEY") != NULL)) ||
-                         (status == 403 && detail != NULL &&
-                          (strstr (detail, "security token included in the request is invalid") != NULL ||
-                           strstr (detail, "signature we calculated does not match") != NULL ||
-                           strstr (detail, "API Key is valid") != NULL));
-
-  if (key_problem)
-    return g_strdup_printf ("key rejected by %s (%u)%s", name, status, suffix);
-  if (status == 403)
-    return g_strdup_printf ("access denied by %s (403)%s", name, suffix);
-  if (status == 404)
-    return g_strdup_printf ("%s does not know model “%s” or this endpoint (404)%s",
-                            name, self->model != NULL ? self->model : "", suffix);
-  if (status == 429 && retry_after_ms >= 0)
-    return g_strdup_printf ("rate limited by %s — retry in %" G_GINT64_FORMAT " s",
-                            name, (retry_after_ms + 999) / 1000);
-  if (status == 429)
-    return g_strdup_printf ("rate limited by %s (429)%s", name, suffix);
-  if (status == 503 || status == 529)
-    return g_strdup_printf ("%s is overloaded (%u)%s", name, status, suffix);
-  if (status >= 500)
-    return g_strdup_printf ("%s had a server error (%u)%s", name, status, suffix);
-
-  return g_strdup_printf ("%s rejected the request (%u)%s", name, status, suffix);
-}
 
 static gboolean
 retry_cb (gpointer user_data)
@@ -871,21 +769,23 @@ static void
 handle_http_error (JxRequest *self)
 {
   guint status = self->response->http_status;
-  gint64 retry_after_ms = parse_retry_after_ms (self->response_headers);
+  gint64 retry_after_ms = jx_request_error_parse_retry_after_ms (self->response_headers);
   g_autofree char *detail = NULL;
-  g_autofree char *detail_lower = NULL;
+  JxRequestErrorCode code;
   gboolean retryable;
 
   if (self->adapter->describe_error_body != NULL)
     detail = self->adapter->describe_error_body ((const char *) self->error_body->data, self->error_body->len);
   if (detail == NULL)
     detail = jx_adapter_describe_error_body ((const char *) self->error_body->data, self->error_body->len);
-  detail_lower = detail != NULL ? g_ascii_strdown (detail, -1) : NULL;
 
-  /* An exhausted quota is a 429 too, but waiting won't fix it. */
+  if (self->adapter->classify_error == NULL ||
+      !self->adapter->classify_error (status, detail, &code))
+    code = jx_request_error_classify_http (status, detail);
+
   /* Retrying after a two-step start would create (and bill) a second prediction. */
-  retryable = !self->followed_up && (status == 429 || status == 503 || status == 529) &&
-              (detail_lower == NULL || (strstr (detail_lower, "quota") == NULL && strstr (detail_lower, "/ month") == NULL)) &&
+  retryable = !self->followed_up && jx_request_error_status_is_retryable (status) &&
+              (code == JX_REQUEST_ERROR_RATE_LIMITED || code == JX_REQUEST_ERROR_OVERLOADED) &&
               self->response->retries < JX_REQUEST_MAX_RETRIES &&
               retry_after_ms <= MAX_RETRY_WAIT_MS;
 
@@ -895,7 +795,8 @@ handle_http_error (JxRequest *self)
 
   if (!retryable)
     {
-      fail (self, describe_http_error (self, status, detail, retry_after_ms));
+      fail (self, jx_request_error_new_http (code, provider_name (self), self->model, status,
+                                             detail, retry_after_ms));
       return;
     }
 
@@ -935,7 +836,7 @@ whole_body_done (JxRequest *self)
       self->message = self->adapter->follow_up (&self->stream, body, self->credential, &error);
       if (self->message == NULL)
         {
-          fail (self, g_strdup_printf ("%s: %s", provider_name (self), error->message));
+          fail_adapter_error (self, error, JX_REQUEST_ERROR_UNSUPPORTED);
           return;
         }
       self->followed_up = TRUE;
@@ -968,7 +869,7 @@ whole_body_got_bytes (JxRequest *self,
       if (self->body_purpose == BODY_EPILOGUE)
         complete (self, JX_RESPONSE_OK, NULL);
       else
-        fail (self, g_strdup_printf ("%s sent a response larger than 8 MiB", provider_name (self)));
+        fail_with (self, JX_REQUEST_ERROR_STREAM, _("%s sent a response larger than 8 MiB"), provider_name (self));
       return;
     }
 
@@ -1133,7 +1034,7 @@ transfer_finished_cb (gpointer      user_data,
       if (self->in_epilogue)
         complete (self, JX_RESPONSE_OK, NULL);
       else
-        complete (self, JX_RESPONSE_CANCELLED, g_strdup ("stopped"));
+        complete_stopped (self);
       return;
     }
 
@@ -1190,7 +1091,9 @@ start_attempt (JxRequest *self)
 
       if (url == NULL)
         {
-          fail (self, g_strdup_printf ("the simulated provider could not start: %s", error->message));
+          /* Translators: %s is the reason */
+          fail_with (self, JX_REQUEST_ERROR_FAILED, _("the simulated provider could not start: %s"),
+                     error->message);
           return;
         }
       /* A shallow copy pointing at the simulator; the catalog's entry stays untouched. */
@@ -1203,16 +1106,11 @@ start_attempt (JxRequest *self)
                                                 self->credential, &error);
   if (self->message == NULL)
     {
-      fail (self, g_strdup_printf ("%s: %s", provider_name (self), error->message));
+      fail_adapter_error (self, error, JX_REQUEST_ERROR_CONFIG);
       return;
     }
 
-  if (self->stream.adapter_data_destroy != NULL)
-    g_clear_pointer (&self->stream.adapter_data, self->stream.adapter_data_destroy);
-  self->stream.adapter_data = NULL;
-  self->stream.adapter_data_destroy = NULL;
-  self->stream.done = FALSE;
-  self->stream.expect_end_marker = FALSE;
+  jx_stream_reset (&self->stream);
   self->followed_up = FALSE;
 
   self->in_epilogue = FALSE;
@@ -1234,8 +1132,10 @@ send_message (JxRequest *self)
       !jx_host_is_local (g_uri_get_host (uri)))
     {
       self->response->timing.t_start = 0;
-      fail (self, g_strdup_printf ("refusing to send the %s key over unencrypted HTTP to %s",
-                                   provider_name (self), g_uri_get_host (uri)));
+      /* Translators: the first %s is the provider, the second a host name */
+      fail_with (self, JX_REQUEST_ERROR_REFUSED_BY_POLICY,
+                 _("refusing to send the %s key over unencrypted HTTP to %s"),
+                 provider_name (self), g_uri_get_host (uri));
       return;
     }
 
@@ -1247,9 +1147,10 @@ send_message (JxRequest *self)
       if (!jx_keys_host_allowed (self->provider, g_uri_get_host (uri), &allowed))
         {
           self->response->timing.t_start = 0;
-          fail (self, g_strdup_printf ("the %s key is only sent to %s, not to %s: give this base URL "
-                                       "its own api_key_env", provider_name (self), allowed,
-                                       g_uri_get_host (uri)));
+          /* Translators: the first %s is the provider, the others host names; keep api_key_env */
+          fail_with (self, JX_REQUEST_ERROR_REFUSED_BY_POLICY,
+                     _("the %s key is only sent to %s, not to %s: give this base URL its own api_key_env"),
+                     provider_name (self), allowed, g_uri_get_host (uri));
           return;
         }
     }
@@ -1282,9 +1183,25 @@ resolve_credential_cb (GObject      *object,
         handle_io_error (self, error);
       else if (g_error_matches (error, JX_GOOGLE_AUTH_ERROR, JX_GOOGLE_AUTH_ERROR_REJECTED))
         /* Worded like every other provider's bad key. */
-        fail (self, g_strdup_printf ("key rejected by %s: %s", provider_name (self), error->message));
+        /* Translators: the first %s is the provider, the second the reason */
+        fail_with (self, JX_REQUEST_ERROR_AUTH, _("key rejected by %s: %s"), provider_name (self), error->message);
+      else if (error->domain == G_TLS_ERROR)
+        fail_adapter_error (self, error, JX_REQUEST_ERROR_TLS);
+      else if (error->domain == G_RESOLVER_ERROR ||
+               g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+               g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+               g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
+               g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+               g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE))
+        fail_adapter_error (self, error, JX_REQUEST_ERROR_NETWORK);
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        fail_adapter_error (self, error, JX_REQUEST_ERROR_TIMEOUT);
+      else if (g_error_matches (error, JX_GOOGLE_AUTH_ERROR, JX_GOOGLE_AUTH_ERROR_UNSUPPORTED))
+        fail_adapter_error (self, error, JX_REQUEST_ERROR_UNSUPPORTED);
+      else if (g_error_matches (error, JX_GOOGLE_AUTH_ERROR, JX_GOOGLE_AUTH_ERROR_BAD_RESPONSE))
+        fail_adapter_error (self, error, JX_REQUEST_ERROR_SERVER);
       else
-        fail (self, g_strdup_printf ("%s: %s", provider_name (self), error->message));
+        fail_adapter_error (self, error, JX_REQUEST_ERROR_CONFIG);
       return;
     }
 
@@ -1322,7 +1239,7 @@ lookup_key_cb (GObject      *object,
 
   if (g_cancellable_is_cancelled (self->cancellable))
     {
-      complete (self, JX_RESPONSE_CANCELLED, g_strdup ("stopped"));
+      complete_stopped (self);
       return;
     }
 
@@ -1338,9 +1255,11 @@ lookup_key_cb (GObject      *object,
       g_autofree char *missing = jx_keys_describe_missing (self->provider);
 
       if (error != NULL)
-        fail (self, g_strdup_printf ("%s (the keyring is not available: %s)", missing, error->message));
+        /* Translators: the first %s says which key is missing, the second why the keyring failed */
+        fail_with (self, JX_REQUEST_ERROR_NO_KEY, _("%s (the keyring is not available: %s)"),
+                   missing, error->message);
       else
-        fail (self, g_steal_pointer (&missing));
+        fail_with (self, JX_REQUEST_ERROR_NO_KEY, "%s", missing);
       return;
     }
 
@@ -1360,7 +1279,7 @@ stopped_while_waiting_cb (gpointer user_data)
   if (self->in_epilogue)
     complete (self, JX_RESPONSE_OK, NULL);  /* the answer itself is complete */
   else
-    complete (self, JX_RESPONSE_CANCELLED, g_strdup ("stopped"));
+    complete_stopped (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -1401,8 +1320,10 @@ jx_request_run_async (JxRequest           *self,
 
   if (self->adapter == NULL)
     {
-      fail (self, g_strdup_printf ("%s uses protocol “%s”, which this version of Juxta cannot speak",
-                                   provider_name (self), self->provider->protocol));
+      /* Translators: the first %s is the provider, the second a protocol name */
+      fail_with (self, JX_REQUEST_ERROR_UNSUPPORTED,
+                 _("%s uses protocol “%s”, which this version of Juxta cannot speak"),
+                 provider_name (self), self->provider->protocol);
       return;
     }
 
@@ -1416,10 +1337,18 @@ jx_request_run_async (JxRequest           *self,
 }
 
 JxResponse *
-jx_request_run_finish (JxRequest    *self,
-                       GAsyncResult *result)
+jx_request_run_finish (JxRequest     *self,
+                       GAsyncResult  *result,
+                       GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  JxResponse *response;
 
-  return g_task_propagate_pointer (G_TASK (result), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  response = g_task_propagate_pointer (G_TASK (result), error);
+  if (response != NULL && response->error != NULL && error != NULL)
+    *error = g_error_copy (response->error);
+
+  return response;
 }

@@ -6,6 +6,7 @@
 
 #include "jx-adapter.h"
 #include "jx-engine.h"
+#include "jx-request-error.h"
 #include "jx-response.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,9 @@ typedef enum
   JX_REQUEST_STATE_FAILED,
   JX_REQUEST_STATE_CANCELLED,
 } JxRequestState;
+
+#define JX_TYPE_REQUEST_STATE (jx_request_state_get_type ())
+GType jx_request_state_get_type (void) G_GNUC_CONST;
 
 #define JX_REQUEST_MAX_RETRIES 3
 
@@ -36,16 +40,22 @@ void            jx_request_set_credential      (JxRequest       *self,
 void            jx_request_set_run             (JxRequest       *self,
                                                 guint            run);
 JxProvider     *jx_request_get_provider        (JxRequest       *self);
+const char     *jx_request_get_model           (JxRequest       *self);
+/* Also the read-only "state" property, notified on every change. */
 JxRequestState  jx_request_get_state           (JxRequest       *self);
 guint           jx_request_get_retry_delay_ms  (JxRequest       *self);
 /* The live response, updated while streaming (for the UI's metrics strip). */
 JxResponse     *jx_request_get_response        (JxRequest       *self);
-/* Always completes with a response; failures are in its status and error (partial text kept). */
+/* Always completes with a response; failures are in its status and error (partial text kept):
+ * a JX_REQUEST_ERROR, or G_IO_ERROR_CANCELLED when stopped. */
 void            jx_request_run_async           (JxRequest          *self,
                                                 GCancellable       *cancellable,
                                                 GAsyncReadyCallback callback,
                                                 gpointer            user_data);
+/* Returns the response, also a failed one (never NULL for a request that ran); when it failed
+ * and @error is given, @error also gets a copy of the response's error. */
 JxResponse     *jx_request_run_finish          (JxRequest          *self,
-                                                GAsyncResult       *result);
+                                                GAsyncResult       *result,
+                                                GError            **error);
 
 G_END_DECLS

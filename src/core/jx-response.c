@@ -8,6 +8,8 @@
 
 #include "jx-response.h"
 
+G_DEFINE_BOXED_TYPE (JxResponse, jx_response, jx_response_ref, jx_response_unref)
+
 JxResponse *
 jx_response_new (void)
 {
@@ -45,7 +47,7 @@ jx_response_unref (JxResponse *self)
   g_free (self->model);
   g_string_free (self->text, TRUE);
   g_string_free (self->reasoning, TRUE);
-  g_free (self->error);
+  g_clear_error (&self->error);
   g_free (self->finish_reason);
   jx_timing_clear (&self->timing);
   g_hash_table_unref (self->ratelimit_headers);

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <glib-object.h>
 
 #include "jx-stats.h"
 #include "jx-usage.h"
@@ -28,7 +28,8 @@ typedef struct
   JxResponseStatus  status;
   GString          *text;               /* kept on failure: partial text is never lost */
   GString          *reasoning;
-  char             *error;              /* human message naming the provider, or NULL */
+  GError           *error;              /* JX_REQUEST_ERROR (or G_IO_ERROR_CANCELLED when
+                                         * stopped); its message names the provider; NULL = ok */
   char             *finish_reason;
   guint             http_status;        /* 0 = no HTTP response */
   JxTiming          timing;
@@ -42,6 +43,9 @@ typedef struct
   GHashTable       *server_timings;     /* name → double* ms, as the provider reports them */
 } JxResponse;
 
+#define JX_TYPE_RESPONSE (jx_response_get_type ())
+
+GType       jx_response_get_type      (void) G_GNUC_CONST;
 JxResponse *jx_response_new           (void);
 JxResponse *jx_response_ref           (JxResponse *self);
 void        jx_response_unref         (JxResponse *self);

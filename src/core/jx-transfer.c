@@ -4,13 +4,15 @@
  * is taken when read() returns there, not when a busy main loop (a window drawing eight
  * panes of Markdown) gets round to it. The owner's main context receives the bytes with
  * those times through a queue; a late main loop delays what is shown, never what is
- * measured. The session used here is created on the network thread too, so everything
- * libsoup does for it (connections, idle timeouts, HTTP/2) stays on that one thread.
+ * measured (the thread itself is in jx-network-thread.c). The session used here is created
+ * on the network thread too, so everything libsoup does for it (connections, idle timeouts,
+ * HTTP/2) stays on that one thread.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
+#include "jx-network-thread.h"
 #include "jx-transfer.h"
 
 #define READ_BUFFER_SIZE (16 * 1024)
@@ -69,37 +71,6 @@ event_free (Event *event)
   g_clear_pointer (&event->bytes, g_bytes_unref);
   g_clear_error (&event->error);
   g_free (event);
-}
-
-static gpointer
-network_thread_main (gpointer data)
-{
-  GMainContext *context = data;
-
-  g_main_context_push_thread_default (context);
-  for (;;)
-    g_main_context_iteration (context, TRUE);
-
-  return NULL;
-}
-
-/* One thread for the process, never stopped: engines come and go (one per test), and a
- * transfer being cancelled may still have I/O queued there. */
-static GMainContext *
-network_context (void)
-{
-  static GMainContext *context;
-
-  if (g_once_init_enter (&context))
-    {
-      GMainContext *new_context = g_main_context_new ();
-
-      g_thread_unref (g_thread_new ("jx-network", network_thread_main,
-                                    g_main_context_ref (new_context)));
-      g_once_init_leave (&context, new_context);
-    }
-
-  return context;
 }
 
 static void
@@ -435,53 +406,6 @@ jx_transfer_start (JxTransfer   *self,
     }
 
   /* The network thread's reference, returned with the finished event. */
-  g_main_context_invoke_full (network_context (), G_PRIORITY_DEFAULT, start_cb,
+  g_main_context_invoke_full (jx_network_thread_get_context (), G_PRIORITY_DEFAULT, start_cb,
                               g_object_ref (self), NULL);
-}
-
-typedef struct
-{
-  GSourceFunc func;
-  gpointer    data;
-  GMutex      lock;
-  GCond       cond;
-  gboolean    done;
-} SyncCall;
-
-static gboolean
-sync_call_cb (gpointer user_data)
-{
-  SyncCall *call = user_data;
-
-  call->func (call->data);
-  g_mutex_lock (&call->lock);
-  call->done = TRUE;
-  g_cond_signal (&call->cond);
-  g_mutex_unlock (&call->lock);
-
-  return G_SOURCE_REMOVE;
-}
-
-void
-jx_transfer_invoke_sync (GSourceFunc func,
-                         gpointer    data)
-{
-  SyncCall call = { func, data };
-
-  g_mutex_init (&call.lock);
-  g_cond_init (&call.cond);
-  g_main_context_invoke (network_context (), sync_call_cb, &call);
-  g_mutex_lock (&call.lock);
-  while (!call.done)
-    g_cond_wait (&call.cond, &call.lock);
-  g_mutex_unlock (&call.lock);
-  g_cond_clear (&call.cond);
-  g_mutex_clear (&call.lock);
-}
-
-void
-jx_transfer_invoke (GSourceFunc func,
-                    gpointer    data)
-{
-  g_main_context_invoke (network_context (), func, data);
 }

@@ -29,7 +29,7 @@ typedef struct
 #define JX_TYPE_TRANSFER (jx_transfer_get_type ())
 G_DECLARE_FINAL_TYPE (JxTransfer, jx_transfer, JX, TRANSFER, GObject)
 
-/* @session must be one created on the network thread (see jx_transfer_invoke_sync()). */
+/* @session must be one created on the network thread (see jx_network_thread_invoke_sync()). */
 JxTransfer *jx_transfer_new                 (SoupSession               *session,
                                              SoupMessage               *message,
                                              const JxTransferCallbacks *callbacks,
@@ -42,11 +42,5 @@ void        jx_transfer_stop                (JxTransfer                *self);
 /* When the last byte of the request went to the socket (headers, then body); 0 if not yet.
  * Read it from got_headers() on: by then the request is complete. */
 gint64      jx_transfer_get_request_written (JxTransfer                *self);
-
-/* For what must be created, used and destroyed on the network thread (its SoupSession). */
-void        jx_transfer_invoke_sync         (GSourceFunc                func,
-                                             gpointer                   data);
-void        jx_transfer_invoke              (GSourceFunc                func,
-                                             gpointer                   data);
 
 G_END_DECLS

@@ -480,8 +480,9 @@ request_delta_cb (JxRequest  *request,
 }
 
 static void
-request_state_changed_cb (JxRequest *request,
-                          JxPane    *self)
+request_state_changed_cb (JxRequest  *request,
+                          GParamSpec *pspec,
+                          JxPane     *self)
 {
   if (request != self->request)
     return;
@@ -568,7 +569,7 @@ finish (JxPane     *self,
     {
       /* Translators: %s is the error message, which names the provider */
       message = g_strdup_printf (_("Failed: %s"),
-                                 response->error != NULL ? response->error : _("unknown error"));
+                                 response->error != NULL ? response->error->message : _("unknown error"));
       set_status (self, message, "error");
     }
 
@@ -582,7 +583,7 @@ run_cb (GObject      *object,
 {
   g_autoptr(JxPane) self = user_data;
   JxRequest *request = JX_REQUEST (object);
-  g_autoptr(JxResponse) response = jx_request_run_finish (request, result);
+  g_autoptr(JxResponse) response = jx_request_run_finish (request, result, NULL);
 
   if (request != self->request)
     return;
@@ -654,7 +655,7 @@ jx_pane_run (JxPane         *self,
   self->request = jx_request_new (engine, provider, self->model, prompt);
   jx_request_set_run (self->request, run);
   g_signal_connect (self->request, "delta", G_CALLBACK (request_delta_cb), self);
-  g_signal_connect (self->request, "state-changed", G_CALLBACK (request_state_changed_cb), self);
+  g_signal_connect (self->request, "notify::state", G_CALLBACK (request_state_changed_cb), self);
   self->cancellable = g_cancellable_new ();
 
   set_status (self, _("Waiting…"), "dim-label");

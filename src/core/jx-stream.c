@@ -1,0 +1,183 @@
+/* jx-stream.c — the sink adapters write a parsed stream into (see jx-stream.h)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "jx-request-private.h"
+
+JxProvider *
+jx_stream_get_provider (JxStream *stream)
+{
+  return jx_request_get_provider (stream->request);
+}
+
+const char *
+jx_stream_get_model (JxStream *stream)
+{
+  return jx_request_get_model (stream->request);
+}
+
+gpointer
+jx_stream_get_adapter_data (JxStream *stream)
+{
+  return stream->adapter_data;
+}
+
+void
+jx_stream_set_adapter_data (JxStream       *stream,
+                            gpointer        data,
+                            GDestroyNotify  destroy)
+{
+  if (stream->adapter_data_destroy != NULL && stream->adapter_data != NULL)
+    stream->adapter_data_destroy (stream->adapter_data);
+  stream->adapter_data = data;
+  stream->adapter_data_destroy = destroy;
+}
+
+static void
+add_text (JxStream   *stream,
+          const char *text,
+          gssize      len,
+          gboolean    reasoning)
+{
+  JxRequest *request = stream->request;
+  JxResponse *response = jx_request_get_response (request);
+  gint64 now = jx_request_get_now (request);
+
+  if (text == NULL || stream->failure != NULL)
+    return;
+  if (len < 0)
+    len = strlen (text);
+  if (len == 0)
+    return;
+
+  if (reasoning)
+    g_string_append_len (response->reasoning, text, len);
+  else
+    {
+      if (response->timing.t_first_token == 0)
+        response->timing.t_first_token = now;
+      response->timing.t_last_token = now;
+      jx_timing_add_content (&response->timing, now);
+      g_string_append_len (response->text, text, len);
+    }
+
+  jx_request_text_added (request, text, len, reasoning);
+}
+
+void
+jx_stream_add_content (JxStream   *stream,
+                       const char *text,
+                       gssize      len)
+{
+  add_text (stream, text, len, FALSE);
+}
+
+void
+jx_stream_add_reasoning (JxStream   *stream,
+                         const char *text,
+                         gssize      len)
+{
+  add_text (stream, text, len, TRUE);
+}
+
+void
+jx_stream_set_usage (JxStream      *stream,
+                     const JxUsage *usage)
+{
+  JxResponse *response = jx_request_get_response (stream->request);
+
+  response->usage = *usage;
+  response->usage.source = JX_USAGE_SOURCE_PROVIDER;
+}
+
+void
+jx_stream_set_provider_cost (JxStream *stream,
+                             double    cost_usd)
+{
+  JxResponse *response = jx_request_get_response (stream->request);
+
+  response->cost_usd = cost_usd;
+  response->cost_from_provider = TRUE;
+}
+
+void
+jx_stream_set_server_timing (JxStream   *stream,
+                             const char *name,
+                             double      ms)
+{
+  g_hash_table_replace (jx_request_get_response (stream->request)->server_timings,
+                        g_strdup (name), g_memdup2 (&ms, sizeof ms));
+}
+
+void
+jx_stream_set_done (JxStream   *stream,
+                    const char *finish_reason)
+{
+  JxResponse *response = jx_request_get_response (stream->request);
+
+  stream->done = TRUE;
+  if (finish_reason != NULL)
+    {
+      g_free (response->finish_reason);
+      response->finish_reason = g_strdup (finish_reason);
+    }
+}
+
+void
+jx_stream_fail (JxStream   *stream,
+                const char *message)
+{
+  if (stream->failure == NULL)
+    stream->failure = g_strdup (message);
+}
+
+void
+jx_stream_fail_malformed (JxStream   *stream,
+                          const char *message)
+{
+  if (stream->failure == NULL)
+    {
+      stream->failure = g_strdup (message);
+      stream->failure_malformed = TRUE;
+    }
+}
+
+gboolean
+jx_stream_is_done (JxStream *stream)
+{
+  return stream->done;
+}
+
+void
+jx_stream_expect_end_marker (JxStream *stream)
+{
+  stream->expect_end_marker = TRUE;
+}
+
+void
+jx_stream_init (JxStream  *stream,
+                JxRequest *request)
+{
+  memset (stream, 0, sizeof *stream);
+  stream->request = request;
+}
+
+void
+jx_stream_reset (JxStream *stream)
+{
+  if (stream->adapter_data_destroy != NULL)
+    g_clear_pointer (&stream->adapter_data, stream->adapter_data_destroy);
+  stream->adapter_data = NULL;
+  stream->adapter_data_destroy = NULL;
+  stream->done = FALSE;
+  stream->expect_end_marker = FALSE;
+}
+
+void
+jx_stream_clear (JxStream *stream)
+{
+  jx_stream_reset (stream);
+  g_clear_pointer (&stream->failure, g_free);
+}
