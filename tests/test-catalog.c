@@ -68,7 +68,7 @@ test_builtin_providers (void)
       g_assert_cmpstr (provider->builtin_id, ==, expected_builtin[i].id);
       g_assert_nonnull (provider->name);
       g_assert_nonnull (provider->base_url);
-      g_assert_nonnull (provider->auth_kind);
+      g_assert_nonnull (jx_auth_kind_to_string (provider->auth_kind));
 
       if (g_str_equal (provider->id, "custom"))
         {
@@ -115,7 +115,7 @@ test_builtin_details (void)
 
   p = jx_catalog_lookup (catalog, "openai");
   g_assert_cmpstr (p->base_url, ==, "https://api.openai.com/v1");
-  g_assert_cmpstr (p->auth_kind, ==, "bearer");
+  g_assert_cmpstr (jx_auth_kind_to_string (p->auth_kind), ==, "bearer");
   g_assert_cmpstr (p->api_key_env, ==, "OPENAI_API_KEY");
   g_assert_cmpstr (p->models_path, ==, "models");
   m = jx_provider_find_model (p, "gpt-4o");
@@ -129,7 +129,7 @@ test_builtin_details (void)
   g_assert_cmpstr (m->price_checked, ==, "2026-07");
 
   p = jx_catalog_lookup (catalog, "anthropic");
-  g_assert_cmpstr (p->auth_kind, ==, "x-api-key");
+  g_assert_cmpstr (jx_auth_kind_to_string (p->auth_kind), ==, "x-api-key");
   g_assert_cmpstr (jx_provider_get_option (p, "anthropic_version"), ==, "2023-06-01");
   m = jx_provider_find_model (p, "claude-haiku-4-5");
   g_assert_cmpfloat_with_epsilon (m->price.cache_write_per_mtok, 1.25, 1e-9);
@@ -139,25 +139,25 @@ test_builtin_details (void)
 
   p = jx_catalog_lookup (catalog, "azure-openai");
   g_assert_cmpstr (p->base_url, ==, "");
-  g_assert_cmpstr (p->auth_kind, ==, "api-key");
+  g_assert_cmpstr (jx_auth_kind_to_string (p->auth_kind), ==, "api-key");
   g_assert_cmpstr (jx_provider_get_option (p, "api_version"), ==, "2024-10-21");
   g_assert_cmpstr (jx_provider_get_option (p, "endpoint_env"), ==, "AZURE_OPENAI_ENDPOINT");
 
   p = jx_catalog_lookup (catalog, "vertex");
-  g_assert_cmpstr (p->auth_kind, ==, "google-oauth");
+  g_assert_cmpstr (jx_auth_kind_to_string (p->auth_kind), ==, "google-oauth");
   g_assert_cmpstr (p->api_key_env, ==, "GOOGLE_APPLICATION_CREDENTIALS");
   g_assert_nonnull (strstr (p->base_url, "{location}"));
   g_assert_cmpstr (jx_provider_get_option (p, "location"), ==, "us-central1");
 
   p = jx_catalog_lookup (catalog, "bedrock");
-  g_assert_cmpstr (p->auth_kind, ==, "aws");
+  g_assert_cmpstr (jx_auth_kind_to_string (p->auth_kind), ==, "aws");
   g_assert_cmpstr (p->api_key_env, ==, "AWS_ACCESS_KEY_ID");
   g_assert_cmpstr (p->base_url, ==, "https://bedrock-runtime.{region}.amazonaws.com");
   g_assert_cmpstr (jx_provider_get_option (p, "region"), ==, "us-east-1");
   g_assert_cmpstr (jx_provider_get_option (p, "bearer_token_env"), ==, "AWS_BEARER_TOKEN_BEDROCK");
 
   p = jx_catalog_lookup (catalog, "portkey");
-  g_assert_cmpstr (p->auth_kind, ==, "portkey");
+  g_assert_cmpstr (jx_auth_kind_to_string (p->auth_kind), ==, "portkey");
   p = jx_catalog_lookup (catalog, "infron");
   g_assert_cmpstr (p->base_url, ==, "https://llm.onerouter.pro/v1");
   g_assert_cmpstr (p->api_key_env, ==, "INFRON_API_KEY");
@@ -168,7 +168,7 @@ test_builtin_details (void)
 
   p = jx_catalog_lookup (catalog, "ollama");
   g_assert_cmpstr (p->base_url, ==, "http://127.0.0.1:11434");
-  g_assert_cmpstr (p->auth_kind, ==, "none");
+  g_assert_cmpstr (jx_auth_kind_to_string (p->auth_kind), ==, "none");
   g_assert_null (p->api_key_env);
   g_assert_nonnull (jx_provider_find_model (p, "llama3.2"));
   g_assert_cmpfloat (jx_provider_find_model (p, "llama3.2")->price.input_per_mtok, ==, 0);
@@ -181,7 +181,7 @@ test_builtin_details (void)
   p = jx_catalog_lookup (catalog, "simulated");
   g_assert_cmpstr (p->name, ==, "Simulated (offline demo)");
   g_assert_cmpstr (p->base_url, ==, "simulated://");
-  g_assert_cmpstr (p->auth_kind, ==, "none");
+  g_assert_cmpstr (jx_auth_kind_to_string (p->auth_kind), ==, "none");
   g_assert_cmpstr (jx_provider_get_option (p, "simulated"), ==, "true");
   g_assert_cmpuint (p->models->len, ==, 4);
   for (guint i = 0; i < p->models->len; i++)
@@ -280,7 +280,7 @@ test_user_file_adds_provider (void)
   g_assert_null (p->builtin_id);
   g_assert_cmpstr (p->name, ==, "my-vllm");
   g_assert_cmpstr (p->protocol, ==, "openai");
-  g_assert_cmpstr (p->auth_kind, ==, "bearer");
+  g_assert_cmpstr (jx_auth_kind_to_string (p->auth_kind), ==, "bearer");
   g_assert_null (p->api_key_env);
   g_assert_true (jx_provider_is_local (p));
   g_assert_cmpstr (jx_provider_get_option (p, "max_tokens_field"), ==, "max_tokens");
@@ -308,7 +308,7 @@ test_user_file_adds_provider (void)
   g_assert_no_error (error);
   p = jx_catalog_lookup (catalog, "box");
   g_assert_cmpstr (p->base_url, ==, "http://127.0.0.1:11434");
-  g_assert_cmpstr (p->auth_kind, ==, "none");
+  g_assert_cmpstr (jx_auth_kind_to_string (p->auth_kind), ==, "none");
 }
 
 static void

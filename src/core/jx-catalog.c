@@ -30,6 +30,7 @@
  * Options the built-in catalog uses (all optional, read with jx_provider_get_option):
  *   max_tokens_field   "max_completion_tokens" or "max_tokens" (OpenAI-compatible)
  *   stream_options     false: never send stream_options.include_usage (OpenAI-compatible)
+ *   include_obfuscation  false: ask OpenAI not to pad stream chunks (OpenAI-compatible)
  *   headers            object of extra static request headers (OpenRouter attribution)
  *   api_key_header     header carrying the key (Portkey: x-portkey-api-key)
  *   endpoint_env, api_version, url_form   Azure ("deployment" URL form by default)
@@ -55,6 +56,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "jx-adapter.h"
 #include "jx-catalog.h"
 #include "jx-net.h"
 
@@ -73,15 +75,33 @@ G_DEFINE_FINAL_TYPE (JxCatalog, jx_catalog, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (jx-catalog-error-quark, jx_catalog_error)
 
-static const char * const known_protocols[] = {
-  "openai", "azure-openai", "anthropic", "gemini", "vertex", "bedrock", "cohere",
-  "replicate", "ollama", "simulated", NULL
-};
-
-static const char * const known_auth_kinds[] = {
+/* In JxAuthKind order. */
+static const char * const auth_kind_names[] = {
   "bearer", "api-key", "x-api-key", "x-goog-api-key", "google-oauth", "aws", "portkey",
   "none", NULL
 };
+
+const char *
+jx_auth_kind_to_string (JxAuthKind kind)
+{
+  g_return_val_if_fail (kind < G_N_ELEMENTS (auth_kind_names) - 1, NULL);
+
+  return auth_kind_names[kind];
+}
+
+gboolean
+jx_auth_kind_from_string (const char *name,
+                          JxAuthKind *kind)
+{
+  for (guint i = 0; name != NULL && auth_kind_names[i] != NULL; i++)
+    if (g_str_equal (auth_kind_names[i], name))
+      {
+        *kind = (JxAuthKind) i;
+        return TRUE;
+      }
+
+  return FALSE;
+}
 
 /* ------------------------------------------------------------------------------------ */
 /* Models and providers                                                                 */
@@ -138,7 +158,6 @@ jx_provider_clear (gpointer data)
   g_clear_pointer (&provider->protocol, g_free);
   g_clear_pointer (&provider->builtin_id, g_free);
   g_clear_pointer (&provider->base_url, g_free);
-  g_clear_pointer (&provider->auth_kind, g_free);
   g_clear_pointer (&provider->api_key_env, g_free);
   g_clear_pointer (&provider->key_hint, g_free);
   g_clear_pointer (&provider->docs_url, g_free);
@@ -186,7 +205,7 @@ jx_provider_copy (const JxProvider *src)
   provider->protocol = g_strdup (src->protocol);
   provider->builtin_id = g_strdup (src->builtin_id);
   provider->base_url = g_strdup (src->base_url);
-  provider->auth_kind = g_strdup (src->auth_kind);
+  provider->auth_kind = src->auth_kind;
   provider->api_key_env = g_strdup (src->api_key_env);
   provider->key_hint = g_strdup (src->key_hint);
   provider->docs_url = g_strdup (src->docs_url);
@@ -298,7 +317,7 @@ jx_provider_is_local (JxProvider *provider)
 
   g_return_val_if_fail (provider != NULL, FALSE);
 
-  if (g_strcmp0 (provider->protocol, "simulated") == 0)
+  if (jx_provider_is_simulated (provider))
     return TRUE;
 
   if (provider->base_url == NULL || provider->base_url[0] == '\0')
@@ -309,6 +328,17 @@ jx_provider_is_local (JxProvider *provider)
     return FALSE;
 
   return jx_host_is_local (g_uri_get_host (uri));
+}
+
+gboolean
+jx_provider_is_simulated (JxProvider *provider)
+{
+  const JxAdapter *adapter;
+
+  g_return_val_if_fail (provider != NULL, FALSE);
+
+  adapter = jx_adapter_lookup (provider->protocol);
+  return adapter != NULL && adapter->is_simulated;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -784,21 +814,21 @@ is_valid_env_name (const char *name)
 
 /* Checks a base URL; on failure returns FALSE with a reason for the message. */
 static gboolean
-check_base_url (const char  *url,
-                const char  *protocol,
-                char       **reason)
+check_base_url (const char       *url,
+                const JxAdapter  *adapter,
+                char            **reason)
 {
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GString) probe = NULL;
   const char *scheme;
   const char *host;
 
-  if (g_strcmp0 (protocol, "simulated") == 0 && g_str_has_prefix (url, "simulated://"))
+  if (adapter->is_simulated && g_str_has_prefix (url, "simulated://"))
     return TRUE;
 
   if (url[0] == '\0')
     {
-      if (g_strcmp0 (protocol, "azure-openai") == 0)
+      if (adapter->endpoint_in_credential)
         return TRUE;   /* endpoint from options.endpoint_env */
       *reason = g_strdup ("the URL is empty");
       return FALSE;
@@ -824,7 +854,7 @@ check_base_url (const char  *url,
   scheme = g_uri_get_scheme (uri);
   if (g_ascii_strcasecmp (scheme, "simulated") == 0)
     {
-      *reason = g_strdup ("simulated:// is only valid with protocol “simulated”");
+      *reason = g_strdup ("simulated:// is only valid with the simulated protocol");
       return FALSE;
     }
   if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
@@ -847,34 +877,6 @@ check_base_url (const char  *url,
     }
 
   return TRUE;
-}
-
-static const char *
-default_auth_kind (const char *protocol)
-{
-  if (g_str_equal (protocol, "azure-openai"))
-    return "api-key";
-  if (g_str_equal (protocol, "anthropic"))
-    return "x-api-key";
-  if (g_str_equal (protocol, "gemini"))
-    return "x-goog-api-key";
-  if (g_str_equal (protocol, "vertex"))
-    return "google-oauth";
-  if (g_str_equal (protocol, "bedrock"))
-    return "aws";
-  if (g_str_equal (protocol, "ollama") || g_str_equal (protocol, "simulated"))
-    return "none";
-  return "bearer";
-}
-
-static const char *
-default_base_url (const char *protocol)
-{
-  if (g_str_equal (protocol, "ollama"))
-    return "http://127.0.0.1:11434";
-  if (g_str_equal (protocol, "simulated"))
-    return "simulated://";
-  return NULL;
 }
 
 static gboolean
@@ -1014,6 +1016,7 @@ parse_provider (const LoadCtx  *ctx,
   g_autofree char *protocol = NULL;
   g_autofree char *auth_kind = NULL;
   g_autofree char *base_url = NULL;
+  const JxAdapter *adapter;
   g_autofree char *reason = NULL;
   JsonNode *node;
 
@@ -1033,9 +1036,9 @@ parse_provider (const LoadCtx  *ctx,
     return FALSE;
   if (protocol != NULL)
     {
-      if (!g_strv_contains (known_protocols, protocol))
+      if (jx_adapter_lookup (protocol) == NULL)
         {
-          g_autofree char *expected = join_strv (known_protocols);
+          g_autofree char *expected = join_strv (jx_adapter_list_protocols ());
 
           return loc_error (&loc, error, "protocol", "unknown protocol “%s” (expected one of %s)",
                             protocol, expected);
@@ -1049,6 +1052,8 @@ parse_provider (const LoadCtx  *ctx,
                         "missing (required for the new provider “%s”)", id);
     }
 
+  adapter = jx_adapter_lookup (provider->protocol);
+
   /* base_url: checked against the final protocol */
   if (!read_string (&loc, object, "base_url", FALSE, &base_url, error))
     return FALSE;
@@ -1059,14 +1064,14 @@ parse_provider (const LoadCtx  *ctx,
     }
   else if (provider->base_url == NULL)
     {
-      const char *fallback = default_base_url (provider->protocol);
+      const char *fallback = adapter->default_base_url;
 
       if (fallback == NULL)
         return loc_error (&loc, error, "base_url",
                           "missing (required for the new provider “%s”)", id);
       provider->base_url = g_strdup (fallback);
     }
-  if (!check_base_url (provider->base_url, provider->protocol, &reason))
+  if (!check_base_url (provider->base_url, adapter, &reason))
     return loc_error (&loc, error,
                       json_object_has_member (object, "base_url") ? "base_url" : "protocol",
                       "invalid base URL “%s”: %s", provider->base_url, reason);
@@ -1076,19 +1081,17 @@ parse_provider (const LoadCtx  *ctx,
     return FALSE;
   if (auth_kind != NULL)
     {
-      if (!g_strv_contains (known_auth_kinds, auth_kind))
+      if (!jx_auth_kind_from_string (auth_kind, &provider->auth_kind))
         {
-          g_autofree char *expected = join_strv (known_auth_kinds);
+          g_autofree char *expected = join_strv (auth_kind_names);
 
           return loc_error (&loc, error, "auth_kind", "unknown auth kind “%s” (expected one of %s)",
                             auth_kind, expected);
         }
-      g_free (provider->auth_kind);
-      provider->auth_kind = g_steal_pointer (&auth_kind);
     }
-  else if (provider->auth_kind == NULL)
+  else if (base == NULL)
     {
-      provider->auth_kind = g_strdup (default_auth_kind (provider->protocol));
+      provider->auth_kind = adapter->default_auth;
     }
 
   /* plain strings */

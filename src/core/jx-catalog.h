@@ -21,6 +21,24 @@ typedef enum
 
 GQuark jx_catalog_error_quark (void);
 
+/* How a provider's credential goes into a request; "auth_kind" in a providers file. */
+typedef enum
+{
+  JX_AUTH_BEARER,          /* "bearer": Authorization: Bearer <key> */
+  JX_AUTH_API_KEY,         /* "api-key": api-key: <key> (Azure) */
+  JX_AUTH_X_API_KEY,       /* "x-api-key" (Anthropic) */
+  JX_AUTH_X_GOOG_API_KEY,  /* "x-goog-api-key" (Gemini) */
+  JX_AUTH_GOOGLE_OAUTH,    /* "google-oauth": a token from Google credentials (Vertex) */
+  JX_AUTH_AWS,             /* "aws": SigV4 or a Bedrock API key */
+  JX_AUTH_PORTKEY,         /* "portkey": x-portkey-api-key: <key> */
+  JX_AUTH_NONE,            /* "none": no credential */
+} JxAuthKind;
+
+/* The providers-file spelling, and back (FALSE for an unknown name). */
+const char *jx_auth_kind_to_string   (JxAuthKind  kind);
+gboolean    jx_auth_kind_from_string (const char *name,
+                                      JxAuthKind *kind);
+
 typedef struct
 {
   char    *id;
@@ -36,13 +54,11 @@ typedef struct
 {
   char       *id;            /* "openai", "my-vllm" */
   char       *name;          /* "OpenAI" */
-  char       *protocol;      /* "openai", "azure-openai", "anthropic", "gemini", "vertex",
-                                "bedrock", "cohere", "replicate", "ollama", "simulated" */
+  char       *protocol;      /* an adapter's protocol name (jx_adapter_lookup) */
   char       *builtin_id;    /* quirks profile: the built-in id this entry is or overrides;
                                 NULL for a custom endpoint */
   char       *base_url;      /* see README: OpenAI-compatible ends in the version segment */
-  char       *auth_kind;     /* "bearer", "api-key", "x-api-key", "x-goog-api-key",
-                                "google-oauth", "aws", "portkey", "none" */
+  JxAuthKind  auth_kind;
   char       *api_key_env;   /* "OPENAI_API_KEY" */
   char       *key_hint;      /* "starts with sk-" */
   char       *docs_url;
@@ -61,6 +77,8 @@ JxModel    *jx_provider_default_model (JxProvider *provider);
 const char *jx_provider_get_option   (JxProvider *provider,
                                       const char *name);
 gboolean    jx_provider_is_local     (JxProvider *provider);
+/* TRUE for the offline demo's protocol: its answers and figures are made up. */
+gboolean    jx_provider_is_simulated (JxProvider *provider);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JxProvider, jx_provider_unref)
 

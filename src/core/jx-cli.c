@@ -462,7 +462,7 @@ print_table (Compare *compare)
         JxResponse *r = g_ptr_array_index (pane->responses, 0);
 
         g_print ("── %s %s\n", pane->label,
-                 g_strcmp0 (pane->provider->protocol, "simulated") == 0 ? _("(simulated)") : "");
+                 jx_provider_is_simulated (pane->provider) ? _("(simulated)") : "");
         if (r->text->len > 0)
           g_print ("%s\n", r->text->str);
         if (r->error != NULL)

@@ -154,7 +154,7 @@ jx_application_fetch_model_lists (JxApplication *self)
       JxProvider *provider = g_ptr_array_index (providers, i);
       ListModels *lm;
 
-      if (g_strcmp0 (provider->protocol, "simulated") == 0)
+      if (jx_provider_is_simulated (provider))
         continue;
 
       lm = g_new0 (ListModels, 1);

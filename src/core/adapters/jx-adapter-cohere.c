@@ -10,7 +10,7 @@
 
 #include <math.h>
 
-#include "jx-adapters-private.h"
+#include "jx-adapter-private.h"
 
 static void
 add_message (JsonBuilder *builder,
@@ -177,10 +177,17 @@ cohere_handle_event (JxStream   *stream,
   /* message-start, content-start/-end, tool-*, citation-* carry no answer text. */
 }
 
+static const char * const cohere_litellm_providers[] = { "cohere", "cohere", "cohere_chat", "cohere", NULL };
+
 const JxAdapter jx_adapter_cohere = {
   .protocol = "cohere",
   .wire = JX_WIRE_SSE,
   .has_end_marker = TRUE,
+  .default_auth = JX_AUTH_BEARER,
+  .litellm_providers = cohere_litellm_providers,
+  /* Chat models only, one big page (the default is 20). */
+  .list_query = "endpoint=chat&page_size=1000",
+  .build_list_message = jx_adapter_build_list_message,
   .build_message = cohere_build_message,
   .handle_event = cohere_handle_event,
 };

@@ -10,7 +10,7 @@
 
 #include <math.h>
 
-#include "jx-adapters-private.h"
+#include "jx-adapter-private.h"
 #include "jx-sigv4.h"
 
 typedef struct
@@ -374,10 +374,34 @@ bedrock_describe_error_body (const char *body,
   return NULL;
 }
 
+/* An access key pair (SigV4), or a Bedrock API key (alternative 1 wins when both are set),
+ * each read from the AWS variables unless the entry names its own (options *_env).
+ * https://docs.aws.amazon.com/bedrock/latest/userguide/api-keys.html */
+static const JxCredentialField bedrock_credential_fields[] = {
+  { "access_key_id", N_("Access Key ID"), "AWS_ACCESS_KEY_ID", NULL, NULL, 2, JX_CREDENTIAL_FIELD_KEY_ENV },
+  { "secret_access_key", N_("Secret Access Key"), "AWS_SECRET_ACCESS_KEY", "secret_key_env", NULL, 2,
+    JX_CREDENTIAL_FIELD_SECRET },
+  { "session_token", N_("Session Token (Optional)"), "AWS_SESSION_TOKEN", "session_token_env", NULL, 2,
+    JX_CREDENTIAL_FIELD_SECRET | JX_CREDENTIAL_FIELD_OPTIONAL },
+  { "api_key", N_("Or a Bedrock API Key"), "AWS_BEARER_TOKEN_BEDROCK", "bearer_token_env", NULL, 1,
+    JX_CREDENTIAL_FIELD_SECRET },
+  { "region", N_("Region, e.g. us-east-1"), "AWS_REGION", "region_env", "AWS_DEFAULT_REGION", 0,
+    JX_CREDENTIAL_FIELD_OPTIONAL },
+  { NULL },
+};
+
+static const char * const bedrock_litellm_providers[] = {
+  "bedrock", "bedrock", "bedrock_converse", "bedrock", NULL
+};
+
+/* Listing foundation models needs SigV4 on another host: no model list. */
 const JxAdapter jx_adapter_bedrock = {
   .protocol = "bedrock",
   .wire = JX_WIRE_EVENTSTREAM,
   .has_end_marker = TRUE,
+  .default_auth = JX_AUTH_AWS,
+  .credential_fields = bedrock_credential_fields,
+  .litellm_providers = bedrock_litellm_providers,
   .build_message = bedrock_build_message,
   .handle_event = bedrock_handle_event,
   .describe_error_body = bedrock_describe_error_body,
