@@ -332,7 +332,8 @@ vertex_handle_event (JxStream   *stream,
 static const JxCredentialField vertex_credential_fields[] = {
   { NULL, N_("Credentials JSON"), "GOOGLE_APPLICATION_CREDENTIALS", NULL, NULL, 0,
     JX_CREDENTIAL_FIELD_SECRET | JX_CREDENTIAL_FIELD_MULTILINE | JX_CREDENTIAL_FIELD_FILE_CONTENTS |
-    JX_CREDENTIAL_FIELD_KEY_ENV },
+    JX_CREDENTIAL_FIELD_KEY_ENV,
+    N_("A service account key or the output of “gcloud auth application-default login”") },
   { "project", N_("Project ID"), NULL, NULL, NULL, 0, JX_CREDENTIAL_FIELD_OPTIONAL },
   { "location", N_("Location, e.g. us-central1"), NULL, NULL, NULL, 0, JX_CREDENTIAL_FIELD_OPTIONAL },
   { NULL },

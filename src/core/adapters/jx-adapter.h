@@ -99,6 +99,7 @@ typedef struct
    * Fields with alternative 0 are used with any set. */
   guint                   alternative;
   JxCredentialFieldFlags  flags;
+  const char             *description; /* N_() help under a MULTILINE field, or NULL */
 } JxCredentialField;
 
 typedef struct _JxAdapter JxAdapter;
