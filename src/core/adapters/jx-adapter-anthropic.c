@@ -291,3 +291,24 @@ const JxAdapter jx_adapter_anthropic = {
   .build_message = anthropic_build_message,
   .handle_event = jx_adapter_anthropic_handle_event,
 };
+
+/* ---- Usage, normalised (declared in jx-usage.h) ---------------------------------------- */
+
+/* Anthropic's input_tokens excludes cache reads and writes; the total prompt is the sum. */
+void
+jx_usage_from_anthropic (JxUsage *usage,
+                         gint64   input_tokens,
+                         gint64   cache_read_input_tokens,
+                         gint64   cache_creation_input_tokens,
+                         gint64   output_tokens)
+{
+  g_return_if_fail (usage != NULL);
+
+  jx_usage_init (usage);
+  usage->input_tokens = jx_usage_sum_known (input_tokens, cache_read_input_tokens,
+                                            cache_creation_input_tokens);
+  usage->cached_input_tokens = cache_read_input_tokens;
+  usage->cache_write_tokens = cache_creation_input_tokens;
+  usage->output_tokens = output_tokens;
+  jx_usage_mark_reported (usage);
+}

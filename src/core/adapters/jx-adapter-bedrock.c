@@ -406,3 +406,24 @@ const JxAdapter jx_adapter_bedrock = {
   .handle_event = bedrock_handle_event,
   .describe_error_body = bedrock_describe_error_body,
 };
+
+/* ---- Usage, normalised (declared in jx-usage.h) ---------------------------------------- */
+
+/* Bedrock Converse counts like Anthropic: inputTokens excludes cache reads and writes. */
+void
+jx_usage_from_bedrock (JxUsage *usage,
+                       gint64   input_tokens,
+                       gint64   cache_read_input_tokens,
+                       gint64   cache_write_input_tokens,
+                       gint64   output_tokens)
+{
+  g_return_if_fail (usage != NULL);
+
+  jx_usage_init (usage);
+  usage->input_tokens = jx_usage_sum_known (input_tokens, cache_read_input_tokens,
+                                            cache_write_input_tokens);
+  usage->cached_input_tokens = cache_read_input_tokens;
+  usage->cache_write_tokens = cache_write_input_tokens;
+  usage->output_tokens = output_tokens;
+  jx_usage_mark_reported (usage);
+}

@@ -191,3 +191,26 @@ const JxAdapter jx_adapter_cohere = {
   .build_message = cohere_build_message,
   .handle_event = cohere_handle_event,
 };
+
+/* ---- Usage, normalised (declared in jx-usage.h) ---------------------------------------- */
+
+/* Cohere v2: tokens.* are raw model counts (with Cohere's own preamble) and are kept for
+ * throughput; billed_units.* are what is charged and drive the cost. */
+void
+jx_usage_from_cohere (JxUsage *usage,
+                      gint64   tokens_input,
+                      gint64   tokens_output,
+                      gint64   billed_input,
+                      gint64   billed_output,
+                      gint64   cached_tokens)
+{
+  g_return_if_fail (usage != NULL);
+
+  jx_usage_init (usage);
+  usage->input_tokens = tokens_input;
+  usage->output_tokens = tokens_output;
+  usage->billed_input_tokens = billed_input;
+  usage->billed_output_tokens = billed_output;
+  usage->cached_input_tokens = cached_tokens;
+  jx_usage_mark_reported (usage);
+}

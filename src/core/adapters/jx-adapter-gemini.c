@@ -358,3 +358,23 @@ jx_adapter_google_describe_error_body (const char *body,
 {
   return google_describe_error_body (body, len);
 }
+
+/* ---- Usage, normalised (declared in jx-usage.h) ---------------------------------------- */
+
+void
+jx_usage_from_gemini (JxUsage *usage,
+                      gint64   prompt_token_count,
+                      gint64   cached_content_token_count,
+                      gint64   candidates_token_count,
+                      gint64   thoughts_token_count)
+{
+  g_return_if_fail (usage != NULL);
+
+  jx_usage_init (usage);
+  usage->input_tokens = prompt_token_count;
+  usage->cached_input_tokens = cached_content_token_count;
+  if (candidates_token_count >= 0 || thoughts_token_count >= 0)
+    usage->output_tokens = MAX (candidates_token_count, 0) + MAX (thoughts_token_count, 0);
+  usage->reasoning_tokens = thoughts_token_count;
+  jx_usage_mark_reported (usage);
+}

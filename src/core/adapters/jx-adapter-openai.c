@@ -301,3 +301,24 @@ const JxAdapter jx_adapter_simulated = {
   .build_message = openai_build_message,
   .handle_event = jx_adapter_openai_handle_event,
 };
+
+/* ---- Usage, normalised (declared in jx-usage.h) ---------------------------------------- */
+
+/* OpenAI chat and Responses, and the OpenAI-compatible family: cached ⊂ prompt and
+ * reasoning ⊂ completion already, so the fields map straight across. */
+void
+jx_usage_from_openai (JxUsage *usage,
+                      gint64   prompt_tokens,
+                      gint64   cached_tokens,
+                      gint64   completion_tokens,
+                      gint64   reasoning_tokens)
+{
+  g_return_if_fail (usage != NULL);
+
+  jx_usage_init (usage);
+  usage->input_tokens = prompt_tokens;
+  usage->cached_input_tokens = cached_tokens;
+  usage->output_tokens = completion_tokens;
+  usage->reasoning_tokens = reasoning_tokens;
+  jx_usage_mark_reported (usage);
+}
