@@ -26,6 +26,12 @@ jx_auth_kind_to_string (JxAuthKind kind)
   return auth_kind_names[kind];
 }
 
+const char * const *
+jx_auth_kind_list (void)
+{
+  return auth_kind_names;
+}
+
 gboolean
 jx_auth_kind_from_string (const char *name,
                           JxAuthKind *kind)

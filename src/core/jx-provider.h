@@ -28,6 +28,8 @@ typedef enum
 const char *jx_auth_kind_to_string   (JxAuthKind  kind);
 gboolean    jx_auth_kind_from_string (const char *name,
                                       JxAuthKind *kind);
+/* Every spelling, in JxAuthKind order, NULL-ended. */
+const char * const *jx_auth_kind_list (void);
 
 typedef struct
 {

@@ -62,12 +62,6 @@
 #include "jx-provider-private.h"
 #include "jx-providers-file.h"
 
-/* In JxAuthKind order, for the error message. */
-static const char * const auth_kind_names[] = {
-  "bearer", "api-key", "x-api-key", "x-goog-api-key", "google-oauth", "aws", "portkey",
-  "none", NULL
-};
-
 typedef struct
 {
   const char *source;     /* display name used in messages */
@@ -579,7 +573,7 @@ parse_provider (const LoadCtx  *ctx,
     {
       if (!jx_auth_kind_from_string (auth_kind, &provider->auth_kind))
         {
-          g_autofree char *expected = join_strv (auth_kind_names);
+          g_autofree char *expected = join_strv (jx_auth_kind_list ());
 
           return loc_error (&loc, error, "auth_kind", "unknown auth kind “%s” (expected one of %s)",
                             auth_kind, expected);

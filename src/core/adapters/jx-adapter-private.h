@@ -1,4 +1,4 @@
-/* jx-adapter-private.h — the adapter table, and what adapters share with each other
+/* jx-adapter-private.h — what adapters share with each other
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,17 +10,6 @@
 #include "jx-json.h"
 
 G_BEGIN_DECLS
-
-extern const JxAdapter jx_adapter_openai;
-extern const JxAdapter jx_adapter_azure_openai;
-extern const JxAdapter jx_adapter_simulated;
-extern const JxAdapter jx_adapter_anthropic;
-extern const JxAdapter jx_adapter_gemini;
-extern const JxAdapter jx_adapter_vertex;
-extern const JxAdapter jx_adapter_bedrock;
-extern const JxAdapter jx_adapter_cohere;
-extern const JxAdapter jx_adapter_replicate;
-extern const JxAdapter jx_adapter_ollama;
 
 /* The Chat Completions protocol, shared by OpenAI, Azure OpenAI and the simulator. */
 JsonBuilder *jx_adapter_openai_build_body      (JxProvider     *provider,

@@ -8,6 +8,19 @@
 
 #include "jx-adapter-private.h"
 
+/* One line in each list per protocol: its descriptor, defined in its jx-adapter-<name>.c.
+ * "simulated" (the offline demo) lives with OpenAI, whose wire format it speaks. */
+extern const JxAdapter jx_adapter_openai;
+extern const JxAdapter jx_adapter_azure_openai;
+extern const JxAdapter jx_adapter_simulated;
+extern const JxAdapter jx_adapter_anthropic;
+extern const JxAdapter jx_adapter_gemini;
+extern const JxAdapter jx_adapter_vertex;
+extern const JxAdapter jx_adapter_bedrock;
+extern const JxAdapter jx_adapter_cohere;
+extern const JxAdapter jx_adapter_replicate;
+extern const JxAdapter jx_adapter_ollama;
+
 static const JxAdapter *adapters[] = {
   &jx_adapter_openai,
   &jx_adapter_azure_openai,
