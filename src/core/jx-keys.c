@@ -126,20 +126,25 @@ jx_keys_get_env_name (JxProvider *provider)
   const JxCredentialField *fields;
   const char *first = NULL;
   const char *name;
+  guint last = 0;
 
   if (adapter == NULL)
     return provider->api_key_env;
 
+  /* Alternatives in the order they are tried (1, 2, …), then the parts always needed. */
   fields = jx_adapter_get_credential_fields (adapter);
   for (guint i = 0; fields[i].label != NULL; i++)
-    {
-      if (fields[i].flags & JX_CREDENTIAL_FIELD_OPTIONAL)
-        continue;
-      if (field_getenv (provider, &fields[i], &name) != NULL)
+    last = MAX (last, fields[i].alternative);
+  for (guint alternative = 1; alternative <= last + 1; alternative++)
+    for (guint i = 0; fields[i].label != NULL; i++)
+      if (fields[i].alternative == (alternative > last ? 0 : alternative) &&
+          !(fields[i].flags & JX_CREDENTIAL_FIELD_OPTIONAL) &&
+          field_getenv (provider, &fields[i], &name) != NULL)
         return name;
-      if (first == NULL)
-        first = field_env (provider, &fields[i]);
-    }
+
+  for (guint i = 0; fields[i].label != NULL; i++)
+    if (!(fields[i].flags & JX_CREDENTIAL_FIELD_OPTIONAL) && (first = field_env (provider, &fields[i])) != NULL)
+      break;
 
   return first;
 }
