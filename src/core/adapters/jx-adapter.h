@@ -94,9 +94,9 @@ typedef struct
   const char             *env;         /* conventional variable, or NULL */
   const char             *env_option;  /* provider option naming another variable, or NULL */
   const char             *env_fallback;/* a second conventional variable, or NULL */
-  /* Fields with the same non-zero alternative form one way to give the credential; the
-   * first set whose required fields are all given is used, the other sets are left out.
-   * Fields with alternative 0 are used with any set. */
+  /* Fields with the same non-zero alternative form one way to give the credential; of
+   * the sets whose required fields are all given, the lowest-numbered is used and the
+   * others are left out. Fields with alternative 0 are used with any set. */
   guint                   alternative;
   JxCredentialFieldFlags  flags;
   const char             *description; /* N_() help under a MULTILINE field, or NULL */
