@@ -647,6 +647,7 @@ test_descriptors (void)
       for (guint j = 0; fields[j].label != NULL; j++)
         {
           g_assert_cmpstr (fields[j].label, !=, "");
+          g_assert_cmpuint (fields[j].alternative, <, 32);
           if (fields[j].member == NULL)
             g_assert_cmpuint (j, ==, 0);
           else
@@ -820,6 +821,7 @@ test_compose_credential (void)
   credential = jx_adapter_compose_credential (jx_adapter_lookup ("bedrock"), field_value_cb, (gpointer) half, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "Secret Access Key"));
+  g_assert_nonnull (strstr (error->message, "Bedrock API Key"));
   g_assert_null (credential);
   g_clear_error (&error);
 

@@ -316,7 +316,7 @@ jx_keys_describe_missing (JxProvider *provider)
     {
       /* "A and B (or C)", alternatives in the order they are listed */
       for (guint i = 0; fields[i].label != NULL; i++)
-        if (fields[i].alternative != 0 && !(seen & (1u << fields[i].alternative)))
+        if (fields[i].alternative != 0 && fields[i].alternative < 32 && !(seen & (1u << fields[i].alternative)))
           {
             g_autoptr(GString) set = g_string_new (NULL);
 

@@ -242,18 +242,20 @@ describe_missing (const JxCredentialField *fields,
                   guint                    alternative)
 {
   g_autoptr(GString) text = g_string_new (NULL);
-  guint last = 0;
+  guint64 seen = 0;
 
   if (alternative != G_MAXUINT)
     append_missing (text, fields, values, 0);
   else
+    /* Every incomplete alternative, in the order the fields list them. */
     for (guint i = 0; fields[i].label != NULL; i++)
-      if (fields[i].alternative > last)
+      if (fields[i].alternative != 0 && fields[i].alternative < 64 &&
+          !(seen & (G_GUINT64_CONSTANT (1) << fields[i].alternative)))
         {
-          if (last != 0)
+          if (seen != 0)
             g_string_append (text, _(", or "));
           append_missing (text, fields, values, fields[i].alternative);
-          last = fields[i].alternative;
+          seen |= G_GUINT64_CONSTANT (1) << fields[i].alternative;
         }
 
   /* Translators: %s lists the missing fields, e.g. “Endpoint” and “API Key” */
