@@ -45,6 +45,15 @@ struct _JxProviderKeyRow
 G_DEFINE_FINAL_TYPE (JxProviderKeyRow, jx_provider_key_row, ADW_TYPE_EXPANDER_ROW)
 
 enum {
+  PROP_0,
+  PROP_PROVIDER,
+  PROP_ENGINE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
   SIGNAL_TOAST,
   SIGNAL_KEYRING_UNAVAILABLE,
   N_SIGNALS
@@ -398,27 +407,36 @@ JxProviderKeyRow *
 jx_provider_key_row_new (JxProvider *provider,
                          JxEngine   *engine)
 {
-  JxProviderKeyRow *self;
-  const JxAdapter *adapter;
+  g_return_val_if_fail (provider != NULL, NULL);
+  g_return_val_if_fail (JX_IS_ENGINE (engine), NULL);
+  g_return_val_if_fail (jx_adapter_for_provider (provider) != NULL, NULL);
+
+  return g_object_new (JX_TYPE_PROVIDER_KEY_ROW,
+                       "provider", provider,
+                       "engine", engine,
+                       NULL);
+}
+
+static void
+jx_provider_key_row_constructed (GObject *object)
+{
+  JxProviderKeyRow *self = JX_PROVIDER_KEY_ROW (object);
+  JxProvider *provider = self->provider;
   g_autofree char *row_name = NULL;
   GtkWidget *buttons_row;
   GtkWidget *box;
   GtkWidget *save;
 
-  g_return_val_if_fail (provider != NULL, NULL);
-  g_return_val_if_fail (JX_IS_ENGINE (engine), NULL);
-  g_return_val_if_fail ((adapter = jx_adapter_for_provider (provider)) != NULL, NULL);
+  G_OBJECT_CLASS (jx_provider_key_row_parent_class)->constructed (object);
 
-  self = g_object_new (JX_TYPE_PROVIDER_KEY_ROW,
-                       "title", provider->name != NULL ? provider->name : provider->id,
-                       "subtitle", _("Looking for a key…"),
-                       NULL);
-  self->provider = jx_provider_ref (provider);
-  self->engine = g_object_ref (engine);
+  g_assert (provider != NULL && self->engine != NULL);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), provider->name != NULL ? provider->name : provider->id);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), _("Looking for a key…"));
   row_name = g_strdup_printf ("provider-%s", provider->id);
   gtk_widget_set_name (GTK_WIDGET (self), row_name);
 
-  self->fields = jx_adapter_get_credential_fields (adapter);
+  self->fields = jx_adapter_get_credential_fields (jx_adapter_for_provider (provider));
   for (guint i = 0; self->fields[i].label != NULL; i++)
     g_ptr_array_add (self->inputs, (self->fields[i].flags & JX_CREDENTIAL_FIELD_MULTILINE)
                                    ? add_text_view (self, &self->fields[i])
@@ -437,8 +455,6 @@ jx_provider_key_row_new (JxProvider *provider,
   g_signal_connect_object (self->remove_button, "clicked", G_CALLBACK (remove_clicked_cb), self, G_CONNECT_SWAPPED);
 
   jx_provider_key_row_refresh (self);
-
-  return self;
 }
 
 JxProvider *
@@ -447,6 +463,52 @@ jx_provider_key_row_get_provider (JxProviderKeyRow *self)
   g_return_val_if_fail (JX_IS_PROVIDER_KEY_ROW (self), NULL);
 
   return self->provider;
+}
+
+static void
+jx_provider_key_row_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  JxProviderKeyRow *self = JX_PROVIDER_KEY_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROVIDER:
+      g_value_set_boxed (value, self->provider);
+      break;
+
+    case PROP_ENGINE:
+      g_value_set_object (value, self->engine);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+jx_provider_key_row_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  JxProviderKeyRow *self = JX_PROVIDER_KEY_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROVIDER:
+      self->provider = g_value_dup_boxed (value);
+      break;
+
+    case PROP_ENGINE:
+      self->engine = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 /* Removed from the window (or the window closed): nothing in flight may report back. */
@@ -489,9 +551,32 @@ jx_provider_key_row_class_init (JxProviderKeyRowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = jx_provider_key_row_constructed;
+  object_class->get_property = jx_provider_key_row_get_property;
+  object_class->set_property = jx_provider_key_row_set_property;
   object_class->dispose = jx_provider_key_row_dispose;
   object_class->finalize = jx_provider_key_row_finalize;
   widget_class->unroot = jx_provider_key_row_unroot;
+
+  /**
+   * JxProviderKeyRow:provider:
+   *
+   * The provider whose credential the row edits; its adapter gives the entries.
+   */
+  properties[PROP_PROVIDER] =
+    g_param_spec_boxed ("provider", NULL, NULL, JX_TYPE_PROVIDER,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * JxProviderKeyRow:engine:
+   *
+   * The engine whose session checks the key (by listing the provider's models).
+   */
+  properties[PROP_ENGINE] =
+    g_param_spec_object ("engine", NULL, NULL, JX_TYPE_ENGINE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * JxProviderKeyRow::toast:

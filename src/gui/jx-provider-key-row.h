@@ -18,7 +18,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (JxProviderKeyRow, jx_provider_key_row, JX, PROVIDER_KEY_ROW, AdwExpanderRow)
 
-/* One entry per part of the provider's credential (its adapter's credential_fields), and
+/* Properties "provider" and "engine" (construct-only). One entry per part of the
+ * provider's credential (its adapter's credential_fields), and
  * Store, Check and Remove buttons. Signals: "toast" (a message for the window) and
  * "keyring-unavailable" (the Secret Service failed). Work in flight is cancelled when the
  * row leaves its window. */
