@@ -10,7 +10,7 @@ cd "$srcdir"
 
 grep -v '^#' po/POTFILES.in | sed '/^$/d' >"$tmp/files"
 # Every C file that marks strings must be listed.
-missing=$(grep -l -E '(^|[^a-zA-Z0-9_])(_|N_|C_)\(' src/core/*.c src/cli/*.c src/gui/*.c 2>/dev/null | while read -r f; do
+missing=$(grep -l -E '(^|[^a-zA-Z0-9_])(_|N_|C_)\(' src/core/*.c src/core/adapters/*.c src/cli/*.c src/gui/*.c src/gui/*/*.c 2>/dev/null | while read -r f; do
   grep -qx "$f" "$tmp/files" || echo "$f"
 done)
 if [ -n "$missing" ]; then

@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "jx-adapter.h"
 #include "jx-catalog.h"
 
 typedef struct
@@ -68,7 +69,7 @@ test_builtin_providers (void)
       g_assert_cmpstr (provider->builtin_id, ==, expected_builtin[i].id);
       g_assert_nonnull (provider->name);
       g_assert_nonnull (provider->base_url);
-      g_assert_nonnull (provider->auth_kind);
+      g_assert_nonnull (jx_auth_kind_to_string (provider->auth_kind));
 
       if (g_str_equal (provider->id, "custom"))
         {
@@ -115,7 +116,7 @@ test_builtin_details (void)
 
   p = jx_catalog_lookup (catalog, "openai");
   g_assert_cmpstr (p->base_url, ==, "https://api.openai.com/v1");
-  g_assert_cmpstr (p->auth_kind, ==, "bearer");
+  g_assert_cmpstr (jx_auth_kind_to_string (p->auth_kind), ==, "bearer");
   g_assert_cmpstr (p->api_key_env, ==, "OPENAI_API_KEY");
   g_assert_cmpstr (p->models_path, ==, "models");
   m = jx_provider_find_model (p, "gpt-4o");
@@ -129,7 +130,7 @@ test_builtin_details (void)
   g_assert_cmpstr (m->price_checked, ==, "2026-07");
 
   p = jx_catalog_lookup (catalog, "anthropic");
-  g_assert_cmpstr (p->auth_kind, ==, "x-api-key");
+  g_assert_cmpstr (jx_auth_kind_to_string (p->auth_kind), ==, "x-api-key");
   g_assert_cmpstr (jx_provider_get_option (p, "anthropic_version"), ==, "2023-06-01");
   m = jx_provider_find_model (p, "claude-haiku-4-5");
   g_assert_cmpfloat_with_epsilon (m->price.cache_write_per_mtok, 1.25, 1e-9);
@@ -139,25 +140,25 @@ test_builtin_details (void)
 
   p = jx_catalog_lookup (catalog, "azure-openai");
   g_assert_cmpstr (p->base_url, ==, "");
-  g_assert_cmpstr (p->auth_kind, ==, "api-key");
+  g_assert_cmpstr (jx_auth_kind_to_string (p->auth_kind), ==, "api-key");
   g_assert_cmpstr (jx_provider_get_option (p, "api_version"), ==, "2024-10-21");
   g_assert_cmpstr (jx_provider_get_option (p, "endpoint_env"), ==, "AZURE_OPENAI_ENDPOINT");
 
   p = jx_catalog_lookup (catalog, "vertex");
-  g_assert_cmpstr (p->auth_kind, ==, "google-oauth");
+  g_assert_cmpstr (jx_auth_kind_to_string (p->auth_kind), ==, "google-oauth");
   g_assert_cmpstr (p->api_key_env, ==, "GOOGLE_APPLICATION_CREDENTIALS");
   g_assert_nonnull (strstr (p->base_url, "{location}"));
   g_assert_cmpstr (jx_provider_get_option (p, "location"), ==, "us-central1");
 
   p = jx_catalog_lookup (catalog, "bedrock");
-  g_assert_cmpstr (p->auth_kind, ==, "aws");
+  g_assert_cmpstr (jx_auth_kind_to_string (p->auth_kind), ==, "aws");
   g_assert_cmpstr (p->api_key_env, ==, "AWS_ACCESS_KEY_ID");
   g_assert_cmpstr (p->base_url, ==, "https://bedrock-runtime.{region}.amazonaws.com");
   g_assert_cmpstr (jx_provider_get_option (p, "region"), ==, "us-east-1");
   g_assert_cmpstr (jx_provider_get_option (p, "bearer_token_env"), ==, "AWS_BEARER_TOKEN_BEDROCK");
 
   p = jx_catalog_lookup (catalog, "portkey");
-  g_assert_cmpstr (p->auth_kind, ==, "portkey");
+  g_assert_cmpstr (jx_auth_kind_to_string (p->auth_kind), ==, "portkey");
   p = jx_catalog_lookup (catalog, "infron");
   g_assert_cmpstr (p->base_url, ==, "https://llm.onerouter.pro/v1");
   g_assert_cmpstr (p->api_key_env, ==, "INFRON_API_KEY");
@@ -168,7 +169,7 @@ test_builtin_details (void)
 
   p = jx_catalog_lookup (catalog, "ollama");
   g_assert_cmpstr (p->base_url, ==, "http://127.0.0.1:11434");
-  g_assert_cmpstr (p->auth_kind, ==, "none");
+  g_assert_cmpstr (jx_auth_kind_to_string (p->auth_kind), ==, "none");
   g_assert_null (p->api_key_env);
   g_assert_nonnull (jx_provider_find_model (p, "llama3.2"));
   g_assert_cmpfloat (jx_provider_find_model (p, "llama3.2")->price.input_per_mtok, ==, 0);
@@ -181,7 +182,7 @@ test_builtin_details (void)
   p = jx_catalog_lookup (catalog, "simulated");
   g_assert_cmpstr (p->name, ==, "Simulated (offline demo)");
   g_assert_cmpstr (p->base_url, ==, "simulated://");
-  g_assert_cmpstr (p->auth_kind, ==, "none");
+  g_assert_cmpstr (jx_auth_kind_to_string (p->auth_kind), ==, "none");
   g_assert_cmpstr (jx_provider_get_option (p, "simulated"), ==, "true");
   g_assert_cmpuint (p->models->len, ==, 4);
   for (guint i = 0; i < p->models->len; i++)
@@ -280,7 +281,7 @@ test_user_file_adds_provider (void)
   g_assert_null (p->builtin_id);
   g_assert_cmpstr (p->name, ==, "my-vllm");
   g_assert_cmpstr (p->protocol, ==, "openai");
-  g_assert_cmpstr (p->auth_kind, ==, "bearer");
+  g_assert_cmpstr (jx_auth_kind_to_string (p->auth_kind), ==, "bearer");
   g_assert_null (p->api_key_env);
   g_assert_true (jx_provider_is_local (p));
   g_assert_cmpstr (jx_provider_get_option (p, "max_tokens_field"), ==, "max_tokens");
@@ -308,7 +309,7 @@ test_user_file_adds_provider (void)
   g_assert_no_error (error);
   p = jx_catalog_lookup (catalog, "box");
   g_assert_cmpstr (p->base_url, ==, "http://127.0.0.1:11434");
-  g_assert_cmpstr (p->auth_kind, ==, "none");
+  g_assert_cmpstr (jx_auth_kind_to_string (p->auth_kind), ==, "none");
 }
 
 static void
@@ -600,6 +601,246 @@ test_is_local (void)
   g_assert_false (jx_provider_is_local (jx_catalog_lookup (catalog, "vertex")));
 }
 
+/* The adapter table describes every protocol completely and consistently: the catalog,
+ * keys, Preferences and model lists read nothing else. */
+static void
+test_descriptors (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JxCatalog) catalog = jx_catalog_new_builtin (&error);
+  g_autoptr(GHashTable) protocols = g_hash_table_new (g_str_hash, g_str_equal);
+  const char * const *names = jx_adapter_list_protocols ();
+  GPtrArray *providers;
+  guint n_simulated = 0;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (names);
+  g_assert_nonnull (names[0]);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      const JxAdapter *adapter = jx_adapter_lookup (names[i]);
+      const JxCredentialField *fields;
+      g_autoptr(GHashTable) members = g_hash_table_new (g_str_hash, g_str_equal);
+      guint required = 0;
+
+      g_test_message ("protocol %s", names[i]);
+      g_assert_nonnull (adapter);
+      g_assert_cmpstr (adapter->protocol, ==, names[i]);
+      g_assert_true (g_hash_table_add (protocols, (gpointer) names[i]));
+      g_assert_nonnull (adapter->build_message);
+      g_assert_nonnull (adapter->handle_event);
+      g_assert_nonnull (jx_auth_kind_to_string (adapter->default_auth));
+      g_assert_true ((adapter->resolve_credential_async == NULL) == (adapter->resolve_credential_finish == NULL));
+      g_assert_true ((adapter->epilogue == NULL) == (adapter->finish_epilogue == NULL));
+      if (adapter->default_base_url != NULL)
+        g_assert_cmpstr (adapter->default_base_url, !=, "");
+      if (adapter->list_query != NULL)
+        g_assert_nonnull (adapter->build_list_message);
+      n_simulated += adapter->is_simulated;
+
+      /* Credential fields: labelled, the bare value only first, members unique, something
+       * required, and every alternative can be completed. */
+      fields = jx_adapter_get_credential_fields (adapter);
+      g_assert_nonnull (fields);
+      g_assert_nonnull (fields[0].label);
+      for (guint j = 0; fields[j].label != NULL; j++)
+        {
+          g_assert_cmpstr (fields[j].label, !=, "");
+          g_assert_cmpuint (fields[j].alternative, <, 32);
+          if (fields[j].member == NULL)
+            g_assert_cmpuint (j, ==, 0);
+          else
+            g_assert_true (g_hash_table_add (members, (gpointer) fields[j].member));
+          if (fields[j].flags & JX_CREDENTIAL_FIELD_FILE_CONTENTS)
+            g_assert_true (fields[j].env != NULL || (fields[j].flags & JX_CREDENTIAL_FIELD_KEY_ENV));
+          if (!(fields[j].flags & JX_CREDENTIAL_FIELD_OPTIONAL))
+            required++;
+          if (fields[j].alternative != 0)
+            {
+              gboolean has_required = FALSE;
+
+              for (guint k = 0; fields[k].label != NULL; k++)
+                has_required |= fields[k].alternative == fields[j].alternative &&
+                                !(fields[k].flags & JX_CREDENTIAL_FIELD_OPTIONAL);
+              g_assert_true (has_required);
+            }
+        }
+      g_assert_cmpuint (required, >, 0);
+
+      /* LiteLLM names point at built-in providers of this protocol. */
+      for (guint j = 0; adapter->litellm_providers != NULL && adapter->litellm_providers[j] != NULL; j += 2)
+        {
+          JxProvider *provider;
+
+          g_assert_nonnull (adapter->litellm_providers[j + 1]);
+          provider = jx_catalog_lookup (catalog, adapter->litellm_providers[j + 1]);
+          g_assert_nonnull (provider);
+          g_assert_cmpstr (provider->protocol, ==, adapter->protocol);
+          g_assert_cmpstr (jx_adapter_provider_for_litellm (adapter->litellm_providers[j]), ==,
+                           adapter->litellm_providers[j + 1]);
+        }
+    }
+  g_assert_cmpuint (n_simulated, ==, 1);
+  g_assert_null (jx_adapter_lookup ("no-such-protocol"));
+  g_assert_null (jx_adapter_lookup (NULL));
+  g_assert_null (jx_adapter_provider_for_litellm ("no-such-provider"));
+
+  /* Every built-in provider has an adapter; the simulated one is the only simulated one,
+   * and a provider with no auth_kind in catalog.json would get its adapter's default. */
+  providers = jx_catalog_get_providers (catalog);
+  for (guint i = 0; i < providers->len; i++)
+    {
+      JxProvider *provider = g_ptr_array_index (providers, i);
+      const JxAdapter *adapter = jx_adapter_for_provider (provider);
+
+      g_assert_nonnull (adapter);
+      g_assert_true (g_hash_table_contains (protocols, provider->protocol));
+      g_assert_cmpint (jx_provider_is_simulated (provider), ==, adapter->is_simulated);
+      g_assert_cmpint (jx_provider_is_simulated (provider), ==, g_str_equal (provider->id, "simulated"));
+    }
+
+  /* Auth kinds round-trip through their providers-file spelling. */
+  for (JxAuthKind kind = JX_AUTH_BEARER; kind <= JX_AUTH_NONE; kind++)
+    {
+      JxAuthKind parsed = JX_AUTH_NONE;
+
+      g_assert_true (jx_auth_kind_from_string (jx_auth_kind_to_string (kind), &parsed));
+      g_assert_cmpint (parsed, ==, kind);
+    }
+  g_assert_false (jx_auth_kind_from_string ("basic", NULL));
+}
+
+/* A new provider that gives no auth_kind or base_url gets its protocol's. */
+static void
+test_descriptor_defaults (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JxCatalog) catalog = jx_catalog_new_builtin (&error);
+  const char * const *names = jx_adapter_list_protocols ();
+
+  g_assert_no_error (error);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      const JxAdapter *adapter = jx_adapter_lookup (names[i]);
+      g_autofree char *id = g_strdup_printf ("new-%s", names[i]);
+      g_autofree char *json = NULL;
+      JxProvider *provider;
+
+      json = g_strdup_printf ("{\"providers\":[{\"id\":\"%s\",\"protocol\":\"%s\"%s}]}", id, names[i],
+                              adapter->default_base_url != NULL ? "" : ",\"base_url\":\"https://example.com\"");
+      g_assert_true (jx_catalog_load_data (catalog, json, -1, NULL, &error));
+      g_assert_no_error (error);
+      provider = jx_catalog_lookup (catalog, id);
+      g_assert_nonnull (provider);
+      g_assert_cmpint (provider->auth_kind, ==, adapter->default_auth);
+      if (adapter->default_base_url != NULL)
+        g_assert_cmpstr (provider->base_url, ==, adapter->default_base_url);
+    }
+}
+
+typedef struct
+{
+  const char *member;
+  const char *value;
+} FieldValue;
+
+static const char *
+field_value_cb (const JxCredentialField *field,
+                gpointer                 user_data)
+{
+  const FieldValue *values = user_data;
+
+  for (guint i = 0; values[i].value != NULL; i++)
+    if (g_strcmp0 (values[i].member, field->member) == 0)
+      return values[i].value;
+  return NULL;
+}
+
+static JsonObject *
+compose_object (const char       *protocol,
+                const FieldValue *values)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *credential = jx_adapter_compose_credential (jx_adapter_lookup (protocol), field_value_cb,
+                                                               (gpointer) values, &error);
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (credential);
+  node = json_from_string (credential, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  return json_object_ref (json_node_get_object (node));
+}
+
+/* Credentials are put together from the adapter's fields, for Preferences and the
+ * environment alike. */
+static void
+test_compose_credential (void)
+{
+  static const FieldValue bare[] = { { NULL, "sk-1" }, { NULL, NULL } };
+  static const FieldValue access[] = {
+    { "access_key_id", "AKID" }, { "secret_access_key", "SECRET" }, { "region", "eu-west-1" }, { NULL, NULL }
+  };
+  static const FieldValue both[] = {
+    { "access_key_id", "AKID" }, { "secret_access_key", "SECRET" }, { "session_token", "TOKEN" },
+    { "api_key", "BEARER" }, { NULL, NULL }
+  };
+  static const FieldValue half[] = { { "access_key_id", "AKID" }, { NULL, NULL } };
+  static const FieldValue azure[] = { { "endpoint", "https://r.openai.azure.com" }, { "api_key", "az" }, { NULL, NULL } };
+  static const FieldValue vertex[] = { { NULL, "{\"type\":\"service_account\"}" }, { "project", "p1" }, { NULL, NULL } };
+  static const FieldValue vertex_bad[] = { { NULL, "not json" }, { "location", "global" }, { NULL, NULL } };
+  static const FieldValue none[] = { { NULL, NULL } };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *credential = NULL;
+  g_autoptr(JsonObject) object = NULL;
+
+  /* One bare key. */
+  credential = jx_adapter_compose_credential (jx_adapter_lookup ("openai"), field_value_cb, (gpointer) bare, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (credential, ==, "sk-1");
+  g_clear_pointer (&credential, g_free);
+  credential = jx_adapter_compose_credential (jx_adapter_lookup ("openai"), field_value_cb, (gpointer) none, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_null (credential);
+  g_clear_error (&error);
+
+  /* Bedrock: an access key pair, or a Bedrock API key, which wins when both are given. */
+  object = compose_object ("bedrock", access);
+  g_assert_cmpstr (json_object_get_string_member (object, "access_key_id"), ==, "AKID");
+  g_assert_cmpstr (json_object_get_string_member (object, "secret_access_key"), ==, "SECRET");
+  g_assert_cmpstr (json_object_get_string_member (object, "region"), ==, "eu-west-1");
+  g_assert_false (json_object_has_member (object, "api_key"));
+  g_clear_pointer (&object, json_object_unref);
+  object = compose_object ("bedrock", both);
+  g_assert_cmpstr (json_object_get_string_member (object, "api_key"), ==, "BEARER");
+  g_assert_false (json_object_has_member (object, "access_key_id"));
+  g_assert_false (json_object_has_member (object, "session_token"));
+  g_clear_pointer (&object, json_object_unref);
+  credential = jx_adapter_compose_credential (jx_adapter_lookup ("bedrock"), field_value_cb, (gpointer) half, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "Secret Access Key"));
+  g_assert_nonnull (strstr (error->message, "Bedrock API Key"));
+  g_assert_null (credential);
+  g_clear_error (&error);
+
+  /* Azure: endpoint and key. */
+  object = compose_object ("azure-openai", azure);
+  g_assert_cmpstr (json_object_get_string_member (object, "endpoint"), ==, "https://r.openai.azure.com");
+  g_assert_cmpstr (json_object_get_string_member (object, "api_key"), ==, "az");
+  g_clear_pointer (&object, json_object_unref);
+
+  /* Vertex: project and location are merged into the credentials JSON. */
+  object = compose_object ("vertex", vertex);
+  g_assert_cmpstr (json_object_get_string_member (object, "type"), ==, "service_account");
+  g_assert_cmpstr (json_object_get_string_member (object, "project"), ==, "p1");
+  g_clear_pointer (&object, json_object_unref);
+  credential = jx_adapter_compose_credential (jx_adapter_lookup ("vertex"), field_value_cb, (gpointer) vertex_bad, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_null (credential);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -618,6 +859,9 @@ main (int   argc,
   g_test_add_func ("/catalog/error/wrong-type", test_error_wrong_type);
   g_test_add_func ("/catalog/error/all-or-nothing", test_all_or_nothing);
   g_test_add_func ("/catalog/is-local", test_is_local);
+  g_test_add_func ("/catalog/descriptors/consistent", test_descriptors);
+  g_test_add_func ("/catalog/descriptors/defaults", test_descriptor_defaults);
+  g_test_add_func ("/catalog/descriptors/compose-credential", test_compose_credential);
 
   return g_test_run ();
 }

@@ -195,7 +195,7 @@ test_add_and_use (void)
   g_assert_nonnull (provider);
   g_assert_cmpstr (provider->name, ==, CUSTOM_NAME);
   g_assert_cmpstr (provider->base_url, ==, base_url);
-  g_assert_cmpstr (provider->auth_kind, ==, "bearer");
+  g_assert_cmpstr (jx_auth_kind_to_string (provider->auth_kind), ==, "bearer");
   g_assert_cmpuint (provider->models->len, ==, 2);
   model = jx_provider_find_model (provider, "extras-large");
   g_assert_nonnull (model);

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "jx-keys.h"
 #include "jx-test-util.h"
 
@@ -201,6 +203,65 @@ test_multipart_environment (void)
   g_unsetenv ("AZURE_OPENAI_ENDPOINT");
 }
 
+/* The parts come from the adapter's credential fields: a Bedrock API key wins over an
+ * access key pair, the region falls back to AWS_DEFAULT_REGION, an entry may name its own
+ * variables, and a Google credentials variable names a file whose contents are the key. */
+static void
+test_environment_from_fields (void)
+{
+  g_autoptr(JxCatalog) catalog = jx_test_catalog ("",
+    "{\"providers\":[{\"id\":\"bedrock-2\",\"protocol\":\"bedrock\",\"base_url\":\"https://b.example\","
+    "\"options\":{\"bearer_token_env\":\"MY_BEDROCK_TOKEN\"}}]}");
+  JxProvider *bedrock = jx_catalog_lookup (catalog, "bedrock");
+  g_autofree char *missing = NULL;
+  g_autofree char *credential = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *o;
+
+  g_setenv ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", TRUE);
+  g_assert_null (jx_keys_lookup_env (bedrock));
+  missing = jx_keys_describe_missing (bedrock);
+  g_assert_cmpstr (missing, ==, "no credentials for Amazon Bedrock: set AWS_ACCESS_KEY_ID and "
+                   "AWS_SECRET_ACCESS_KEY (or AWS_BEARER_TOKEN_BEDROCK), or add them in Preferences");
+  g_assert_cmpstr (jx_keys_get_env_name (bedrock), ==, "AWS_ACCESS_KEY_ID");
+
+  g_setenv ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI", TRUE);
+  g_setenv ("AWS_BEARER_TOKEN_BEDROCK", "bedrock-api-key", TRUE);
+  g_setenv ("AWS_DEFAULT_REGION", "ap-south-1", TRUE);
+  credential = jx_keys_lookup_env (bedrock);
+  node = json_from_string (credential, NULL);
+  o = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (o, "api_key"), ==, "bedrock-api-key");
+  g_assert_false (json_object_has_member (o, "access_key_id"));
+  g_assert_cmpstr (json_object_get_string_member (o, "region"), ==, "ap-south-1");
+  g_assert_cmpstr (jx_keys_get_env_name (bedrock), ==, "AWS_BEARER_TOKEN_BEDROCK");
+
+  /* This entry reads its token from its own variable, so the access key pair is used. */
+  g_clear_pointer (&credential, g_free);
+  g_clear_pointer (&node, json_node_unref);
+  credential = jx_keys_lookup_env (jx_catalog_lookup (catalog, "bedrock-2"));
+  node = json_from_string (credential, NULL);
+  o = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (o, "access_key_id"), ==, "AKIDEXAMPLE");
+  g_assert_false (json_object_has_member (o, "api_key"));
+  g_unsetenv ("AWS_ACCESS_KEY_ID");
+  g_unsetenv ("AWS_SECRET_ACCESS_KEY");
+  g_unsetenv ("AWS_BEARER_TOKEN_BEDROCK");
+  g_unsetenv ("AWS_DEFAULT_REGION");
+
+  path = g_build_filename (g_get_tmp_dir (), "juxta-test-google-credentials.json", NULL);
+  g_assert_true (g_file_set_contents (path, "{\"type\":\"service_account\"}", -1, &error));
+  g_assert_no_error (error);
+  g_setenv ("GOOGLE_APPLICATION_CREDENTIALS", path, TRUE);
+  g_clear_pointer (&credential, g_free);
+  credential = jx_keys_lookup_env (jx_catalog_lookup (catalog, "vertex"));
+  g_assert_cmpstr (credential, ==, "{\"type\":\"service_account\"}");
+  g_unsetenv ("GOOGLE_APPLICATION_CREDENTIALS");
+  g_unlink (path);
+}
+
 static void
 test_keyring_key_used_by_request (void)
 {
@@ -236,6 +297,7 @@ main (int   argc,
 
   g_test_add_func ("/keys/store-lookup-clear", test_store_lookup_clear);
   g_test_add_func ("/keys/environment-wins", test_environment_wins);
+  g_test_add_func ("/keys/environment-from-fields", test_environment_from_fields);
   g_test_add_func ("/keys/multipart-environment", test_multipart_environment);
   g_test_add_func ("/keys/used-by-request", test_keyring_key_used_by_request);
 

@@ -83,6 +83,27 @@ test_store_key (void)
   g_assert_nonnull (jx_preferences_window_get_provider_row (prefs, "azure-openai"));
   g_assert_null (jx_preferences_window_get_provider_row (prefs, "simulated"));
 
+  /* Rows are built from each adapter's credential fields. */
+  {
+    static const char * const bedrock_entries[] = {
+      "access-key-id-entry", "secret-access-key-entry", "session-token-entry", "key-entry", "region-entry",
+    };
+    GtkWidget *bedrock = GTK_WIDGET (jx_preferences_window_get_provider_row (prefs, "bedrock"));
+    GtkWidget *vertex = GTK_WIDGET (jx_preferences_window_get_provider_row (prefs, "vertex"));
+    GtkWidget *azure = GTK_WIDGET (jx_preferences_window_get_provider_row (prefs, "azure-openai"));
+
+    for (guint i = 0; i < G_N_ELEMENTS (bedrock_entries); i++)
+      g_assert_nonnull (find_named (bedrock, bedrock_entries[i]));
+    g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (find_named (bedrock, "secret-access-key-entry")));
+    g_assert_false (ADW_IS_PASSWORD_ENTRY_ROW (find_named (bedrock, "access-key-id-entry")));
+    g_assert_true (GTK_IS_TEXT_VIEW (find_named (vertex, "credentials-view")));
+    g_assert_nonnull (find_named (vertex, "project-entry"));
+    g_assert_nonnull (find_named (vertex, "location-entry"));
+    g_assert_nonnull (find_named (azure, "endpoint-entry"));
+    g_assert_nonnull (find_named (azure, "key-entry"));
+    g_assert_null (find_named (GTK_WIDGET (row), "endpoint-entry"));
+  }
+
   entry = find_named (GTK_WIDGET (row), "key-entry");
   save = find_named (GTK_WIDGET (row), "save-button");
   g_assert_nonnull (entry);

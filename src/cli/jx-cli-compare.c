@@ -265,7 +265,7 @@ print_table (Compare *compare)
         const char *error = jx_cli_output_response_error (r);
 
         g_print ("── %s %s\n", entry->label,
-                 g_strcmp0 (entry->provider->protocol, "simulated") == 0 ? _("(simulated)") : "");
+                 jx_provider_is_simulated (entry->provider) ? _("(simulated)") : "");
         if (r->text->len > 0)
           g_print ("%s\n", r->text->str);
         if (error != NULL)

@@ -1,4 +1,4 @@
-/* jx-catalog.h — provider and model definitions: built-in catalog + user providers file
+/* jx-catalog.h — the providers Juxta knows: the built-in catalog plus the user's files
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,7 +7,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
-#include "jx-usage.h"
+#include "jx-provider.h"
 
 G_BEGIN_DECLS
 
@@ -20,49 +20,6 @@ typedef enum
 } JxCatalogError;
 
 GQuark jx_catalog_error_quark (void);
-
-typedef struct
-{
-  char    *id;
-  char    *name;             /* display name; defaults to id */
-  JxPrice  price;            /* per 1M tokens, negative = unknown */
-  double   batch_discount;   /* fraction off for batch (0.5 = half price); 0 = none */
-  gint64   context_window;   /* tokens, 0 = unknown */
-  char    *price_checked;    /* date the price was checked, e.g. "2026-07" */
-  gboolean price_overridden; /* set by the user's price overrides */
-} JxModel;
-
-typedef struct
-{
-  char       *id;            /* "openai", "my-vllm" */
-  char       *name;          /* "OpenAI" */
-  char       *protocol;      /* "openai", "azure-openai", "anthropic", "gemini", "vertex",
-                                "bedrock", "cohere", "replicate", "ollama", "simulated" */
-  char       *builtin_id;    /* quirks profile: the built-in id this entry is or overrides;
-                                NULL for a custom endpoint */
-  char       *base_url;      /* see README: OpenAI-compatible ends in the version segment */
-  char       *auth_kind;     /* "bearer", "api-key", "x-api-key", "x-goog-api-key",
-                                "google-oauth", "aws", "portkey", "none" */
-  char       *api_key_env;   /* "OPENAI_API_KEY" */
-  char       *key_hint;      /* "starts with sk-" */
-  char       *docs_url;
-  char       *models_path;   /* relative path of the model-list endpoint, NULL if none */
-  GPtrArray  *models;        /* JxModel* (owned) */
-  JsonObject *options;       /* protocol-specific extras: api_version, project, location,
-                                region, headers{}, … (may be NULL) */
-} JxProvider;
-
-JxProvider *jx_provider_ref          (JxProvider *provider);
-void        jx_provider_unref        (JxProvider *provider);
-JxModel    *jx_provider_find_model   (JxProvider *provider,
-                                      const char *model_id);
-/* Default model: the first listed. NULL if the provider lists none. */
-JxModel    *jx_provider_default_model (JxProvider *provider);
-const char *jx_provider_get_option   (JxProvider *provider,
-                                      const char *name);
-gboolean    jx_provider_is_local     (JxProvider *provider);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (JxProvider, jx_provider_unref)
 
 #define JX_TYPE_CATALOG (jx_catalog_get_type ())
 G_DECLARE_FINAL_TYPE (JxCatalog, jx_catalog, JX, CATALOG, GObject)

@@ -277,7 +277,7 @@ jx_context_fetch_model_lists (JxContext *self)
       JxProvider *provider = g_ptr_array_index (providers, i);
       ListModels *lm;
 
-      if (g_strcmp0 (provider->protocol, "simulated") == 0)
+      if (jx_provider_is_simulated (provider))
         continue;
 
       lm = g_new0 (ListModels, 1);

@@ -26,6 +26,7 @@ struct _JxEngine
   JxSimulator *simulator;
   guint        connect_timeout;
   guint        idle_timeout;
+  GHashTable  *credential_cache;  /* string → GObject, see jx_engine_get_credential_cache */
 };
 
 G_DEFINE_FINAL_TYPE (JxEngine, jx_engine, G_TYPE_OBJECT)
@@ -154,6 +155,7 @@ jx_engine_dispose (GObject *object)
   if (self->simulator != NULL)
     jx_network_thread_invoke (drop_on_network_thread_cb, g_steal_pointer (&self->simulator));
   g_clear_object (&self->catalog);
+  g_clear_pointer (&self->credential_cache, g_hash_table_unref);
 
   G_OBJECT_CLASS (jx_engine_parent_class)->dispose (object);
 }
@@ -226,6 +228,7 @@ jx_engine_init (JxEngine *self)
   self->session = new_session ();
   self->connect_timeout = JX_ENGINE_DEFAULT_CONNECT_TIMEOUT;
   self->idle_timeout = JX_ENGINE_DEFAULT_IDLE_TIMEOUT;
+  self->credential_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
   /* The first proxy lookup loads libproxy's configuration (≈100 ms here); do it now so it
    * doesn't land inside the first pane's time to first token. */
@@ -328,4 +331,12 @@ jx_engine_get_simulator_url (JxEngine  *self,
     }
 
   return jx_simulator_get_url (self->simulator);
+}
+
+GHashTable *
+jx_engine_get_credential_cache (JxEngine *self)
+{
+  g_return_val_if_fail (JX_IS_ENGINE (self), NULL);
+
+  return self->credential_cache;
 }

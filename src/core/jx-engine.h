@@ -29,6 +29,9 @@ void         jx_engine_set_timeouts        (JxEngine  *self,
                                             guint      idle_timeout);
 guint        jx_engine_get_connect_timeout (JxEngine  *self);
 guint        jx_engine_get_idle_timeout    (JxEngine  *self);
+/* What adapters keep per session for a credential (Vertex: one JxGoogleAuth, so its token
+ * is shared until it expires). Keys are digests, never the credential; values GObjects. */
+GHashTable  *jx_engine_get_credential_cache (JxEngine *self);
 /* Base URL of the built-in simulated provider (a loopback server started on first use). */
 const char  *jx_engine_get_simulator_url   (JxEngine  *self,
                                             GError   **error);

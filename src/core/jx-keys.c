@@ -7,8 +7,11 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <json-glib/json-glib.h>
 
+#include "jx-adapter.h"
 #include "jx-keys.h"
 
 const SecretSchema *
@@ -28,7 +31,7 @@ jx_keys_get_schema (void)
 gboolean
 jx_keys_provider_needs_key (JxProvider *provider)
 {
-  return provider->auth_kind == NULL || !g_str_equal (provider->auth_kind, "none");
+  return provider->auth_kind != JX_AUTH_NONE;
 }
 
 static const char *
@@ -39,106 +42,111 @@ getenv_nonempty (const char *name)
   return value != NULL && *value != '\0' ? value : NULL;
 }
 
+/* The variable a credential field is read from: the provider's own names first. */
 static const char *
-option_or (JxProvider *provider,
-           const char *option,
-           const char *fallback)
+field_env (JxProvider              *provider,
+           const JxCredentialField *field)
 {
-  const char *value = jx_provider_get_option (provider, option);
+  const char *option = field->env_option != NULL ? jx_provider_get_option (provider, field->env_option) : NULL;
 
-  return value != NULL && *value != '\0' ? value : fallback;
+  if ((field->flags & JX_CREDENTIAL_FIELD_KEY_ENV) && provider->api_key_env != NULL)
+    return provider->api_key_env;
+  if (option != NULL && *option != '\0')
+    return option;
+  return field->env;
 }
 
-static char *
-json_object_to_string (JsonBuilder *builder)
+/* The field's value from the environment, or NULL. */
+static const char *
+field_getenv (JxProvider              *provider,
+              const JxCredentialField *field,
+              const char             **name)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  const char *value;
 
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
+  *name = field_env (provider, field);
+  if ((value = getenv_nonempty (*name)) == NULL && field->env_fallback != NULL &&
+      (value = getenv_nonempty (field->env_fallback)) != NULL)
+    *name = field->env_fallback;
+
+  return value;
+}
+
+typedef struct
+{
+  JxProvider *provider;
+  GPtrArray  *contents;   /* file contents read, wiped and freed at the end */
+} EnvLookup;
+
+static const char *
+env_value_cb (const JxCredentialField *field,
+              gpointer                 user_data)
+{
+  EnvLookup *lookup = user_data;
+  const char *name;
+  const char *value = field_getenv (lookup->provider, field, &name);
+  char *contents = NULL;
+
+  if (value == NULL || !(field->flags & JX_CREDENTIAL_FIELD_FILE_CONTENTS))
+    return value;
+
+  if (!g_file_get_contents (value, &contents, NULL, NULL))
+    return NULL;
+  g_ptr_array_add (lookup->contents, contents);
+  return contents;
 }
 
 static void
-add_member (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
+wipe_free (gpointer data)
 {
-  if (value == NULL)
-    return;
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
+  char *text = data;
+
+  memset (text, 0, strlen (text));
+  g_free (text);
 }
 
 char *
 jx_keys_lookup_env (JxProvider *provider)
 {
-  const char *protocol = provider->protocol != NULL ? provider->protocol : "";
-  const char *value;
+  const JxAdapter *adapter = jx_adapter_for_provider (provider);
+  g_autoptr(GPtrArray) contents = g_ptr_array_new_with_free_func (wipe_free);
+  EnvLookup lookup = { provider, contents };
 
-  if (g_str_equal (protocol, "bedrock"))
-    {
-      g_autoptr(JsonBuilder) builder = NULL;
-      /* Each entry may name its own variables (options *_env), defaulting to the AWS ones. */
-      const char *bearer = getenv_nonempty (option_or (provider, "bearer_token_env", "AWS_BEARER_TOKEN_BEDROCK"));
-      const char *access_key = getenv_nonempty (provider->api_key_env != NULL ? provider->api_key_env
-                                                                           : "AWS_ACCESS_KEY_ID");
-      const char *secret_key = getenv_nonempty (option_or (provider, "secret_key_env", "AWS_SECRET_ACCESS_KEY"));
-      const char *region = getenv_nonempty (option_or (provider, "region_env", "AWS_REGION"));
-
-      if (region == NULL)
-        region = getenv_nonempty ("AWS_DEFAULT_REGION");
-      if (bearer == NULL && (access_key == NULL || secret_key == NULL))
-        return NULL;
-
-      builder = json_builder_new ();
-      json_builder_begin_object (builder);
-      if (bearer != NULL)
-        add_member (builder, "api_key", bearer);
-      else
-        {
-          add_member (builder, "access_key_id", access_key);
-          add_member (builder, "secret_access_key", secret_key);
-          add_member (builder, "session_token",
-                      getenv_nonempty (option_or (provider, "session_token_env", "AWS_SESSION_TOKEN")));
-        }
-      add_member (builder, "region", region);
-      json_builder_end_object (builder);
-      return json_object_to_string (builder);
-    }
-
-  if (g_str_equal (protocol, "vertex"))
-    {
-      const char *path = getenv_nonempty (provider->api_key_env != NULL ? provider->api_key_env
-                                                                        : "GOOGLE_APPLICATION_CREDENTIALS");
-      char *contents = NULL;
-
-      if (path != NULL && g_file_get_contents (path, &contents, NULL, NULL))
-        return contents;
-      return NULL;
-    }
-
-  if ((value = getenv_nonempty (provider->api_key_env)) == NULL)
+  if (adapter == NULL)
     return NULL;
 
-  if (g_str_equal (protocol, "azure-openai"))
-    {
-      const char *endpoint_env = jx_provider_get_option (provider, "endpoint_env");
-      const char *endpoint = getenv_nonempty (endpoint_env != NULL ? endpoint_env : "AZURE_OPENAI_ENDPOINT");
+  /* Missing parts are not an error here: the keyring may have them. */
+  return jx_adapter_compose_credential (adapter, env_value_cb, &lookup, NULL);
+}
 
-      if (endpoint != NULL)
-        {
-          g_autoptr(JsonBuilder) builder = json_builder_new ();
+const char *
+jx_keys_get_env_name (JxProvider *provider)
+{
+  const JxAdapter *adapter = jx_adapter_for_provider (provider);
+  const JxCredentialField *fields;
+  const char *first = NULL;
+  const char *name;
+  guint last = 0;
 
-          json_builder_begin_object (builder);
-          add_member (builder, "api_key", value);
-          add_member (builder, "endpoint", endpoint);
-          json_builder_end_object (builder);
-          return json_object_to_string (builder);
-        }
-    }
+  if (adapter == NULL)
+    return provider->api_key_env;
 
-  return g_strdup (value);
+  /* Alternatives in the order they are tried (1, 2, …), then the parts always needed. */
+  fields = jx_adapter_get_credential_fields (adapter);
+  for (guint i = 0; fields[i].label != NULL; i++)
+    last = MAX (last, fields[i].alternative);
+  for (guint alternative = 1; alternative <= last + 1; alternative++)
+    for (guint i = 0; fields[i].label != NULL; i++)
+      if (fields[i].alternative == (alternative > last ? 0 : alternative) &&
+          !(fields[i].flags & JX_CREDENTIAL_FIELD_OPTIONAL) &&
+          field_getenv (provider, &fields[i], &name) != NULL)
+        return name;
+
+  for (guint i = 0; fields[i].label != NULL; i++)
+    if (!(fields[i].flags & JX_CREDENTIAL_FIELD_OPTIONAL) && (first = field_env (provider, &fields[i])) != NULL)
+      break;
+
+  return first;
 }
 
 static void
@@ -269,17 +277,71 @@ jx_keys_clear_finish (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* The required variables of one alternative, "A and B". */
+static void
+append_required (GString                 *text,
+                 JxProvider              *provider,
+                 const JxCredentialField *fields,
+                 guint                    alternative)
+{
+  gboolean first = TRUE;
+
+  for (guint i = 0; fields[i].label != NULL; i++)
+    {
+      const char *name;
+
+      if (fields[i].alternative != alternative || (fields[i].flags & JX_CREDENTIAL_FIELD_OPTIONAL) ||
+          (name = field_env (provider, &fields[i])) == NULL)
+        continue;
+      g_string_append_printf (text, "%s%s", first ? "" : " and ", name);
+      first = FALSE;
+    }
+}
+
 char *
 jx_keys_describe_missing (JxProvider *provider)
 {
   const char *name = provider->name != NULL ? provider->name : provider->id;
-  const char *protocol = provider->protocol != NULL ? provider->protocol : "";
+  const JxAdapter *adapter = jx_adapter_for_provider (provider);
+  const JxCredentialField *fields = adapter != NULL ? jx_adapter_get_credential_fields (adapter) : NULL;
+  g_autoptr(GString) vars = g_string_new (NULL);
+  guint required = 0;
+  guint seen = 0;
 
-  if (g_str_equal (protocol, "bedrock"))
-    return g_strdup_printf ("no credentials for %s: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
-                            "(or AWS_BEARER_TOKEN_BEDROCK), or add them in Preferences", name);
-  if (provider->api_key_env != NULL)
-    return g_strdup_printf ("no key for %s: set %s or add one in Preferences", name, provider->api_key_env);
+  for (guint i = 0; fields != NULL && fields[i].label != NULL; i++)
+    if (!(fields[i].flags & JX_CREDENTIAL_FIELD_OPTIONAL))
+      required++;
+
+  if (required > 1)
+    {
+      /* "A and B (or C)", alternatives in the order they are listed */
+      for (guint i = 0; fields[i].label != NULL; i++)
+        if (fields[i].alternative != 0 && fields[i].alternative < 32 && !(seen & (1u << fields[i].alternative)))
+          {
+            g_autoptr(GString) set = g_string_new (NULL);
+
+            seen |= 1u << fields[i].alternative;
+            append_required (set, provider, fields, fields[i].alternative);
+            if (set->len == 0)
+              continue;
+            if (vars->len == 0)
+              g_string_append (vars, set->str);
+            else
+              g_string_append_printf (vars, " (or %s)", set->str);
+          }
+      if (vars->len > 0)
+        g_string_append (vars, " ");
+      append_required (vars, provider, fields, 0);
+      g_strchomp (vars->str);
+      g_string_set_size (vars, strlen (vars->str));
+      if (vars->len > 0)
+        return g_strdup_printf ("no credentials for %s: set %s, or add them in Preferences", name, vars->str);
+    }
+  else if (fields != NULL)
+    append_required (vars, provider, fields, 0);
+
+  if (vars->len > 0)
+    return g_strdup_printf ("no key for %s: set %s or add one in Preferences", name, vars->str);
 
   return g_strdup_printf ("no key for %s: add one in Preferences", name);
 }

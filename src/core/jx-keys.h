@@ -19,6 +19,8 @@ gboolean  jx_keys_provider_needs_key (JxProvider          *provider);
  * for multi-part credentials: Azure endpoint, AWS access key + secret + token + region,
  * Google credentials file contents), or NULL. */
 char     *jx_keys_lookup_env         (JxProvider          *provider);
+/* The variable the credential is (or would be) read from, for "set by …" (borrowed). */
+const char *jx_keys_get_env_name     (JxProvider          *provider);
 /* Environment first, then the keyring. NULL with no error: there is no key. */
 void      jx_keys_lookup_async       (JxProvider          *provider,
                                       GCancellable        *cancellable,

@@ -1,6 +1,7 @@
 /* jx-models.c — model lists from the providers' list endpoints
  *
- * Every list shape in docs/protocols.md, "Model lists" is read by one tolerant parser:
+ * The request is the adapter's (build_list_message: URL, page size, auth headers). Every
+ * list shape in docs/protocols.md, "Model lists" is read by one tolerant parser:
  * {"data":[{"id"}]} (OpenAI and most), a bare array (Together), {"models":[{"name"}]}
  * (Gemini "models/…", Cohere, Ollama). Anything that goes wrong short of a rejected key
  * falls back to the catalog, so a model picker always has something to show.
@@ -20,7 +21,6 @@
 #define LIST_TIMEOUT_SECONDS    20
 #define DETECT_TIMEOUT_MS       1000
 #define DEFAULT_OLLAMA_URL      "http://127.0.0.1:11434"
-#define DEFAULT_ANTHROPIC_VERSION "2023-06-01"
 
 typedef struct
 {
@@ -208,7 +208,7 @@ make_fingerprint (JxProvider *provider,
 
   g_checksum_update (checksum, (const guchar *) url, -1);
   g_checksum_update (checksum, (const guchar *) "\n", 1);
-  g_checksum_update (checksum, (const guchar *) (provider->auth_kind != NULL ? provider->auth_kind : ""), -1);
+  g_checksum_update (checksum, (const guchar *) jx_auth_kind_to_string (provider->auth_kind), -1);
   g_checksum_update (checksum, (const guchar *) "\n", 1);
   if (credential != NULL)
     g_checksum_update (checksum, (const guchar *) credential, -1);
@@ -239,107 +239,6 @@ jx_models_forget (JxEngine   *engine,
     g_hash_table_remove_all (get_cache (engine));
   else
     g_hash_table_remove (get_cache (engine), provider_id);
-}
-
-/* Providers whose list endpoint needs more than a key (OAuth, SigV4, a deployment), or that
- * have none Juxta can use: their catalog list is all there is. */
-static gboolean
-has_list_endpoint (JxProvider *provider)
-{
-  static const char * const without[] = { "replicate", "azure-openai", "bedrock", "vertex", "simulated" };
-  const char *auth = provider->auth_kind != NULL ? provider->auth_kind : "bearer";
-
-  if (provider->models_path == NULL || *provider->models_path == '\0' ||
-      provider->base_url == NULL || *provider->base_url == '\0' ||
-      strchr (provider->base_url, '{') != NULL ||
-      g_str_equal (auth, "google-oauth") || g_str_equal (auth, "aws"))
-    return FALSE;
-
-  for (guint i = 0; i < G_N_ELEMENTS (without); i++)
-    if (g_strcmp0 (provider->protocol, without[i]) == 0)
-      return FALSE;
-
-  return TRUE;
-}
-
-static char *
-build_list_url (JxProvider *provider)
-{
-  g_autofree char *url = jx_adapter_join_url (provider->base_url, provider->models_path);
-  const char *query = NULL;
-
-  /* One big page instead of following cursors: the defaults are 20 (Anthropic, Cohere)
-   * or 50 (Gemini), which would hide most models. */
-  if (g_strcmp0 (provider->protocol, "anthropic") == 0)
-    query = "limit=1000";
-  else if (g_strcmp0 (provider->protocol, "gemini") == 0)
-    query = "pageSize=1000";
-  else if (g_strcmp0 (provider->protocol, "cohere") == 0)
-    query = "endpoint=chat&page_size=1000";
-
-  if (query == NULL || strchr (url, '?') != NULL)
-    return g_steal_pointer (&url);
-  return g_strconcat (url, "?", query, NULL);
-}
-
-/* The same headers the provider's adapter authenticates with. */
-static gboolean
-add_auth (SoupMessage *message,
-          JxProvider  *provider,
-          const char  *credential)
-{
-  SoupMessageHeaders *headers = soup_message_get_request_headers (message);
-  const char *kind = provider->auth_kind != NULL ? provider->auth_kind : "bearer";
-
-  if (g_str_equal (kind, "x-api-key"))
-    {
-      const char *version = jx_provider_get_option (provider, "anthropic_version");
-
-      /* Anthropic wants its version header even on the list call. */
-      soup_message_headers_replace (headers, "anthropic-version",
-                                    version != NULL ? version : DEFAULT_ANTHROPIC_VERSION);
-    }
-
-  if (credential == NULL || *credential == '\0' || g_str_equal (kind, "none"))
-    return FALSE;
-
-  if (g_str_equal (kind, "x-api-key"))
-    soup_message_headers_replace (headers, "x-api-key", credential);
-  else if (g_str_equal (kind, "x-goog-api-key"))
-    soup_message_headers_replace (headers, "x-goog-api-key", credential);
-  else if (g_str_equal (kind, "api-key"))
-    soup_message_headers_replace (headers, "api-key", credential);
-  else if (g_str_equal (kind, "portkey"))
-    soup_message_headers_replace (headers, "x-portkey-api-key", credential);
-  else
-    {
-      g_autofree char *value = g_strdup_printf ("Bearer %s", credential);
-
-      soup_message_headers_replace (headers, "Authorization", value);
-    }
-
-  return TRUE;
-}
-
-static void
-add_extra_headers (SoupMessage *message,
-                   JxProvider  *provider)
-{
-  SoupMessageHeaders *headers = soup_message_get_request_headers (message);
-  JsonObject *extra;
-
-  if (provider->options == NULL || !json_object_has_member (provider->options, "headers") ||
-      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (provider->options, "headers")))
-    return;
-
-  extra = json_object_get_object_member (provider->options, "headers");
-  for (GList *l = json_object_get_members (extra); l != NULL; l = g_list_delete_link (l, l))
-    {
-      JsonNode *value = json_object_get_member (extra, l->data);
-
-      if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
-        soup_message_headers_replace (headers, l->data, json_node_get_string (value));
-    }
 }
 
 static gboolean
@@ -460,6 +359,8 @@ jx_models_list_async (JxEngine            *engine,
   g_autoptr(SoupMessage) message = NULL;
   g_autofree char *url = NULL;
   g_autofree char *fingerprint = NULL;
+  const JxAdapter *adapter;
+  gboolean sent_key = FALSE;
   CacheEntry *entry;
   ListData *self;
   GUri *uri;
@@ -470,13 +371,16 @@ jx_models_list_async (JxEngine            *engine,
   task = g_task_new (engine, cancellable, callback, user_data);
   g_task_set_source_tag (task, jx_models_list_async);
 
-  if (!has_list_endpoint (provider))
+  adapter = jx_adapter_for_provider (provider);
+  if (adapter == NULL || adapter->build_list_message == NULL ||
+      (message = adapter->build_list_message (adapter, provider, credential, &sent_key)) == NULL)
     {
       return_list (task, catalog_ids (provider), JX_MODELS_SOURCE_CATALOG);
       return;
     }
 
-  url = build_list_url (provider);
+  uri = soup_message_get_uri (message);
+  url = g_uri_to_string (uri);
   fingerprint = make_fingerprint (provider, url, credential);
   entry = g_hash_table_lookup (get_cache (engine), provider->id);
   if (entry != NULL && g_str_equal (entry->fingerprint, fingerprint))
@@ -485,16 +389,9 @@ jx_models_list_async (JxEngine            *engine,
       return;
     }
 
-  if ((message = soup_message_new (SOUP_METHOD_GET, url)) == NULL)
-    {
-      return_list (task, catalog_ids (provider), JX_MODELS_SOURCE_FALLBACK);
-      return;
-    }
-  uri = soup_message_get_uri (message);
-
   self = list_data_new (task, engine, provider, cancellable, LIST_TIMEOUT_SECONDS * 1000);
   self->fingerprint = g_steal_pointer (&fingerprint);
-  self->sent_key = add_auth (message, provider, credential);
+  self->sent_key = sent_key;
 
   /* Keys only travel encrypted, except to this machine or the local network (as requests). */
   if (self->sent_key && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 && !jx_provider_is_local (provider))
@@ -505,8 +402,6 @@ jx_models_list_async (JxEngine            *engine,
       return;
     }
 
-  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
-  add_extra_headers (message, provider);
   /* A redirect could carry the key to another host. */
   soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
 

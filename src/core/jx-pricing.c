@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "jx-adapter.h"
 #include "jx-json.h"
 #include "jx-pricing.h"
 
@@ -736,42 +737,7 @@ jx_pricing_import_file (JxCatalog   *catalog,
 const char *
 jx_pricing_map_litellm_provider (const char *litellm_provider)
 {
-  static const struct { const char *litellm; const char *juxta; } map[] = {
-    { "openai", "openai" },
-    { "azure", "azure-openai" },
-    { "anthropic", "anthropic" },
-    { "gemini", "gemini" },
-    { "vertex_ai", "vertex" },
-    { "bedrock", "bedrock" },
-    { "bedrock_converse", "bedrock" },
-    { "cohere", "cohere" },
-    { "cohere_chat", "cohere" },
-    { "mistral", "mistral" },
-    { "together_ai", "together" },
-    { "fireworks_ai", "fireworks" },
-    { "replicate", "replicate" },
-    { "huggingface", "huggingface" },
-    { "groq", "groq" },
-    { "openrouter", "openrouter" },
-    { "ollama", "ollama" },
-    { "ollama_chat", "ollama" },
-  };
-  g_autofree char *base = NULL;
-  const char *dash;
-
-  if (litellm_provider == NULL)
-    return NULL;
-
-  /* "vertex_ai-language-models", "vertex_ai-anthropic_models", … */
-  dash = strchr (litellm_provider, '-');
-  base = dash != NULL ? g_strndup (litellm_provider, dash - litellm_provider)
-                      : g_strdup (litellm_provider);
-
-  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
-    if (g_str_equal (map[i].litellm, litellm_provider) || g_str_equal (map[i].litellm, base))
-      return map[i].juxta;
-
-  return NULL;
+  return jx_adapter_provider_for_litellm (litellm_provider);
 }
 
 static gboolean
@@ -1193,7 +1159,7 @@ jx_pricing_plan (JxCatalog         *catalog,
         {
           JxProvider *provider = g_ptr_array_index (providers, i);
 
-          if (g_strcmp0 (provider->protocol, "simulated") == 0)
+          if (jx_provider_is_simulated (provider))
             continue;
           for (guint j = 0; j < provider->models->len; j++)
             {

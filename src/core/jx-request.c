@@ -791,7 +791,7 @@ handle_http_error (JxRequest *self)
 
   /* A cached token the provider no longer accepts must not be reused by the next request. */
   if (status == 401 && self->adapter->credential_rejected != NULL && self->stored_credential != NULL)
-    self->adapter->credential_rejected (G_OBJECT (self->engine), self->stored_credential);
+    self->adapter->credential_rejected (self->engine, self->stored_credential);
 
   if (!retryable)
     {
@@ -1085,7 +1085,7 @@ start_attempt (JxRequest *self)
   JxProvider *effective = self->provider;
 
   /* The offline demo talks real HTTP to a loopback simulator, so it is measured like the rest. */
-  if (g_strcmp0 (self->provider->protocol, "simulated") == 0)
+  if (jx_provider_is_simulated (self->provider))
     {
       const char *url = jx_engine_get_simulator_url (self->engine, &error);
 
@@ -1221,7 +1221,7 @@ resolve_credential (JxRequest *self)
       return;
     }
 
-  self->adapter->resolve_credential_async (G_OBJECT (self->engine), self->provider, self->credential,
+  self->adapter->resolve_credential_async (self->engine, self->provider, self->credential,
                                            self->cancellable, resolve_credential_cb, g_object_ref (self));
 }
 

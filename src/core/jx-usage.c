@@ -148,10 +148,10 @@ jx_price_cost (const JxPrice *price,
 }
 
 /* @total plus the extras that are known; -1 when @total itself is unknown. */
-static gint64
-add_known (gint64 total,
-           gint64 extra1,
-           gint64 extra2)
+gint64
+jx_usage_sum_known (gint64 total,
+                    gint64 extra1,
+                    gint64 extra2)
 {
   if (total < 0)
     return -1;
@@ -159,107 +159,11 @@ add_known (gint64 total,
   return total + MAX (extra1, 0) + MAX (extra2, 0);
 }
 
-static void
-mark_source (JxUsage *usage)
+void
+jx_usage_mark_reported (JxUsage *usage)
 {
+  g_return_if_fail (usage != NULL);
+
   if (usage->input_tokens >= 0 || usage->output_tokens >= 0)
     usage->source = JX_USAGE_SOURCE_PROVIDER;
-}
-
-/* OpenAI chat and Responses, and the OpenAI-compatible family: cached ⊂ prompt and
- * reasoning ⊂ completion already, so the fields map straight across. */
-void
-jx_usage_from_openai (JxUsage *usage,
-                      gint64   prompt_tokens,
-                      gint64   cached_tokens,
-                      gint64   completion_tokens,
-                      gint64   reasoning_tokens)
-{
-  g_return_if_fail (usage != NULL);
-
-  jx_usage_init (usage);
-  usage->input_tokens = prompt_tokens;
-  usage->cached_input_tokens = cached_tokens;
-  usage->output_tokens = completion_tokens;
-  usage->reasoning_tokens = reasoning_tokens;
-  mark_source (usage);
-}
-
-/* Anthropic's input_tokens excludes cache reads and writes; the total prompt is the sum. */
-void
-jx_usage_from_anthropic (JxUsage *usage,
-                         gint64   input_tokens,
-                         gint64   cache_read_input_tokens,
-                         gint64   cache_creation_input_tokens,
-                         gint64   output_tokens)
-{
-  g_return_if_fail (usage != NULL);
-
-  jx_usage_init (usage);
-  usage->input_tokens = add_known (input_tokens, cache_read_input_tokens,
-                                   cache_creation_input_tokens);
-  usage->cached_input_tokens = cache_read_input_tokens;
-  usage->cache_write_tokens = cache_creation_input_tokens;
-  usage->output_tokens = output_tokens;
-  mark_source (usage);
-}
-
-/* Gemini/Vertex: cached ⊂ prompt, but candidates exclude thoughts, which are billed as
- * output. An early thinking chunk may carry thoughts without candidates. */
-void
-jx_usage_from_gemini (JxUsage *usage,
-                      gint64   prompt_token_count,
-                      gint64   cached_content_token_count,
-                      gint64   candidates_token_count,
-                      gint64   thoughts_token_count)
-{
-  g_return_if_fail (usage != NULL);
-
-  jx_usage_init (usage);
-  usage->input_tokens = prompt_token_count;
-  usage->cached_input_tokens = cached_content_token_count;
-  if (candidates_token_count >= 0 || thoughts_token_count >= 0)
-    usage->output_tokens = MAX (candidates_token_count, 0) + MAX (thoughts_token_count, 0);
-  usage->reasoning_tokens = thoughts_token_count;
-  mark_source (usage);
-}
-
-/* Bedrock Converse counts like Anthropic: inputTokens excludes cache reads and writes. */
-void
-jx_usage_from_bedrock (JxUsage *usage,
-                       gint64   input_tokens,
-                       gint64   cache_read_input_tokens,
-                       gint64   cache_write_input_tokens,
-                       gint64   output_tokens)
-{
-  g_return_if_fail (usage != NULL);
-
-  jx_usage_init (usage);
-  usage->input_tokens = add_known (input_tokens, cache_read_input_tokens,
-                                   cache_write_input_tokens);
-  usage->cached_input_tokens = cache_read_input_tokens;
-  usage->cache_write_tokens = cache_write_input_tokens;
-  usage->output_tokens = output_tokens;
-  mark_source (usage);
-}
-
-/* Cohere v2: tokens.* are raw model counts (with Cohere's own preamble) and are kept for
- * throughput; billed_units.* are what is charged and drive the cost. */
-void
-jx_usage_from_cohere (JxUsage *usage,
-                      gint64   tokens_input,
-                      gint64   tokens_output,
-                      gint64   billed_input,
-                      gint64   billed_output,
-                      gint64   cached_tokens)
-{
-  g_return_if_fail (usage != NULL);
-
-  jx_usage_init (usage);
-  usage->input_tokens = tokens_input;
-  usage->output_tokens = tokens_output;
-  usage->billed_input_tokens = billed_input;
-  usage->billed_output_tokens = billed_output;
-  usage->cached_input_tokens = cached_tokens;
-  mark_source (usage);
 }

@@ -51,9 +51,17 @@ gboolean jx_price_is_known         (const JxPrice *price);
 double   jx_price_cost             (const JxPrice *price,
                                     const JxUsage *usage);
 
-/* Fill @usage from one provider's raw counters (pass -1 for a field that is absent),
+/* For the normalisers: @total plus the extras that are known (-1 when @total is unknown),
+ * and source PROVIDER when any count is known. */
+gint64   jx_usage_sum_known        (gint64         total,
+                                    gint64         extra1,
+                                    gint64         extra2);
+void     jx_usage_mark_reported    (JxUsage       *usage);
+
+/* Fill @usage from one protocol's raw counters (pass -1 for a field that is absent),
  * normalising them as described above and setting source PROVIDER when any count is
- * known. Other fields are reset to -1. */
+ * known. Other fields are reset to -1. Each is defined next to its adapter
+ * (adapters/jx-adapter-<protocol>.c); a new protocol keeps its normaliser there. */
 void     jx_usage_from_openai      (JxUsage       *usage,
                                     gint64         prompt_tokens,
                                     gint64         cached_tokens,

@@ -143,7 +143,7 @@ update_simulated (JxPane *self)
                                                : NULL;
 
   gtk_widget_set_visible (GTK_WIDGET (self->simulated_label),
-                          provider != NULL && g_strcmp0 (provider->protocol, "simulated") == 0);
+                          provider != NULL && jx_provider_is_simulated (provider));
 }
 
 /**

@@ -227,7 +227,7 @@ jx_price_edit_dialog_new (GtkWindow  *parent,
   self->cache_write_per_mtok = model->price.cache_write_per_mtok;
 
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (self), "%s — %s",
-                                  g_strcmp0 (provider->protocol, "simulated") == 0
+                                  jx_provider_is_simulated (provider)
                                     ? _("Simulated") : provider->name,
                                   model->name != NULL ? model->name : model->id);
   jx_price_edit_dialog_set_price (self, &model->price);

@@ -208,7 +208,7 @@ jx_price_item_new (JxProvider *provider,
   self = g_object_new (JX_TYPE_PRICE_ITEM, NULL);
   self->provider_id = g_strdup (provider->id);
   self->model_id = g_strdup (model->id);
-  self->simulated = g_strcmp0 (provider->protocol, "simulated") == 0;
+  self->simulated = jx_provider_is_simulated (provider);
   self->provider_name = g_strdup (self->simulated ? _("Simulated")
                                   : provider->name != NULL ? provider->name : provider->id);
   self->model_name = g_strdup (model->name != NULL ? model->name : model->id);

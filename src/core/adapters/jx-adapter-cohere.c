@@ -10,7 +10,7 @@
 
 #include <math.h>
 
-#include "jx-adapters-private.h"
+#include "jx-adapter-private.h"
 
 static void
 add_message (JsonBuilder *builder,
@@ -178,10 +178,40 @@ cohere_handle_event (JxStream   *stream,
   /* message-start, content-start/-end, tool-*, citation-* carry no answer text. */
 }
 
+static const char * const cohere_litellm_providers[] = { "cohere", "cohere", "cohere_chat", "cohere", NULL };
+
 const JxAdapter jx_adapter_cohere = {
   .protocol = "cohere",
   .wire = JX_WIRE_SSE,
   .has_end_marker = TRUE,
+  .default_auth = JX_AUTH_BEARER,
+  .litellm_providers = cohere_litellm_providers,
+  /* Chat models only, one big page (the default is 20). */
+  .list_query = "endpoint=chat&page_size=1000",
+  .build_list_message = jx_adapter_build_list_message,
   .build_message = cohere_build_message,
   .handle_event = cohere_handle_event,
 };
+
+/* ---- Usage, normalised (declared in jx-usage.h) ---------------------------------------- */
+
+/* Cohere v2: tokens.* are raw model counts (with Cohere's own preamble) and are kept for
+ * throughput; billed_units.* are what is charged and drive the cost. */
+void
+jx_usage_from_cohere (JxUsage *usage,
+                      gint64   tokens_input,
+                      gint64   tokens_output,
+                      gint64   billed_input,
+                      gint64   billed_output,
+                      gint64   cached_tokens)
+{
+  g_return_if_fail (usage != NULL);
+
+  jx_usage_init (usage);
+  usage->input_tokens = tokens_input;
+  usage->output_tokens = tokens_output;
+  usage->billed_input_tokens = billed_input;
+  usage->billed_output_tokens = billed_output;
+  usage->cached_input_tokens = cached_tokens;
+  jx_usage_mark_reported (usage);
+}

@@ -12,7 +12,7 @@
 
 #include <math.h>
 
-#include "jx-adapters-private.h"
+#include "jx-adapter-private.h"
 #include "jx-net.h"
 
 typedef struct
@@ -368,10 +368,16 @@ replicate_finish_epilogue (JxStream *stream,
   return FALSE;
 }
 
+static const char * const replicate_litellm_providers[] = { "replicate", "replicate", NULL };
+
+/* The collection list names models in a shape the chat endpoint does not take: no model
+ * list, the catalog lists the models. */
 const JxAdapter jx_adapter_replicate = {
   .protocol = "replicate",
   .wire = JX_WIRE_SSE,
   .has_end_marker = TRUE,
+  .default_auth = JX_AUTH_BEARER,
+  .litellm_providers = replicate_litellm_providers,
   .build_message = replicate_build_message,
   .handle_event = replicate_handle_event,
   .follow_up = replicate_follow_up,

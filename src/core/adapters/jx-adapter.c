@@ -1,4 +1,4 @@
-/* jx-adapter.c — protocol table and helpers shared by the adapters
+/* jx-adapter.c — the protocol table, and what is looked up in it
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,7 +6,20 @@
 
 #include <math.h>
 
-#include "jx-adapters-private.h"
+#include "jx-adapter-private.h"
+
+/* One line in each list per protocol: its descriptor, defined in its jx-adapter-<name>.c.
+ * "simulated" (the offline demo) lives with OpenAI, whose wire format it speaks. */
+extern const JxAdapter jx_adapter_openai;
+extern const JxAdapter jx_adapter_azure_openai;
+extern const JxAdapter jx_adapter_simulated;
+extern const JxAdapter jx_adapter_anthropic;
+extern const JxAdapter jx_adapter_gemini;
+extern const JxAdapter jx_adapter_vertex;
+extern const JxAdapter jx_adapter_bedrock;
+extern const JxAdapter jx_adapter_cohere;
+extern const JxAdapter jx_adapter_replicate;
+extern const JxAdapter jx_adapter_ollama;
 
 static const JxAdapter *adapters[] = {
   &jx_adapter_openai,
@@ -50,16 +63,54 @@ jx_adapter_lookup (const char *protocol)
   return NULL;
 }
 
-const char **
+const JxAdapter *
+jx_adapter_for_provider (JxProvider *provider)
+{
+  g_return_val_if_fail (provider != NULL, NULL);
+
+  return jx_adapter_lookup (provider->protocol);
+}
+
+const char * const *
 jx_adapter_list_protocols (void)
 {
   static const char *names[G_N_ELEMENTS (adapters) + 1];
+  static gsize initialized;
 
-  if (names[0] == NULL)
-    for (guint i = 0; i < G_N_ELEMENTS (adapters); i++)
-      names[i] = adapters[i]->protocol;
+  if (g_once_init_enter (&initialized))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (adapters); i++)
+        names[i] = adapters[i]->protocol;
+      g_once_init_leave (&initialized, 1);
+    }
 
   return names;
+}
+
+const char *
+jx_adapter_provider_for_litellm (const char *litellm_provider)
+{
+  g_autofree char *base = NULL;
+  const char *dash;
+
+  if (litellm_provider == NULL)
+    return NULL;
+
+  /* "vertex_ai-language-models", "vertex_ai-anthropic_models", … */
+  dash = strchr (litellm_provider, '-');
+  base = dash != NULL ? g_strndup (litellm_provider, dash - litellm_provider)
+                      : g_strdup (litellm_provider);
+
+  for (guint i = 0; i < G_N_ELEMENTS (adapters); i++)
+    {
+      const char * const *pairs = adapters[i]->litellm_providers;
+
+      for (guint j = 0; pairs != NULL && pairs[j] != NULL && pairs[j + 1] != NULL; j += 2)
+        if (g_str_equal (pairs[j], litellm_provider) || g_str_equal (pairs[j], base))
+          return pairs[j + 1];
+    }
+
+  return NULL;
 }
 
 static char *
@@ -165,46 +216,4 @@ jx_adapter_describe_error_body (const char *body,
     return NULL;
 
   return g_steal_pointer (&text);
-}
-
-char *
-jx_adapter_join_url (const char *base_url,
-                     const char *path)
-{
-  gsize len = strlen (base_url);
-
-  while (len > 0 && base_url[len - 1] == '/')
-    len--;
-  while (*path == '/')
-    path++;
-
-  return g_strdup_printf ("%.*s/%s", (int) len, base_url, path);
-}
-
-SoupMessage *
-jx_adapter_new_post (const char   *url,
-                     JsonBuilder  *body,
-                     GError      **error)
-{
-  g_autoptr(SoupMessage) message = NULL;
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (body);
-  g_autoptr(GBytes) bytes = NULL;
-  gsize len;
-  char *json;
-
-  message = soup_message_new (SOUP_METHOD_POST, url);
-  if (message == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not a valid URL", url);
-      return NULL;
-    }
-
-  json_generator_set_root (generator, root);
-  json = json_generator_to_data (generator, &len);
-  bytes = g_bytes_new_take (json, len);
-  soup_message_set_request_body_from_bytes (message, "application/json", bytes);
-
-  return g_steal_pointer (&message);
 }

@@ -10,7 +10,11 @@
 
 #include <math.h>
 
-#include "jx-adapters-private.h"
+#include "jx-adapter-private.h"
+
+/* The Messages API version sent in anthropic-version
+ * (https://docs.anthropic.com/en/api/versioning). */
+#define ANTHROPIC_VERSION "2023-06-01"
 
 /* Anthropic requires max_tokens; this is what we ask for when the prompt sets none. */
 #define DEFAULT_MAX_TOKENS 1024
@@ -247,22 +251,31 @@ anthropic_build_message (JxProvider      *provider,
 
   headers = soup_message_get_request_headers (message);
   soup_message_headers_replace (headers, "Accept", "text/event-stream");
-  soup_message_headers_replace (headers, "anthropic-version", version != NULL ? version : "2023-06-01");
-  if (credential != NULL && *credential != '\0')
-    {
-      /* Anthropic-compatible gateways may want a bearer token instead of x-api-key. */
-      if (g_strcmp0 (provider->auth_kind, "bearer") == 0)
-        {
-          g_autofree char *value = g_strdup_printf ("Bearer %s", credential);
-
-          soup_message_headers_replace (headers, "Authorization", value);
-        }
-      else
-        soup_message_headers_replace (headers, "x-api-key", credential);
-    }
+  soup_message_headers_replace (headers, "anthropic-version", version != NULL ? version : ANTHROPIC_VERSION);
+  /* x-api-key; Anthropic-compatible gateways may want a bearer token instead. */
+  jx_adapter_add_auth (message, provider, credential);
 
   return message;
 }
+
+static SoupMessage *
+anthropic_build_list_message (const JxAdapter *adapter,
+                              JxProvider      *provider,
+                              const char      *credential,
+                              gboolean        *sent_credential)
+{
+  SoupMessage *message = jx_adapter_build_list_message (adapter, provider, credential, sent_credential);
+  const char *version = jx_provider_get_option (provider, "anthropic_version");
+
+  /* Anthropic wants its version header even on the list call. */
+  if (message != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (message), "anthropic-version",
+                                  version != NULL ? version : ANTHROPIC_VERSION);
+
+  return message;
+}
+
+static const char * const anthropic_litellm_providers[] = { "anthropic", "anthropic", NULL };
 
 /* Error bodies ({"type":"error","error":{"type","message"}}) are read by the generic
  * extractor; 529 overloaded_error is retried by the engine like 503. */
@@ -270,6 +283,32 @@ const JxAdapter jx_adapter_anthropic = {
   .protocol = "anthropic",
   .wire = JX_WIRE_SSE,
   .has_end_marker = TRUE,
+  .default_auth = JX_AUTH_X_API_KEY,
+  .litellm_providers = anthropic_litellm_providers,
+  /* One big page instead of following cursors (the default is 20). */
+  .list_query = "limit=1000",
+  .build_list_message = anthropic_build_list_message,
   .build_message = anthropic_build_message,
   .handle_event = jx_adapter_anthropic_handle_event,
 };
+
+/* ---- Usage, normalised (declared in jx-usage.h) ---------------------------------------- */
+
+/* Anthropic's input_tokens excludes cache reads and writes; the total prompt is the sum. */
+void
+jx_usage_from_anthropic (JxUsage *usage,
+                         gint64   input_tokens,
+                         gint64   cache_read_input_tokens,
+                         gint64   cache_creation_input_tokens,
+                         gint64   output_tokens)
+{
+  g_return_if_fail (usage != NULL);
+
+  jx_usage_init (usage);
+  usage->input_tokens = jx_usage_sum_known (input_tokens, cache_read_input_tokens,
+                                            cache_creation_input_tokens);
+  usage->cached_input_tokens = cache_read_input_tokens;
+  usage->cache_write_tokens = cache_creation_input_tokens;
+  usage->output_tokens = output_tokens;
+  jx_usage_mark_reported (usage);
+}

@@ -1,9 +1,9 @@
 /* jx-adapter-openai.c — OpenAI Chat Completions SSE and its compatible family
  *
  * One adapter for OpenAI, Mistral, Together, Fireworks, Groq, OpenRouter, Hugging Face,
- * Portkey, Infron, Ollama /v1 and custom endpoints; the differences (docs/protocols.md,
- * "OpenAI-compatible providers") are keyed on the provider's built-in id so an overridden
- * base URL keeps its quirks.
+ * Portkey, Infron, Ollama /v1 and custom endpoints. Their differences are catalog options
+ * (see jx-providers-file.c): max_tokens_field, stream_options, include_obfuscation and
+ * headers, so an overridden base URL keeps its quirks.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,14 +11,7 @@
 
 #include <math.h>
 
-#include "jx-adapters-private.h"
-
-static gboolean
-is_profile (JxProvider *provider,
-            const char *builtin_id)
-{
-  return g_strcmp0 (provider->builtin_id, builtin_id) == 0;
-}
+#include "jx-adapter-private.h"
 
 static void
 add_messages (JsonBuilder    *builder,
@@ -44,19 +37,20 @@ add_messages (JsonBuilder    *builder,
   json_builder_end_array (builder);
 }
 
-static JsonBuilder *
-build_body (JxProvider     *provider,
-            const char     *model,
-            const JxPrompt *prompt)
+JsonBuilder *
+jx_adapter_openai_build_body (JxProvider     *provider,
+                              const char     *model,
+                              const JxPrompt *prompt)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   const char *max_field = jx_provider_get_option (provider, "max_tokens_field");
-  /* Mistral rejects stream_options with 422; everyone else needs it to report usage. */
-  gboolean stream_options = !is_profile (provider, "mistral") &&
-                            g_strcmp0 (jx_provider_get_option (provider, "stream_options"), "false") != 0;
+  /* Mistral rejects stream_options with 422 ("stream_options": false in its catalog
+   * entry); everyone else needs it to report usage. */
+  gboolean stream_options = g_strcmp0 (jx_provider_get_option (provider, "stream_options"), "false") != 0;
+  const char *obfuscation = jx_provider_get_option (provider, "include_obfuscation");
 
   if (max_field == NULL)
-    max_field = is_profile (provider, "openai") ? "max_completion_tokens" : "max_tokens";
+    max_field = "max_tokens";
 
   json_builder_begin_object (builder);
   if (model != NULL)
@@ -83,11 +77,12 @@ build_body (JxProvider     *provider,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "include_usage");
       json_builder_add_boolean_value (builder, TRUE);
-      if (is_profile (provider, "openai"))
+      if (obfuscation != NULL)
         {
-          /* Padding only costs bandwidth here; we measure timing, not packet sizes. */
+          /* OpenAI pads its chunks unless told not to; padding only costs bandwidth here,
+           * we measure timing, not packet sizes ("include_obfuscation": false). */
           json_builder_set_member_name (builder, "include_obfuscation");
-          json_builder_add_boolean_value (builder, FALSE);
+          json_builder_add_boolean_value (builder, g_str_equal (obfuscation, "true"));
         }
       json_builder_end_object (builder);
     }
@@ -96,57 +91,12 @@ build_body (JxProvider     *provider,
   return g_steal_pointer (&builder);
 }
 
-static void
-add_extra_headers (SoupMessage *message,
-                   JxProvider  *provider)
+void
+jx_adapter_openai_add_headers (SoupMessage *message,
+                               JxProvider  *provider)
 {
-  SoupMessageHeaders *headers = soup_message_get_request_headers (message);
-  JsonObject *extra;
-
-  soup_message_headers_replace (headers, "Accept", "text/event-stream");
-
-  if (is_profile (provider, "openrouter"))
-    {
-      soup_message_headers_replace (headers, "HTTP-Referer", PACKAGE_WEBSITE);
-      soup_message_headers_replace (headers, "X-Title", "Juxta");
-    }
-
-  if (provider->options != NULL &&
-      json_object_has_member (provider->options, "headers") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (provider->options, "headers")))
-    {
-      extra = json_object_get_object_member (provider->options, "headers");
-      for (GList *l = json_object_get_members (extra); l != NULL; l = g_list_delete_link (l, l))
-        {
-          JsonNode *value = json_object_get_member (extra, l->data);
-
-          if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
-            soup_message_headers_replace (headers, l->data, json_node_get_string (value));
-        }
-    }
-}
-
-static void
-add_auth (SoupMessage *message,
-          JxProvider  *provider,
-          const char  *credential)
-{
-  SoupMessageHeaders *headers = soup_message_get_request_headers (message);
-  const char *kind = provider->auth_kind != NULL ? provider->auth_kind : "bearer";
-
-  if (credential == NULL || *credential == '\0' || g_str_equal (kind, "none"))
-    return;
-
-  if (g_str_equal (kind, "api-key"))
-    soup_message_headers_replace (headers, "api-key", credential);
-  else if (g_str_equal (kind, "portkey"))
-    soup_message_headers_replace (headers, "x-portkey-api-key", credential);
-  else
-    {
-      g_autofree char *value = g_strdup_printf ("Bearer %s", credential);
-
-      soup_message_headers_replace (headers, "Authorization", value);
-    }
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "text/event-stream");
+  jx_adapter_add_extra_headers (message, provider);
 }
 
 static SoupMessage *
@@ -156,15 +106,15 @@ openai_build_message (JxProvider      *provider,
                       const char      *credential,
                       GError         **error)
 {
-  g_autoptr(JsonBuilder) body = build_body (provider, model, prompt);
+  g_autoptr(JsonBuilder) body = jx_adapter_openai_build_body (provider, model, prompt);
   g_autofree char *url = jx_adapter_join_url (provider->base_url, "chat/completions");
   SoupMessage *message;
 
   if ((message = jx_adapter_new_post (url, body, error)) == NULL)
     return NULL;
 
-  add_auth (message, provider, credential);
-  add_extra_headers (message, provider);
+  jx_adapter_add_auth (message, provider, credential);
+  jx_adapter_openai_add_headers (message, provider);
 
   return message;
 }
@@ -231,8 +181,8 @@ take_content (JxStream *stream,
     }
 }
 
-static void
-openai_handle_event (JxStream   *stream,
+void
+jx_adapter_openai_handle_event (JxStream   *stream,
                      const char *event_type,
                      const char *data,
                      gsize       len,
@@ -318,82 +268,26 @@ openai_handle_event (JxStream   *stream,
     }
 }
 
+static const char * const openai_litellm_providers[] = {
+  "openai", "openai",
+  "mistral", "mistral",
+  "together_ai", "together",
+  "fireworks_ai", "fireworks",
+  "huggingface", "huggingface",
+  "groq", "groq",
+  "openrouter", "openrouter",
+  NULL
+};
+
 const JxAdapter jx_adapter_openai = {
   .protocol = "openai",
   .wire = JX_WIRE_SSE,
   .has_end_marker = TRUE,
+  .default_auth = JX_AUTH_BEARER,
+  .litellm_providers = openai_litellm_providers,
+  .build_list_message = jx_adapter_build_list_message,
   .build_message = openai_build_message,
-  .handle_event = openai_handle_event,
-};
-
-/* Azure OpenAI: a deployment URL with api-version, or the /openai/v1 form (docs/protocols.md,
- * "Azure OpenAI"). The credential is the key, or a JSON object {"api_key":…,"endpoint":…}
- * when the endpoint came with it. */
-static SoupMessage *
-azure_build_message (JxProvider      *provider,
-                     const char      *model,
-                     const JxPrompt  *prompt,
-                     const char      *credential,
-                     GError         **error)
-{
-  g_autoptr(JsonNode) parts = NULL;
-  g_autofree char *url = NULL;
-  g_autoptr(JsonBuilder) body = NULL;
-  const char *endpoint = NULL;
-  const char *key = credential;
-  const char *api_version = jx_provider_get_option (provider, "api_version");
-  SoupMessage *message;
-
-  if (credential != NULL && credential[0] == '{' &&
-      (parts = jx_json_parse (credential, strlen (credential))) != NULL &&
-      JSON_NODE_HOLDS_OBJECT (parts))
-    {
-      key = jx_json_get_string (json_node_get_object (parts), "api_key");
-      endpoint = jx_json_get_string (json_node_get_object (parts), "endpoint");
-    }
-
-  if (provider->base_url != NULL && *provider->base_url != '\0')
-    endpoint = provider->base_url;
-
-  if (endpoint == NULL || *endpoint == '\0')
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "no Azure OpenAI endpoint: set AZURE_OPENAI_ENDPOINT or the provider's base_url");
-      return NULL;
-    }
-
-  if (g_str_has_suffix (endpoint, "/openai/v1") || g_str_has_suffix (endpoint, "/openai/v1/"))
-    {
-      /* v1 form: the deployment name goes in the body as the model. */
-      url = jx_adapter_join_url (endpoint, "chat/completions");
-      body = build_body (provider, model, prompt);
-    }
-  else
-    {
-      g_autofree char *escaped = g_uri_escape_string (model, NULL, FALSE);
-      g_autofree char *path = g_strdup_printf ("openai/deployments/%s/chat/completions?api-version=%s",
-                                               escaped, api_version != NULL ? api_version : "2024-10-21");
-
-      url = jx_adapter_join_url (endpoint, path);
-      body = build_body (provider, NULL, prompt);
-    }
-
-  if ((message = jx_adapter_new_post (url, body, error)) == NULL)
-    return NULL;
-
-  if (key != NULL && *key != '\0')
-    soup_message_headers_replace (soup_message_get_request_headers (message), "api-key", key);
-  add_extra_headers (message, provider);
-
-  return message;
-}
-
-const JxAdapter jx_adapter_azure_openai = {
-  .protocol = "azure-openai",
-  .wire = JX_WIRE_SSE,
-  .has_end_marker = TRUE,
-  .build_message = azure_build_message,
-  .handle_event = openai_handle_event,
+  .handle_event = jx_adapter_openai_handle_event,
 };
 
 /* The offline demo's simulator speaks OpenAI's wire format on loopback. */
@@ -401,6 +295,30 @@ const JxAdapter jx_adapter_simulated = {
   .protocol = "simulated",
   .wire = JX_WIRE_SSE,
   .has_end_marker = TRUE,
+  .default_auth = JX_AUTH_NONE,
+  .default_base_url = "simulated://",
+  .is_simulated = TRUE,
   .build_message = openai_build_message,
-  .handle_event = openai_handle_event,
+  .handle_event = jx_adapter_openai_handle_event,
 };
+
+/* ---- Usage, normalised (declared in jx-usage.h) ---------------------------------------- */
+
+/* OpenAI chat and Responses, and the OpenAI-compatible family: cached ⊂ prompt and
+ * reasoning ⊂ completion already, so the fields map straight across. */
+void
+jx_usage_from_openai (JxUsage *usage,
+                      gint64   prompt_tokens,
+                      gint64   cached_tokens,
+                      gint64   completion_tokens,
+                      gint64   reasoning_tokens)
+{
+  g_return_if_fail (usage != NULL);
+
+  jx_usage_init (usage);
+  usage->input_tokens = prompt_tokens;
+  usage->cached_input_tokens = cached_tokens;
+  usage->output_tokens = completion_tokens;
+  usage->reasoning_tokens = reasoning_tokens;
+  jx_usage_mark_reported (usage);
+}

@@ -10,7 +10,7 @@
 
 #include <math.h>
 
-#include "jx-adapters-private.h"
+#include "jx-adapter-private.h"
 
 static void
 add_message (JsonBuilder *builder,
@@ -70,12 +70,7 @@ ollama_build_message (JxProvider      *provider,
 
   soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/x-ndjson");
   /* Ollama needs no key, but a reverse proxy in front of it may want a Bearer token. */
-  if (credential != NULL && *credential != '\0' && g_strcmp0 (provider->auth_kind, "none") != 0)
-    {
-      g_autofree char *value = g_strdup_printf ("Bearer %s", credential);
-
-      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", value);
-    }
+  jx_adapter_add_auth (message, provider, credential);
 
   return message;
 }
@@ -153,10 +148,16 @@ ollama_handle_event (JxStream   *stream,
     }
 }
 
+static const char * const ollama_litellm_providers[] = { "ollama", "ollama", "ollama_chat", "ollama", NULL };
+
 const JxAdapter jx_adapter_ollama = {
   .protocol = "ollama",
   .wire = JX_WIRE_NDJSON,
   .has_end_marker = TRUE,
+  .default_auth = JX_AUTH_NONE,
+  .default_base_url = "http://127.0.0.1:11434",
+  .litellm_providers = ollama_litellm_providers,
+  .build_list_message = jx_adapter_build_list_message,
   .build_message = ollama_build_message,
   .handle_event = ollama_handle_event,
 };

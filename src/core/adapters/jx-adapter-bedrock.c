@@ -11,7 +11,7 @@
 
 #include <math.h>
 
-#include "jx-adapters-private.h"
+#include "jx-adapter-private.h"
 #include "jx-sigv4.h"
 
 typedef struct
@@ -394,12 +394,57 @@ bedrock_classify_error (guint               status,
   return FALSE;
 }
 
+/* An access key pair (SigV4), or a Bedrock API key (alternative 1 wins when both are set),
+ * each read from the AWS variables unless the entry names its own (options *_env).
+ * https://docs.aws.amazon.com/bedrock/latest/userguide/api-keys.html */
+static const JxCredentialField bedrock_credential_fields[] = {
+  { "access_key_id", N_("Access Key ID"), "AWS_ACCESS_KEY_ID", NULL, NULL, 2, JX_CREDENTIAL_FIELD_KEY_ENV },
+  { "secret_access_key", N_("Secret Access Key"), "AWS_SECRET_ACCESS_KEY", "secret_key_env", NULL, 2,
+    JX_CREDENTIAL_FIELD_SECRET },
+  { "session_token", N_("Session Token (Optional)"), "AWS_SESSION_TOKEN", "session_token_env", NULL, 2,
+    JX_CREDENTIAL_FIELD_SECRET | JX_CREDENTIAL_FIELD_OPTIONAL },
+  { "api_key", N_("Or a Bedrock API Key"), "AWS_BEARER_TOKEN_BEDROCK", "bearer_token_env", NULL, 1,
+    JX_CREDENTIAL_FIELD_SECRET },
+  { "region", N_("Region, e.g. us-east-1"), "AWS_REGION", "region_env", "AWS_DEFAULT_REGION", 0,
+    JX_CREDENTIAL_FIELD_OPTIONAL },
+  { NULL },
+};
+
+static const char * const bedrock_litellm_providers[] = {
+  "bedrock", "bedrock", "bedrock_converse", "bedrock", NULL
+};
+
+/* Listing foundation models needs SigV4 on another host: no model list. */
 const JxAdapter jx_adapter_bedrock = {
   .protocol = "bedrock",
   .wire = JX_WIRE_EVENTSTREAM,
   .has_end_marker = TRUE,
+  .default_auth = JX_AUTH_AWS,
+  .credential_fields = bedrock_credential_fields,
+  .litellm_providers = bedrock_litellm_providers,
   .build_message = bedrock_build_message,
   .handle_event = bedrock_handle_event,
   .describe_error_body = bedrock_describe_error_body,
   .classify_error = bedrock_classify_error,
 };
+
+/* ---- Usage, normalised (declared in jx-usage.h) ---------------------------------------- */
+
+/* Bedrock Converse counts like Anthropic: inputTokens excludes cache reads and writes. */
+void
+jx_usage_from_bedrock (JxUsage *usage,
+                       gint64   input_tokens,
+                       gint64   cache_read_input_tokens,
+                       gint64   cache_write_input_tokens,
+                       gint64   output_tokens)
+{
+  g_return_if_fail (usage != NULL);
+
+  jx_usage_init (usage);
+  usage->input_tokens = jx_usage_sum_known (input_tokens, cache_read_input_tokens,
+                                            cache_write_input_tokens);
+  usage->cached_input_tokens = cache_read_input_tokens;
+  usage->cache_write_tokens = cache_write_input_tokens;
+  usage->output_tokens = output_tokens;
+  jx_usage_mark_reported (usage);
+}
