@@ -22,7 +22,10 @@
 import json
 import os
 import re
+import struct
 import sys
+import xml.etree.ElementTree as ET
+import zlib
 
 # The newest stable GNOME runtime on Flathub. flatpak-builder-lint asks Flathub for it
 # (runtime-update-available-to-..., runtime-is-eol-...); offline, it is written here. GNOME
@@ -92,6 +95,10 @@ SOURCE_PROPERTIES = {
 }
 
 PLACEHOLDER_COMMIT = "0" * 40
+
+# Flathub's quality guidelines (https://docs.flathub.org/docs/for-app-authors/metainfo-guidelines/
+# quality-guidelines): the window at most 1000×700 logical pixels, its shadow around it.
+SCREENSHOT_MAX = (1000, 700)
 
 failures = []
 pending = []
@@ -296,6 +303,119 @@ def meson_app_id(project_dir):
     return match.group(1) if match else None
 
 
+def png_alpha_rows(path):
+    """(width, height, rows of alpha values) of an 8-bit RGBA PNG, else (width, height, None)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    pos, idat, header = 8, [], None
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        chunk = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", chunk)
+        elif kind == b"IDAT":
+            idat.append(chunk)
+        pos += 12 + length
+    width, height, depth, colour, _, _, interlace = header
+    if (depth, colour, interlace) != (8, 6, 0):
+        return width, height, None
+    raw, stride, rows, prev = zlib.decompress(b"".join(idat)), width * 4, [], bytearray(width * 4)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            a = line[x - 4] if x >= 4 else 0
+            b = prev[x]
+            c = prev[x - 4] if x >= 4 else 0
+            if kind == 1:
+                line[x] = (line[x] + a) & 255
+            elif kind == 2:
+                line[x] = (line[x] + b) & 255
+            elif kind == 3:
+                line[x] = (line[x] + ((a + b) >> 1)) & 255
+            elif kind == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(bytes(line[3::4]))
+        prev = line
+    return width, height, rows
+
+
+def check_screenshot_file(file, name):
+    """The window at most 1000×700, with a shadow around it (Flathub's quality guidelines)."""
+    png = png_alpha_rows(file) if os.path.isfile(file) else None
+    if not check(png is not None, f"juxta-screenshot-file: {name} is a PNG"):
+        return
+    width, height, rows = png
+    if not check(rows is not None, f"juxta-screenshot-shadow: {name} is RGBA, so that it can "
+                 "carry the window's shadow"):
+        return
+    opaque = [y for y, row in enumerate(rows) if 255 in row]
+    xs = [x for row in rows for x in (row.find(255), row.rfind(255)) if x >= 0]
+    win = (max(xs) - min(xs) + 1, opaque[-1] - opaque[0] + 1) if opaque else (0, 0)
+    check(0 < win[0] <= SCREENSHOT_MAX[0] and 0 < win[1] <= SCREENSHOT_MAX[1],
+          f"juxta-screenshot-size: the window in {name} is {win[0]}×{win[1]}, "
+          f"at most {SCREENSHOT_MAX[0]}×{SCREENSHOT_MAX[1]}")
+    margin = [rows[y][x] for y in (0, height // 2, height - 1) for x in range(width)
+              if not (opaque and opaque[0] <= y <= opaque[-1] and min(xs) <= x <= max(xs))]
+    check(bool(margin) and rows[0][0] < 16 and any(16 <= a < 255 for a in margin),
+          f"juxta-screenshot-shadow: {name} has the window's shadow around it")
+
+
+def check_metainfo(project_dir, base_id):
+    """What Flathub reads from the metainfo: screenshots, releases, OARS, branding."""
+    path = os.path.join(project_dir, "data", base_id + ".metainfo.xml.in")
+    if not check(os.path.isfile(path), f"appstream-metainfo-missing: {path}"):
+        return
+    root = ET.parse(path).getroot()
+    check(root.findtext("id") == base_id, f"juxta-metainfo-id: <id> is {base_id}")
+    check(root.findtext("launchable") == base_id + ".desktop",
+          "juxta-metainfo-launchable: the desktop file of the same id")
+
+    shots = root.findall("screenshots/screenshot")
+    check(len(shots) > 0, "metainfo-missing-screenshots")
+    check(any(s.get("type") == "default" for s in shots), "juxta-screenshot-default: one is")
+    for shot in shots:
+        url = (shot.findtext("image") or "").strip()
+        check(url.startswith("https://"), f"juxta-screenshot-url: https ({url})")
+        check(not url.endswith(".svg"), "metainfo-svg-screenshots")
+        check(bool((shot.findtext("caption") or "").strip()),
+              f"juxta-screenshot-caption: {os.path.basename(url)} has a caption")
+        local = re.search(r"/(data/screenshots/[^/]+)$", url)
+        if check(local is not None, f"juxta-screenshot-in-repository: {url} is a file of "
+                 "data/screenshots/ at the release tag"):
+            check_screenshot_file(os.path.join(project_dir, local.group(1)), local.group(1))
+
+    releases = root.findall("releases/release")
+    check(len(releases) > 0, "juxta-metainfo-releases: at least one release")
+    for release in releases:
+        check(re.fullmatch(r"\d{4}-\d{2}-\d{2}", release.get("date", "")) is not None,
+              f"juxta-release-date: release {release.get('version')} has a date")
+    with open(os.path.join(project_dir, "meson.build"), encoding="utf-8") as f:
+        version = re.search(r"version:\s*'([^']+)'", f.read())
+    check(bool(releases) and version is not None and releases[0].get("version") == version.group(1),
+          "juxta-release-version: the newest release is meson's project version")
+
+    rating = root.find("content_rating")
+    check(rating is not None and rating.get("type") == "oars-1.1",
+          "juxta-metainfo-oars: <content_rating type=\"oars-1.1\">")
+
+    colours = {c.get("scheme_preference"): (c.text or "").strip().lower()
+               for c in root.findall("branding/color") if c.get("type") == "primary"}
+    check(set(colours) == {"light", "dark"},
+          "juxta-branding: a primary colour for the light and for the dark scheme")
+    icon = os.path.join(project_dir, "data", "icons", base_id + ".svg")
+    icon_colours = set()
+    if os.path.isfile(icon):
+        with open(icon, encoding="utf-8") as f:
+            icon_colours = {c.lower() for c in re.findall(r"#[0-9a-fA-F]{6}\b", f.read())}
+    for scheme, colour in sorted(colours.items()):
+        check(re.fullmatch(r"#[0-9a-f]{6}", colour) is not None and colour not in icon_colours,
+              f"juxta-branding-{scheme}: {colour} is none of the icon's colours")
+
+
 def main():
     args = sys.argv[1:]
     strict = "--strict" in args
@@ -353,6 +473,9 @@ def main():
     for name in sorted(bundled):
         check(name not in RUNTIME_PKG_CONFIG,
               f"juxta-bundled-{name}: not bundled when the runtime has it")
+
+    if base_id is not None:
+        check_metainfo(project_dir, base_id)
 
     for item in pending:
         print(("FAILED " if strict else "pending ") + "to fill in when tagging: " + item)
