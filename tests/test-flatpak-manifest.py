@@ -411,9 +411,17 @@ def check_metainfo(project_dir, base_id):
     if os.path.isfile(icon):
         with open(icon, encoding="utf-8") as f:
             icon_colours = {c.lower() for c in re.findall(r"#[0-9a-fA-F]{6}\b", f.read())}
+    def rgb(colour):
+        return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+    # The banner must not swallow the icon: each brand colour is far (in RGB) from every colour
+    # the icon is drawn with.
     for scheme, colour in sorted(colours.items()):
-        check(re.fullmatch(r"#[0-9a-f]{6}", colour) is not None and colour not in icon_colours,
-              f"juxta-branding-{scheme}: {colour} is none of the icon's colours")
+        valid = re.fullmatch(r"#[0-9a-f]{6}", colour) is not None
+        near = [c for c in sorted(icon_colours)
+                if valid and sum((a - b) ** 2 for a, b in zip(rgb(colour), rgb(c))) < 80 ** 2]
+        check(valid and not near,
+              f"juxta-branding-{scheme}: {colour} is far from the icon's colours (near: {near})")
 
 
 def main():
