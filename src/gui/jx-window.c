@@ -768,6 +768,9 @@ jx_window_init (JxWindow *self)
   GtkEventController *controller;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The .ui names the stable id; a development build (io.github.juxta.Juxta.Devel) has its own icon. */
+  gtk_window_set_icon_name (GTK_WINDOW (self), APP_ID);
+  adw_status_page_set_icon_name (self->empty_page, APP_ID);
   self->cancellable = g_cancellable_new ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
