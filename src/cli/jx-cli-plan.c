@@ -113,34 +113,47 @@ print_table (GPtrArray        *rows,
 {
   g_autoptr(GString) line = g_string_new (NULL);
   g_autofree char *requests = format_thousands (workload->requests_per_month, 0);
+  guint terminal_width = jx_cli_output_terminal_width ();
+  glong label_width = 32;
 
   if (per_day >= 0)
     {
       g_autofree char *day = format_thousands (per_day, 0);
 
-      g_print (_("%s requests/month (%s/day × %d days), %lld input + %lld output tokens each"),
-               requests, day, JX_PRICING_DAYS_PER_MONTH, (long long) workload->input_tokens,
-               (long long) workload->output_tokens);
+      jx_cli_output_printf (_("%s requests/month (%s/day × %d days), %lld input + %lld output tokens each"),
+                            requests, day, JX_PRICING_DAYS_PER_MONTH, (long long) workload->input_tokens,
+                            (long long) workload->output_tokens);
     }
   else
-    g_print (_("%s requests/month, %lld input + %lld output tokens each"),
-             requests, (long long) workload->input_tokens, (long long) workload->output_tokens);
-  g_print (_(", %.0f%% cached, %s\n\n"), workload->cached_share * 100,
-           workload->batch ? _("batch") : _("no batch"));
+    jx_cli_output_printf (_("%s requests/month, %lld input + %lld output tokens each"),
+                          requests, (long long) workload->input_tokens, (long long) workload->output_tokens);
+  jx_cli_output_printf (_(", %.0f%% cached, %s\n\n"), workload->cached_share * 100,
+                        workload->batch ? _("batch") : _("no batch"));
 
-  jx_cli_output_cell (line, _("PROVIDER:MODEL"), 32, FALSE);
+  /* The label column fits the longest id, within the terminal's width. */
+  for (guint i = 0; i < rows->len; i++)
+    {
+      JxPlanRow *row = g_ptr_array_index (rows, i);
+
+      label_width = MAX (label_width, g_utf8_strlen (row->provider_id, -1) + 1 + g_utf8_strlen (row->model_id, -1));
+    }
+  if (terminal_width > 0)
+    label_width = MIN (label_width, MAX (16, (glong) terminal_width - 44));
+
+  jx_cli_output_cell (line, _("PROVIDER:MODEL"), label_width, FALSE);
   g_string_append (line, "  ");
   jx_cli_output_cell (line, _("$/REQUEST"), 11, TRUE);
   g_string_append (line, "  ");
   jx_cli_output_cell (line, _("$/MONTH"), 13, TRUE);
   g_string_append (line, "  ");
   g_string_append (line, _("NOTE"));
-  g_print ("%s\n", line->str);
+  jx_cli_output_printf ("%s\n", line->str);
 
   for (guint i = 0; i < rows->len; i++)
     {
       JxPlanRow *row = g_ptr_array_index (rows, i);
-      g_autofree char *label = g_strdup_printf ("%s:%s", row->provider_id, row->model_id);
+      g_autofree char *raw_label = g_strdup_printf ("%s:%s", row->provider_id, row->model_id);
+      g_autofree char *label = jx_cli_output_sanitize (raw_label, FALSE);
       g_autofree char *per_request = NULL;
       g_autofree char *monthly = NULL;
       g_autoptr(GPtrArray) notes = g_ptr_array_new ();
@@ -167,7 +180,7 @@ print_table (GPtrArray        *rows,
       g_ptr_array_add (notes, NULL);
 
       g_string_truncate (line, 0);
-      jx_cli_output_cell (line, label, 32, FALSE);
+      jx_cli_output_cell (line, label, label_width, FALSE);
       g_string_append (line, "  ");
       jx_cli_output_cell (line, per_request, 11, TRUE);
       g_string_append (line, "  ");
@@ -179,11 +192,11 @@ print_table (GPtrArray        *rows,
           g_string_append (line, "  ");
           g_string_append (line, joined);
         }
-      g_print ("%s\n", line->str);
+      jx_cli_output_printf ("%s\n", line->str);
     }
 
   if (rows->len == 0)
-    g_print (_("No model with a known price.\n"));
+    jx_cli_output_printf (_("No model with a known price.\n"));
 }
 
 /* "openai:gpt-4o" → one item; "openai" → every priced model of the provider. Only the first
