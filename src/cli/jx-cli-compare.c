@@ -323,8 +323,7 @@ print_table (Compare *compare)
 
       label_width = MAX (label_width, g_utf8_strlen (entry->label, -1) + 1);
     }
-  if (terminal_width > 0)
-    label_width = MIN (label_width, MAX (16, (glong) terminal_width - FIGURES_WIDTH));
+  label_width = MIN (label_width, MAX (24, (glong) terminal_width - FIGURES_WIDTH));
 
   /* One space always separates the label, even a cut one, from the figures. */
   jx_cli_output_cell (line, _("Provider:model"), label_width - 1, FALSE);

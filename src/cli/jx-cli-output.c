@@ -93,7 +93,7 @@ jx_cli_output_terminal_width (void)
   columns = g_getenv ("COLUMNS");
   if (columns != NULL && g_ascii_string_to_unsigned (columns, 10, 20, 10000, &value, NULL))
     return (guint) value;
-  return 0;
+  return 80;
 }
 
 void

@@ -35,7 +35,7 @@ char       *jx_cli_output_sanitize           (const char  *text,
                                               gboolean     multiline);
 
 /* Columns of the terminal standard output goes to; $COLUMNS when it is not a terminal;
- * 0 when neither says (no limit). */
+ * 80 when neither says. */
 guint       jx_cli_output_terminal_width     (void);
 
 /* Appends @text padded with spaces to @width characters (right-aligned if @right), or cut

@@ -114,7 +114,7 @@ print_table (GPtrArray        *rows,
   g_autoptr(GString) line = g_string_new (NULL);
   g_autofree char *requests = format_thousands (workload->requests_per_month, 0);
   guint terminal_width = jx_cli_output_terminal_width ();
-  glong label_width = 32;
+  glong label_width = 0;
 
   if (per_day >= 0)
     {
@@ -137,8 +137,7 @@ print_table (GPtrArray        *rows,
 
       label_width = MAX (label_width, g_utf8_strlen (row->provider_id, -1) + 1 + g_utf8_strlen (row->model_id, -1));
     }
-  if (terminal_width > 0)
-    label_width = MIN (label_width, MAX (16, (glong) terminal_width - 44));
+  label_width = CLAMP (label_width, 32, MAX (32, (glong) terminal_width - 48));
 
   jx_cli_output_cell (line, _("PROVIDER:MODEL"), label_width, FALSE);
   g_string_append (line, "  ");
