@@ -607,17 +607,21 @@ test_hostile_server (Fixture       *f,
 {
   const char *c_locale[] = { "LC_ALL=C", NULL };
   const char *json[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m",
-                         "--format", "json", "Grüße?", NULL };
+                         "--system", "Sei höflich", "--format", "json", "Grüße?", NULL };
   const char *csv[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m",
                         "--format", "csv", "hi", NULL };
   const char *table[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m", "hi", NULL };
   g_autoptr(GPtrArray) objects = NULL;
+  g_autoptr(GBytes) body = NULL;
   char *out = NULL, *err = NULL;
   JsonObject *o;
   const char *text;
 
   queue_hostile (f);
   g_assert_cmpint (run_juxta_env (json, c_locale, NULL, &out, &err), ==, 0);
+  body = jx_fake_server_get_last_body (f->server, "/v1/chat/completions");
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (body, NULL), g_bytes_get_size (body), "Sei höflich"));
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (body, NULL), g_bytes_get_size (body), "Grüße?"));
   /* communicate() checked that it is valid UTF-8. */
   g_assert_nonnull (strstr (out, "Grüße"));
   g_assert_null (strstr (out, "inf"));
@@ -663,6 +667,8 @@ test_bad_arguments (Fixture       *f,
   const char *temperatures[] = { "inf", "nan", "-5", "2.5", "abc", "1e400", "" };
   const char *bad_utf8[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m", "Gr\xfc\xdf" "e", NULL };
   const char *bad_stdin[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m", "-", NULL };
+  const char *bad_system[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m",
+                               "--system", "\xff", "hi", NULL };
   const char *timeout0[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m",
                              "--timeout", "0", "hi", NULL };
   const char *idle0[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m",
@@ -689,6 +695,10 @@ test_bad_arguments (Fixture       *f,
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_juxta (bad_stdin, "caf\xe9\n", &out, &err), ==, 2);
   g_assert_nonnull (strstr (err, "not valid UTF-8"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_juxta (bad_system, NULL, &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "--system is not valid UTF-8"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 

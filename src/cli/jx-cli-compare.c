@@ -609,11 +609,13 @@ parse_options (int             argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   const GOptionEntry entries[] = {
-    { "pane", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &options->entry_specs,
+    /* Text options are taken as bytes (FILENAME), not converted from the locale's charset:
+     * under LC_ALL=C a conversion would refuse "Grüße". UTF-8 is checked below. */
+    { "pane", 'p', 0, G_OPTION_ARG_FILENAME_ARRAY, &options->entry_specs,
       N_("A provider and model to compare (repeat for more panes)"), N_("PROVIDER[:MODEL]") },
     { "providers-file", 0, 0, G_OPTION_ARG_FILENAME, &options->providers_file,
       N_("Extra provider definitions (JSON)"), N_("FILE") },
-    { "system", 0, 0, G_OPTION_ARG_STRING, &options->system, N_("System prompt"), N_("TEXT") },
+    { "system", 0, 0, G_OPTION_ARG_FILENAME, &options->system, N_("System prompt"), N_("TEXT") },
     { "max-tokens", 0, 0, G_OPTION_ARG_INT, &options->max_tokens, N_("Maximum output tokens"), N_("N") },
     { "temperature", 0, 0, G_OPTION_ARG_STRING, &options->temperature_text,
       N_("Sampling temperature, 0 to 2 (default: the provider's)"), N_("T") },
@@ -696,6 +698,9 @@ parse_options (int             argc,
     FAIL (_("the prompt is not valid UTF-8"));
   if (options->system != NULL && !g_utf8_validate (options->system, -1, NULL))
     FAIL (_("--system is not valid UTF-8"));
+  for (guint i = 0; options->entry_specs[i] != NULL; i++)
+    if (!g_utf8_validate (options->entry_specs[i], -1, NULL))
+      FAIL (_("--pane is not valid UTF-8"));
 
 #undef FAIL
 
