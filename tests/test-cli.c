@@ -756,8 +756,20 @@ test_interrupt (Fixture       *f,
       jx_fake_response_add (slow, 30000, stream_body[1], -1);
       jx_fake_server_add (f->server, "POST", "/slow/v1/chat/completions", slow);
 
+      guint slow_before = jx_fake_server_get_request_count (f->server, "/slow/v1/chat/completions");
+
       process = spawn_juxta (args, NULL);
-      g_timeout_add (1500, quit_cb, loop);
+      /* Once the slow request is in, the fast one (sent with it, ~40 ms long) gets 700 ms to
+       * finish. */
+      for (guint waited = 0;
+           jx_fake_server_get_request_count (f->server, "/slow/v1/chat/completions") == slow_before;
+           waited += 50)
+        {
+          g_assert_cmpuint (waited, <, 60000);
+          g_timeout_add (50, quit_cb, loop);
+          g_main_loop_run (loop);
+        }
+      g_timeout_add (700, quit_cb, loop);
       g_main_loop_run (loop);
       g_subprocess_send_signal (process, SIGINT);
       g_assert_cmpint (communicate (process, NULL, &out, &err), ==, 130);

@@ -431,7 +431,8 @@ print_progress (Compare *compare,
     }
   if (line->len > 200)
     g_string_truncate (line, 200);
-  g_printerr ("%s", line->str);
+  /* Bytes, like standard output: g_printerr() would turn the marks into "?" under LC_ALL=C. */
+  fputs (line->str, stderr);
 }
 
 static gboolean
