@@ -176,8 +176,8 @@ build_response_object (JsonBuilder    *builder,
   json_builder_end_object (builder);
 }
 
-/* NAME_p50, NAME_p95, NAME_p99: flat, so no key means a number in one record type and an
- * object in another. */
+/* NAME_p50, NAME_p95, NAME_p99: flat, and named apart from the response's NAME, so no key
+ * is a number in one record type and an object in another. */
 static void
 add_percentiles (JsonBuilder    *builder,
                  const char     *name,
@@ -232,7 +232,8 @@ print_json_summaries (Compare *compare)
 }
 
 static const char * const csv_columns[] = {
-  "request_id", "started_at", "provider", "model", "run", "status", "text", "error", "error_code", "http_status", "ttft_ms", "e2e_ms",
+  "request_id", "started_at",
+  "provider", "model", "run", "status", "text", "error", "error_code", "http_status", "ttft_ms", "e2e_ms",
   "itl_ms_mean", "itl_ms_p95", "itl_ms_max", "decode_tokens_per_s", "input_tokens",
   "cached_input_tokens", "output_tokens", "reasoning_tokens", "usage_source", "cost_usd",
   "retries", "ratelimit_remaining_requests", "ratelimit_remaining_tokens",
