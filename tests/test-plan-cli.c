@@ -329,6 +329,7 @@ main (int   argc,
       char *argv[])
 {
   g_autofree char *juxta = NULL;
+  char *tmp_dir;
   int ret;
 
   /* Child mode: behave as `juxta plan`. */
@@ -344,7 +345,10 @@ main (int   argc,
   juxta = g_test_build_filename (G_TEST_BUILT, "..", "src", "juxta", NULL);
   program = juxta_has_plan (juxta) ? g_strdup (juxta) : g_strdup (self_path);
 
-  providers_file = g_build_filename (g_get_tmp_dir (), "juxta-plan-providers.json", NULL);
+  /* A directory of its own: tests of other checkouts may run at the same time. */
+  tmp_dir = g_dir_make_tmp ("juxta-plan-XXXXXX", NULL);
+  g_assert_nonnull (tmp_dir);
+  providers_file = g_build_filename (tmp_dir, "providers.json", NULL);
   g_file_set_contents (providers_file, test_providers, -1, NULL);
 
   g_test_add_func ("/plan-cli/json", test_json);
@@ -358,7 +362,9 @@ main (int   argc,
   ret = g_test_run ();
 
   g_unlink (providers_file);
+  g_rmdir (tmp_dir);
   g_free (providers_file);
+  g_free (tmp_dir);
   g_free (program);
   g_free (self_path);
   return ret;

@@ -729,12 +729,18 @@ build_entries (JxCatalog           *catalog,
   return g_steal_pointer (&entries);
 }
 
-/* SIGINT, SIGTERM: stop the round; what finished is printed, the rest reported stopped. */
+/* SIGINT, SIGTERM: stop the round; what finished is printed, the rest reported stopped.
+ * A second one quits at once. */
 static gboolean
 interrupt_cb (gpointer user_data)
 {
   Compare *compare = user_data;
 
+  if (compare->interrupted)
+    {
+      fflush (stdout);
+      _exit (JX_CLI_EXIT_INTERRUPTED);
+    }
   compare->interrupted = TRUE;
   g_cancellable_cancel (compare->cancellable);
   return G_SOURCE_CONTINUE;
