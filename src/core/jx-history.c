@@ -1353,9 +1353,12 @@ jx_history_begin_round_finish (JxHistory     *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
+  gint64 id;
+
   g_return_val_if_fail (g_task_is_valid (result, self), 0);
 
-  return g_task_propagate_int (G_TASK (result), error);
+  id = g_task_propagate_int (G_TASK (result), error);
+  return id > 0 ? id : 0;
 }
 
 typedef struct
@@ -1982,7 +1985,8 @@ load_response (sqlite3_stmt *stmt)
   r->provider_id = g_strdup (column_text (stmt, col++));
   r->provider_name = g_strdup (column_text (stmt, col++));
   r->model = g_strdup (column_text (stmt, col++));
-  r->run = (guint) MAX (column_count (stmt, col++), 0);
+  r->run = (guint) MAX (column_count (stmt, col), 0);
+  col++;
   r->status = status_from_string (column_text (stmt, col++));
   if (column_text (stmt, col) != NULL)
     g_string_assign (r->text, column_text (stmt, col));
@@ -1993,7 +1997,8 @@ load_response (sqlite3_stmt *stmt)
   response_set_error (r, column_text (stmt, col), column_text (stmt, col + 1));
   col += 2;
   r->finish_reason = g_strdup (column_text (stmt, col++));
-  r->http_status = (guint) MAX (column_count (stmt, col++), 0);
+  r->http_status = (guint) MAX (column_count (stmt, col), 0);
+  col++;
   r->timing.t_queued = column_time (stmt, col++);
   r->timing.t_start = column_time (stmt, col++);
   r->timing.t_headers = column_time (stmt, col++);

@@ -148,7 +148,7 @@ gboolean    jx_history_flush              (JxHistory            *self,
                                            GError              **error);
 
 /* Stores the prompt and panes with the app version and the time now; returns the id
- * (> 0) that responses are added to. */
+ * (> 0) that responses are added to, or 0 with @error set. */
 void        jx_history_begin_round_async  (JxHistory            *self,
                                            JxHistoryPrompt      *prompt,
                                            GCancellable         *cancellable,
