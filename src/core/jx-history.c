@@ -661,6 +661,18 @@ step_done (sqlite3       *db,
 /* ------------------------------------------------------------------------------------ */
 
 typedef struct _Worker Worker;
+
+/* Statements run for every round or response, kept prepared. */
+enum {
+  STMT_INSERT_ROUND,
+  STMT_INSERT_PANE,
+  STMT_INSERT_RESPONSE,
+  STMT_ROUND_PANES,
+  STMT_ROUND_COUNTS,
+  STMT_ROUND_FASTEST,
+  STMT_ROUND_CHEAPEST,
+  N_STMTS
+};
 typedef void (*JobFunc) (Worker   *worker,
                          gpointer  data,
                          GTask    *task);
@@ -675,6 +687,7 @@ struct _Worker
 
   /* Worker thread only (read by others after a flush). */
   sqlite3         *db;
+  sqlite3_stmt    *stmts[N_STMTS]; /* prepared once, reset after each use */
   GError          *open_error;
 
   GMutex           mutex;
@@ -718,6 +731,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+static void worker_close (Worker *worker);
+
 static Worker *
 worker_ref (Worker *worker)
 {
@@ -731,7 +746,7 @@ worker_unref (Worker *worker)
   if (!g_atomic_ref_count_dec (&worker->ref_count))
     return;
 
-  g_clear_pointer (&worker->db, sqlite3_close);
+  worker_close (worker);
   g_clear_error (&worker->open_error);
   g_async_queue_unref (worker->queue);
   g_main_context_unref (worker->context);
@@ -740,6 +755,40 @@ worker_unref (Worker *worker)
   g_free (worker->warning);
   g_free (worker->path);
   g_free (worker);
+}
+
+static void
+worker_close (Worker *worker)
+{
+  for (guint i = 0; i < N_STMTS; i++)
+    g_clear_pointer (&worker->stmts[i], sqlite3_finalize);
+  g_clear_pointer (&worker->db, sqlite3_close);
+}
+
+/* The statement @which, prepared on first use; reset it when done with it. */
+static sqlite3_stmt *
+cached_stmt (Worker      *worker,
+             guint        which,
+             const char  *sql,
+             GError     **error)
+{
+  if (worker->stmts[which] == NULL)
+    {
+      int rc = sqlite3_prepare_v3 (worker->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                   &worker->stmts[which], NULL);
+
+      if (rc != SQLITE_OK)
+        {
+          set_sqlite_error (worker->db, rc, error);
+          return NULL;
+        }
+    }
+  else
+    {
+      sqlite3_reset (worker->stmts[which]);
+      sqlite3_clear_bindings (worker->stmts[which]);
+    }
+  return worker->stmts[which];
 }
 
 static void
@@ -994,7 +1043,7 @@ worker_main (gpointer data)
       job_free (job);
     }
 
-  g_clear_pointer (&worker->db, sqlite3_close);
+  worker_close (worker);
   worker_unref (worker);
   return NULL;
 }
@@ -1249,19 +1298,20 @@ begin_data_free (gpointer data)
 }
 
 static gint64
-store_round (sqlite3    *db,
+store_round (Worker     *worker,
              BeginData  *begin,
              GError    **error)
 {
-  g_autoptr(sqlite3_stmt) round = NULL;
-  g_autoptr(sqlite3_stmt) pane = NULL;
+  sqlite3 *db = worker->db;
+  sqlite3_stmt *round;
+  sqlite3_stmt *pane;
   JxHistoryPrompt *prompt = begin->prompt;
   gint64 id;
 
   if (!exec_sql (db, "BEGIN IMMEDIATE", error))
     return 0;
 
-  round = prepare (db,
+  round = cached_stmt (worker, STMT_INSERT_ROUND,
                    "INSERT INTO rounds (started_at, app_version, system_prompt, user_prompt,"
                    " parameters, variant, variables, series_id)"
                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
@@ -1277,9 +1327,10 @@ store_round (sqlite3    *db,
   bind_text (round, 8, prompt->series_id);
   if (!step_done (db, round, error))
     goto fail;
+  sqlite3_reset (round);
   id = sqlite3_last_insert_rowid (db);
 
-  pane = prepare (db,
+  pane = cached_stmt (worker, STMT_INSERT_PANE,
                   "INSERT INTO panes (round_id, pane_index, provider_id, provider_name, model)"
                   " VALUES (?, ?, ?, ?, ?)", error);
   if (pane == NULL)
@@ -1297,12 +1348,16 @@ store_round (sqlite3    *db,
       if (!step_done (db, pane, error))
         goto fail;
     }
+  sqlite3_reset (pane);
 
   if (!exec_sql (db, "COMMIT", error))
     goto fail;
   return id;
 
 fail:
+  for (guint i = STMT_INSERT_ROUND; i <= STMT_INSERT_PANE; i++)
+    if (worker->stmts[i] != NULL)
+      sqlite3_reset (worker->stmts[i]);
   sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
   return 0;
 }
@@ -1313,7 +1368,7 @@ begin_round_job (Worker   *worker,
                  GTask    *task)
 {
   GError *error = NULL;
-  gint64 id = store_round (worker->db, data, &error);
+  gint64 id = store_round (worker, data, &error);
 
   if (id == 0)
     g_task_return_error (task, error);
@@ -1379,7 +1434,7 @@ begin_round_sync_job (Worker   *worker,
   if (worker->db == NULL)
     sync->error = g_error_copy (worker->open_error);
   else
-    sync->id = store_round (worker->db, sync->begin, &sync->error);
+    sync->id = store_round (worker, sync->begin, &sync->error);
   barrier_job (worker, &sync->barrier, NULL);
 }
 
@@ -1460,11 +1515,12 @@ timing_origin (const JxTiming *timing)
 }
 
 static gboolean
-store_response (sqlite3  *db,
+store_response (Worker   *worker,
                 AddData  *add,
                 GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  sqlite3_stmt *stmt;
+  gboolean stored;
   JxResponse *r = add->response;
   const JxTiming *t = &r->timing;
   gint64 origin = timing_origin (t);
@@ -1479,7 +1535,7 @@ store_response (sqlite3  *db,
 
   response_get_error (r, &error_code, &error_message);
 
-  stmt = prepare (db,
+  stmt = cached_stmt (worker, STMT_INSERT_RESPONSE,
                   "INSERT INTO responses (round_id, pane_index, run, provider_id, provider_name,"
                   " model, ended_at, status, text, reasoning, text_chars, error_code,"
                   " error_message, finish_reason, http_status,"
@@ -1563,7 +1619,9 @@ store_response (sqlite3  *db,
   g_assert (col == 47);
 
   /* One statement is its own transaction: committed (and safe from a crash) on return. */
-  return step_done (db, stmt, error);
+  stored = step_done (worker->db, stmt, error);
+  sqlite3_reset (stmt);
+  return stored;
 }
 
 static void
@@ -1573,7 +1631,7 @@ add_response_job (Worker   *worker,
 {
   GError *error = NULL;
 
-  if (store_response (worker->db, data, &error))
+  if (store_response (worker, data, &error))
     {
       if (task != NULL)
         g_task_return_boolean (task, TRUE);
@@ -1726,15 +1784,15 @@ load_prompt (sqlite3_stmt *stmt,
 
 /* Reads the round at @stmt's row (ROUND_COLUMNS) and its summary. */
 static JxHistoryRound *
-load_round (sqlite3       *db,
+load_round (Worker        *worker,
             sqlite3_stmt  *stmt,
             GError       **error)
 {
   g_autoptr(JxHistoryRound) round = round_new ();
-  g_autoptr(sqlite3_stmt) panes = NULL;
-  g_autoptr(sqlite3_stmt) counts = NULL;
-  g_autoptr(sqlite3_stmt) fastest = NULL;
-  g_autoptr(sqlite3_stmt) cheapest = NULL;
+  sqlite3_stmt *panes;
+  sqlite3_stmt *counts;
+  sqlite3_stmt *fastest;
+  sqlite3_stmt *cheapest;
   g_autoptr(GStrvBuilder) models = g_strv_builder_new ();
   const char *user;
 
@@ -1754,19 +1812,19 @@ load_round (sqlite3       *db,
     round->excerpt = g_strdup (user);
   g_strdelimit (round->excerpt, "\r\n\t", ' ');
 
-  panes = prepare (db, "SELECT provider_id, provider_name, model FROM panes"
+  panes = cached_stmt (worker, STMT_ROUND_PANES, "SELECT provider_id, provider_name, model FROM panes"
                        " WHERE round_id = ? ORDER BY pane_index", NULL);
-  counts = prepare (db, "SELECT count(*), coalesce (sum (status = 'error'), 0) FROM responses"
+  counts = cached_stmt (worker, STMT_ROUND_COUNTS, "SELECT count(*), coalesce (sum (status = 'error'), 0) FROM responses"
                         " WHERE round_id = ?", NULL);
-  fastest = prepare (db, "SELECT pane_index, ttft_ms FROM responses WHERE round_id = ?"
+  fastest = cached_stmt (worker, STMT_ROUND_FASTEST, "SELECT pane_index, ttft_ms FROM responses WHERE round_id = ?"
                          " AND status = 'ok' AND ttft_ms IS NOT NULL ORDER BY ttft_ms LIMIT 1",
                      NULL);
-  cheapest = prepare (db, "SELECT pane_index, cost_usd FROM responses WHERE round_id = ?"
+  cheapest = cached_stmt (worker, STMT_ROUND_CHEAPEST, "SELECT pane_index, cost_usd FROM responses WHERE round_id = ?"
                           " AND status = 'ok' AND cost_usd IS NOT NULL ORDER BY cost_usd LIMIT 1",
                       NULL);
   if (panes == NULL || counts == NULL || fastest == NULL || cheapest == NULL)
     {
-      set_sqlite_error (db, sqlite3_errcode (db), error);
+      set_sqlite_error (worker->db, sqlite3_errcode (worker->db), error);
       return NULL;
     }
 
@@ -1802,6 +1860,11 @@ load_round (sqlite3       *db,
       round->cheapest_pane = sqlite3_column_int (cheapest, 0);
       round->cheapest_cost_usd = sqlite3_column_double (cheapest, 1);
     }
+
+  sqlite3_reset (panes);
+  sqlite3_reset (counts);
+  sqlite3_reset (fastest);
+  sqlite3_reset (cheapest);
 
   return g_steal_pointer (&round);
 }
@@ -1885,7 +1948,7 @@ list_job (Worker   *worker,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      JxHistoryRound *round = load_round (worker->db, stmt, &error);
+      JxHistoryRound *round = load_round (worker, stmt, &error);
 
       if (round == NULL)
         {
@@ -2065,7 +2128,7 @@ get_round_job (Worker   *worker,
                                _("No round %" G_GINT64_FORMAT " in the history"), id);
       return;
     }
-  round = load_round (worker->db, stmt, &error);
+  round = load_round (worker, stmt, &error);
   if (round == NULL)
     {
       g_task_return_error (task, error);
