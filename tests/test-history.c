@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <sqlite3.h>
 
+#include "jx-compare-stats.h"
 #include "jx-history.h"
 
 #define EPS 1e-9
@@ -1034,6 +1035,100 @@ test_history_no_credential_columns (void)
   g_assert_cmpuint (n_columns, >, 40);
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* Repeated runs: is B really faster than A?                                            */
+/* ------------------------------------------------------------------------------------ */
+
+static void
+test_compare_constant_samples (void)
+{
+  const double a[] = { 100, 100, 100 };
+  const double b[] = { 50, 50, 50 };
+  JxCompareResult result;
+
+  /* Every resample of a constant sample has the same median: the interval is a point. */
+  g_assert_true (jx_compare_medians (a, 3, b, 3, 0, JX_COMPARE_DEFAULT_SEED, &result));
+  g_assert_cmpfloat_with_epsilon (result.median_a, 100, EPS);
+  g_assert_cmpfloat_with_epsilon (result.median_b, 50, EPS);
+  g_assert_cmpfloat_with_epsilon (result.difference, -50, EPS);
+  g_assert_cmpfloat_with_epsilon (result.ci_low, -50, EPS);
+  g_assert_cmpfloat_with_epsilon (result.ci_high, -50, EPS);
+  g_assert_cmpint (result.verdict, ==, JX_COMPARE_VERDICT_LOWER);
+  g_assert_cmpstr (jx_compare_verdict_to_string (result.verdict), ==, "lower");
+}
+
+static void
+test_compare_separated_samples (void)
+{
+  const double a[] = { 104, 100, 103, 101, 102 };
+  const double b[] = { 200, 204, 201, 203, 202 };
+  JxCompareResult result;
+  JxCompareResult again;
+
+  g_assert_true (jx_compare_medians (a, 5, b, 5, 0, JX_COMPARE_DEFAULT_SEED, &result));
+  g_assert_cmpfloat_with_epsilon (result.median_a, 102, EPS);
+  g_assert_cmpfloat_with_epsilon (result.median_b, 202, EPS);
+  g_assert_cmpfloat_with_epsilon (result.difference, 100, EPS);
+  /* A resample's median lies within its sample's range: a in [100, 104], b in [200, 204],
+   * so every difference is in [96, 104]; the observed one is inside the interval. */
+  g_assert_cmpfloat (result.ci_low, >=, 96);
+  g_assert_cmpfloat (result.ci_high, <=, 104);
+  g_assert_cmpfloat (result.ci_low, <=, 100);
+  g_assert_cmpfloat (result.ci_high, >=, 100);
+  g_assert_cmpint (result.verdict, ==, JX_COMPARE_VERDICT_HIGHER);
+
+  /* Seeded: the same samples give the same interval. */
+  g_assert_true (jx_compare_medians (a, 5, b, 5, 0, JX_COMPARE_DEFAULT_SEED, &again));
+  g_assert_cmpfloat (again.ci_low, ==, result.ci_low);
+  g_assert_cmpfloat (again.ci_high, ==, result.ci_high);
+}
+
+static void
+test_compare_within_noise (void)
+{
+  const double a[] = { 10, 60, 20, 50, 30, 40 };
+  const double b[] = { 40, 30, 50, 20, 60, 10 };
+  JxCompareResult result;
+
+  g_assert_true (jx_compare_medians (a, 6, b, 6, 500, 7, &result));
+  /* Sorted 10 20 30 40 50 60: rank 2.5 → 35. */
+  g_assert_cmpfloat_with_epsilon (result.median_a, 35, EPS);
+  g_assert_cmpfloat_with_epsilon (result.difference, 0, EPS);
+  g_assert_cmpfloat (result.ci_low, <, 0);
+  g_assert_cmpfloat (result.ci_high, >, 0);
+  g_assert_cmpint (result.verdict, ==, JX_COMPARE_VERDICT_WITHIN_NOISE);
+}
+
+static void
+test_compare_small_and_nan (void)
+{
+  const double one[] = { 5 };
+  const double two[] = { 1, 2 };
+  const double with_nan[] = { NAN, 7, 9 };
+  const double four[] = { 4, 1, 3, 2 };
+  JxCompareResult result;
+
+  g_assert_false (jx_compare_medians (one, 1, two, 2, 0, 1, &result));
+  g_assert_cmpint (result.verdict, ==, JX_COMPARE_VERDICT_UNKNOWN);
+  g_assert_cmpfloat_with_epsilon (result.median_a, 5, EPS);
+  g_assert_cmpfloat_with_epsilon (result.median_b, 1.5, EPS);
+  g_assert_true (isnan (result.ci_low));
+  g_assert_true (isnan (result.ci_high));
+
+  /* NAN (a failed run has no TTFT) is left out: 7 9 → 8; 1 2 3 4 → 2.5. */
+  g_assert_true (jx_compare_medians (four, 4, with_nan, 3, 0, 1, &result));
+  g_assert_cmpfloat_with_epsilon (result.median_a, 2.5, EPS);
+  g_assert_cmpfloat_with_epsilon (result.median_b, 8, EPS);
+  g_assert_cmpfloat_with_epsilon (result.difference, 5.5, EPS);
+  /* a's resampled medians are in [1, 4], b's in [7, 9]: every difference is in [3, 8]. */
+  g_assert_cmpfloat (result.ci_low, >=, 3);
+  g_assert_cmpfloat (result.ci_high, <=, 8);
+  g_assert_cmpint (result.verdict, ==, JX_COMPARE_VERDICT_HIGHER);
+
+  g_assert_false (jx_compare_medians (with_nan, 1, two, 2, 0, 1, &result));
+  g_assert_true (isnan (result.median_a));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1054,6 +1149,11 @@ main (int   argc,
   g_test_add_func ("/history/two-writers", test_history_two_writers);
   g_test_add_func ("/history/survives-sigkill", test_history_survives_sigkill);
   g_test_add_func ("/history/no-credential-columns", test_history_no_credential_columns);
+
+  g_test_add_func ("/compare-stats/constant", test_compare_constant_samples);
+  g_test_add_func ("/compare-stats/separated", test_compare_separated_samples);
+  g_test_add_func ("/compare-stats/within-noise", test_compare_within_noise);
+  g_test_add_func ("/compare-stats/small-and-nan", test_compare_small_and_nan);
 
   return g_test_run ();
 }
