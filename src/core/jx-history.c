@@ -999,8 +999,16 @@ worker_open (Worker *worker)
 
       g_clear_error (&error);
       rc = try_open (worker->path, &worker->db, &error);
-      g_main_context_invoke_full (worker->context, G_PRIORITY_DEFAULT, notify_warning_cb,
-                                  worker_ref (worker), (GDestroyNotify) worker_unref);
+      /* Always dispatched by the creating thread's context, never run here (which
+       * g_main_context_invoke() would do if nobody owned the context). */
+      {
+        g_autoptr(GSource) idle = g_idle_source_new ();
+
+        g_source_set_callback (idle, notify_warning_cb, worker_ref (worker),
+                               (GDestroyNotify) worker_unref);
+        g_source_set_static_name (idle, "[juxta] history warning");
+        g_source_attach (idle, worker->context);
+      }
     }
 
   if (rc != SQLITE_OK)
