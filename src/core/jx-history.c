@@ -2132,8 +2132,10 @@ get_round_job (Worker   *worker,
   sqlite3_bind_int64 (stmt, 1, id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                               _("No round %" G_GINT64_FORMAT " in the history"), id);
+                               _("Round %s is not in the history"), number);
       return;
     }
   round = load_round (worker, stmt, &error);
