@@ -191,6 +191,7 @@ jx_provider_copy (const JxProvider *src)
   provider->key_hint = g_strdup (src->key_hint);
   provider->docs_url = g_strdup (src->docs_url);
   provider->models_path = g_strdup (src->models_path);
+  provider->send_credentials_to_base_url = src->send_credentials_to_base_url;
   for (guint i = 0; i < src->models->len; i++)
     g_ptr_array_add (provider->models, jx_model_copy (g_ptr_array_index (src->models, i)));
   if (src->options != NULL)
@@ -1109,6 +1110,14 @@ parse_provider (const LoadCtx  *ctx,
     return loc_error (&loc, error, "api_key_env",
                       "“%s” is not an environment variable name (letters, digits and “_”)",
                       provider->api_key_env);
+
+  /* send_credentials_to_base_url: the user's explicit opt-in (jx-credential-policy.h) */
+  node = json_object_get_member (object, "send_credentials_to_base_url");
+  if (node != NULL && (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN))
+    return loc_error (&loc, error, "send_credentials_to_base_url", "expected true or false, got %s",
+                      describe_node (node));
+  if (node != NULL)
+    provider->send_credentials_to_base_url = json_node_get_boolean (node);
 
   /* options */
   if (!apply_options (&loc, provider, object, error))

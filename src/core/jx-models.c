@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "jx-adapter.h"
+#include "jx-credential-policy.h"
 #include "jx-json.h"
 #include "jx-models.h"
 
@@ -460,6 +461,7 @@ jx_models_list_async (JxEngine            *engine,
   g_autoptr(SoupMessage) message = NULL;
   g_autofree char *url = NULL;
   g_autofree char *fingerprint = NULL;
+  g_autoptr(GError) error = NULL;
   CacheEntry *entry;
   ListData *self;
   GUri *uri;
@@ -496,12 +498,11 @@ jx_models_list_async (JxEngine            *engine,
   self->fingerprint = g_steal_pointer (&fingerprint);
   self->sent_key = add_auth (message, provider, credential);
 
-  /* Keys only travel encrypted, except to this machine or the local network (as requests). */
-  if (self->sent_key && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 && !jx_provider_is_local (provider))
+  /* The same key-host rule as requests: the credential was looked up for this provider. */
+  if (self->sent_key &&
+      !jx_credential_policy_check (provider, uri, JX_CREDENTIAL_SOURCE_LOOKUP, &error))
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               "refusing to send the %s key over unencrypted HTTP to %s",
-                               provider_name (provider), g_uri_get_host (uri));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
