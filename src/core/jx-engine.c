@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "jx-engine.h"
+#include "jx-net.h"
 #include "jx-proxy-resolver.h"
 #include "jx-simulator.h"
 #include "jx-transfer.h"
@@ -152,6 +153,9 @@ static void
 jx_engine_class_init (JxEngineClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = jx_engine_dispose;
+
+  /* Before any session, proxy resolver or thread: see jx_net_init(). */
+  jx_net_init ();
 }
 
 static void

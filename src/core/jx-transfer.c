@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include "jx-net.h"
 #include "jx-transfer.h"
 
 #define READ_BUFFER_SIZE (16 * 1024)
@@ -94,6 +95,8 @@ network_context (void)
     {
       GMainContext *new_context = g_main_context_new ();
 
+      /* What the thread will use is initialised here first (no-op after the first engine). */
+      jx_net_init ();
       g_thread_unref (g_thread_new ("jx-network", network_thread_main,
                                     g_main_context_ref (new_context)));
       g_once_init_leave (&context, new_context);
