@@ -27,6 +27,9 @@
  * base_url is only allowed for azure-openai, which then takes the endpoint from the
  * environment variable named by options.endpoint_env.
  *
+ * send_credentials_to_base_url: true lets a built-in provider's key go to this entry's
+ * base_url host (see jx-credential-policy.h); false or absent: it does not.
+ *
  * Options the built-in catalog uses (all optional, read with jx_provider_get_option):
  *   max_tokens_field   "max_completion_tokens" or "max_tokens" (OpenAI-compatible)
  *   stream_options     false: never send stream_options.include_usage (OpenAI-compatible)

@@ -442,6 +442,9 @@ jx_transfer_start (JxTransfer   *self,
                               g_object_ref (self), NULL);
 }
 
+/* A call the network thread has not run by then will never run. */
+#define SYNC_CALL_DEADLINE_S 60
+
 typedef struct
 {
   GSourceFunc func;
@@ -470,13 +473,19 @@ jx_transfer_invoke_sync (GSourceFunc func,
                          gpointer    data)
 {
   SyncCall call = { func, data };
+  gint64 deadline;
 
   g_mutex_init (&call.lock);
   g_cond_init (&call.cond);
   g_main_context_invoke (network_context (), sync_call_cb, &call);
   g_mutex_lock (&call.lock);
+  deadline = g_get_monotonic_time () + SYNC_CALL_DEADLINE_S * G_TIME_SPAN_SECOND;
   while (!call.done)
-    g_cond_wait (&call.cond, &call.lock);
+    /* The calling thread's main loop (and the request watchdogs on it) is blocked here: a
+     * network thread that never answers is a deadlock, which must end rather than hang. */
+    if (!g_cond_wait_until (&call.cond, &call.lock, deadline) && !call.done)
+      g_error ("the network thread has not answered for %d s; stopping instead of hanging",
+               SYNC_CALL_DEADLINE_S);
   g_mutex_unlock (&call.lock);
   g_cond_clear (&call.cond);
   g_mutex_clear (&call.lock);
