@@ -20,33 +20,17 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "jx-adapter.h"
 #include "jx-credential-policy.h"
 #include "jx-net.h"
 
 
 /* Hosts besides the one in the built-in base_url (which always counts, with each {region} or
- * {location} placeholder standing for one label or label prefix). "*" matches within one
- * label only. */
-static const struct
-{
-  const char *id;
-  const char *patterns[5];
-} extra_hosts[] = {
-  /* Resource names go in the first label; private endpoints keep the same names.
-   * https://learn.microsoft.com/azure/ai-services/openai/reference */
-  { "azure-openai", { "*.openai.azure.com", "*.cognitiveservices.azure.com", "*.services.ai.azure.com" } },
-  /* Global endpoint, and Private Service Connect endpoints for Google APIs
-   * (https://cloud.google.com/vpc/docs/configure-private-service-connect-apis). */
-  { "vertex", { "aiplatform.googleapis.com", "*-aiplatform-*.p.googleapis.com", "aiplatform-*.p.googleapis.com" } },
-  /* The control-plane host of the model list, FIPS endpoints and interface VPC endpoints
-   * (https://docs.aws.amazon.com/bedrock/latest/userguide/vpc-interface-endpoints.html). */
-  { "bedrock", { "bedrock.*.amazonaws.com", "bedrock-runtime-fips.*.amazonaws.com",
-                 "*.bedrock-runtime.*.vpce.amazonaws.com", "*.bedrock.*.vpce.amazonaws.com" } },
-  /* The prediction's stream URL (https://replicate.com/docs/topics/predictions/streaming). */
-  { "replicate", { "stream.replicate.com" } },
-  { "cohere", { "api.cohere.ai" } },
-  { "together", { "api.together.ai" } },
-};
+ * {location} placeholder standing for one label or label prefix) are the built-in entry's
+ * options.credential_hosts in catalog.json: regional, FIPS and private endpoint families
+ * (AWS interface endpoints, Google Private Service Connect, Azure resources) and stream
+ * hosts. "*" matches within one label only. Only the built-in catalog is read for them, so
+ * a user's providers file cannot add any. */
 
 static JxCatalog *
 builtin_catalog (void)
@@ -87,24 +71,37 @@ display_name (JxProvider *provider)
   return provider->name != NULL ? provider->name : provider->id;
 }
 
-/* The variables jx_keys_lookup_env() reads the secret from (not the region or endpoint). */
+/* The variables jx_keys_lookup_env() reads the secret parts from (not the region or
+ * endpoint): the adapter's credential fields that are secret or required. */
 static void
 credential_variables (JxProvider  *provider,
-                      const char **vars)
+                      const char **vars,
+                      guint        n_vars)
 {
-  const char *protocol = provider->protocol != NULL ? provider->protocol : "";
+  const JxAdapter *adapter = jx_adapter_for_provider (provider);
+  const JxCredentialField *fields = adapter != NULL ? jx_adapter_get_credential_fields (adapter) : NULL;
+  guint n = 0;
 
-  vars[0] = vars[1] = vars[2] = vars[3] = NULL;
-  if (g_str_equal (protocol, "bedrock"))
+  memset (vars, 0, n_vars * sizeof *vars);
+  if (fields == NULL)
     {
-      vars[0] = option_or (provider, "bearer_token_env", "AWS_BEARER_TOKEN_BEDROCK");
-      vars[1] = provider->api_key_env != NULL ? provider->api_key_env : "AWS_ACCESS_KEY_ID";
-      vars[2] = option_or (provider, "secret_key_env", "AWS_SECRET_ACCESS_KEY");
+      vars[0] = provider->api_key_env;
+      return;
     }
-  else if (g_str_equal (protocol, "vertex"))
-    vars[0] = provider->api_key_env != NULL ? provider->api_key_env : "GOOGLE_APPLICATION_CREDENTIALS";
-  else
-    vars[0] = provider->api_key_env;
+
+  for (guint i = 0; fields[i].label != NULL && n + 1 < n_vars; i++)
+    {
+      const char *option = fields[i].env_option != NULL ? jx_provider_get_option (provider, fields[i].env_option) : NULL;
+
+      if (!(fields[i].flags & JX_CREDENTIAL_FIELD_SECRET) && (fields[i].flags & JX_CREDENTIAL_FIELD_OPTIONAL))
+        continue;
+      if ((fields[i].flags & JX_CREDENTIAL_FIELD_KEY_ENV) && provider->api_key_env != NULL)
+        vars[n++] = provider->api_key_env;
+      else if (option != NULL && *option != '\0')
+        vars[n++] = option;
+      else if (fields[i].env != NULL)
+        vars[n++] = fields[i].env;
+    }
 }
 
 /* The built-in provider whose conventional variable `name` is. */
@@ -116,9 +113,9 @@ builtin_owning_variable (const char *name)
   for (guint i = 0; i < providers->len; i++)
     {
       JxProvider *builtin = g_ptr_array_index (providers, i);
-      const char *vars[4];
+      const char *vars[8];
 
-      credential_variables (builtin, vars);
+      credential_variables (builtin, vars, G_N_ELEMENTS (vars));
       for (guint j = 0; vars[j] != NULL; j++)
         if (g_str_equal (vars[j], name))
           return builtin;
@@ -133,7 +130,7 @@ static JxProvider *
 credential_owner (JxProvider  *provider,
                   const char **variable)
 {
-  const char *vars[4];
+  const char *vars[8];
   gboolean from_env = FALSE;
   JxProvider *owner = NULL;
 
@@ -141,7 +138,7 @@ credential_owner (JxProvider  *provider,
   if (builtin_catalog () == NULL)
     return NULL;
 
-  credential_variables (provider, vars);
+  credential_variables (provider, vars, G_N_ELEMENTS (vars));
   for (guint i = 0; vars[i] != NULL; i++)
     {
       JxProvider *candidate;
@@ -248,6 +245,15 @@ url_host (const char *url,
   return normalize_host (host->str);
 }
 
+/* Azure OpenAI: the resource's endpoint comes with the credential (AZURE_OPENAI_ENDPOINT). */
+static gboolean
+endpoint_in_credential (JxProvider *provider)
+{
+  const JxAdapter *adapter = jx_adapter_for_provider (provider);
+
+  return adapter != NULL && adapter->endpoint_in_credential;
+}
+
 static char *
 azure_endpoint_host (JxProvider *provider)
 {
@@ -267,17 +273,23 @@ is_official_host (JxProvider *owner,
   if ((base != NULL && host_matches (base, host)) || (models != NULL && host_matches (models, host)))
     return TRUE;
 
-  for (guint i = 0; i < G_N_ELEMENTS (extra_hosts); i++)
+  if (owner->options != NULL && json_object_has_member (owner->options, "credential_hosts"))
     {
-      if (!g_str_equal (extra_hosts[i].id, owner->id))
-        continue;
-      for (guint j = 0; extra_hosts[i].patterns[j] != NULL; j++)
-        if (host_matches (extra_hosts[i].patterns[j], host))
-          return TRUE;
+      JsonNode *node = json_object_get_member (owner->options, "credential_hosts");
+      JsonArray *patterns = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+      for (guint i = 0; patterns != NULL && i < json_array_get_length (patterns); i++)
+        {
+          JsonNode *element = json_array_get_element (patterns, i);
+          const char *pattern = JSON_NODE_HOLDS_VALUE (element) ? json_node_get_string (element) : NULL;
+
+          if (pattern != NULL && host_matches (pattern, host))
+            return TRUE;
+        }
     }
 
   /* Azure: the endpoint the user named in the environment is the user's own resource. */
-  if (g_str_equal (owner->id, "azure-openai"))
+  if (endpoint_in_credential (owner))
     {
       g_autofree char *endpoint = azure_endpoint_host (provider);
 
@@ -320,12 +332,12 @@ describe_official_host (JxProvider *owner,
   if (location == NULL)
     location = jx_provider_get_option (owner, "location");
 
-  if (g_str_equal (owner->id, "azure-openai") && (host = azure_endpoint_host (provider)) != NULL)
+  if (endpoint_in_credential (owner) && (host = azure_endpoint_host (provider)) != NULL)
     return host;
   if ((host = url_host (owner->base_url, region, location)) != NULL && strchr (host, '*') == NULL)
     return host;
   g_free (host);
-  if (g_str_equal (owner->id, "azure-openai"))
+  if (endpoint_in_credential (owner))
     return g_strdup (_("its Azure resource (RESOURCE.openai.azure.com)"));
 
   /* Translators: %s is a provider's name */

@@ -64,6 +64,7 @@
 #include "jx-json-locator.h"
 #include "jx-provider-private.h"
 #include "jx-providers-file.h"
+#include "jx-simulator.h"
 
 typedef struct
 {
@@ -316,7 +317,7 @@ check_base_url (const char       *url,
   const char *scheme;
   const char *host;
 
-  if (adapter->is_simulated && g_str_has_prefix (url, "simulated://"))
+  if (adapter->is_simulated && g_str_has_prefix (url, JX_SIMULATOR_SCHEME "://"))
     return TRUE;
 
   if (url[0] == '\0')
@@ -345,7 +346,7 @@ check_base_url (const char       *url,
     }
 
   scheme = g_uri_get_scheme (uri);
-  if (g_ascii_strcasecmp (scheme, "simulated") == 0)
+  if (g_ascii_strcasecmp (scheme, JX_SIMULATOR_SCHEME) == 0)
     {
       *reason = g_strdup ("simulated:// is only valid with the simulated protocol");
       return FALSE;
