@@ -330,6 +330,14 @@ gemini_classify_error (guint               status,
       return TRUE;
     }
 
+  /* Google's generic 429 ("Resource has been exhausted (e.g. check quota).") is a rate
+   * limit that RetryInfo says when to retry, not a used-up quota. */
+  if (status == 429 && detail != NULL && g_str_has_prefix (detail, "Resource has been exhausted"))
+    {
+      *code = JX_REQUEST_ERROR_RATE_LIMITED;
+      return TRUE;
+    }
+
   return FALSE;
 }
 
@@ -664,6 +672,7 @@ const JxAdapter jx_adapter_vertex = {
   .handle_event = vertex_handle_event,
   /* Google's envelope, array-wrapped or not; Claude's Anthropic envelope has error.message too. */
   .describe_error_body = google_describe_error_body,
+  .classify_error = gemini_classify_error,
   .resolve_credential_async = vertex_resolve_credential_async,
   .resolve_credential_finish = vertex_resolve_credential_finish,
   .credential_rejected = vertex_credential_rejected,

@@ -18,6 +18,9 @@ struct _JxStream
   gboolean        expect_end_marker;
   char           *failure;               /* the provider's own words, see jx_stream_fail() */
   gboolean        failure_malformed;     /* see jx_stream_fail_malformed() */
+  gboolean        failure_too_large;     /* the answer passed max-output-bytes */
+  guint64         max_output_bytes;      /* 0 = no limit */
+  guint64         progress;              /* counts what the adapter reported (text, usage, end) */
 };
 
 void    jx_stream_init        (JxStream   *stream,

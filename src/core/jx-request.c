@@ -14,9 +14,11 @@
 
 #include "jx-eventstream-parser.h"
 #include "jx-google-auth.h"
+#include "jx-json.h"
 #include "jx-keys.h"
 #include "jx-ndjson-parser.h"
 #include "jx-net.h"
+#include "jx-redact.h"
 #include "jx-request-error.h"
 #include "jx-request-private.h"
 #include "jx-sse-parser.h"
@@ -69,6 +71,7 @@ struct _JxRequest
   guint                watchdog_seconds;
   gboolean             watchdog_streaming;
   GError              *timeout_error;   /* what the watchdog would fail with */
+  GSource             *deadline;        /* max-time, see arm_deadline */
   guint                retry_source;
   guint                retry_delay_ms;
   guint                run;
@@ -362,6 +365,86 @@ arm_watchdog (JxRequest *self,
 }
 
 static void
+clear_deadline (JxRequest *self)
+{
+  if (self->deadline != NULL)
+    g_source_destroy (self->deadline);
+  g_clear_pointer (&self->deadline, g_source_unref);
+}
+
+static void stop_with_error (JxRequest *self, JxRequestErrorCode code, const char *message);
+
+static gboolean
+deadline_fired_cb (gpointer user_data)
+{
+  JxRequest *self = user_data;
+  guint seconds = jx_engine_get_max_time (self->engine);
+  g_autofree char *message = NULL;
+
+  g_clear_pointer (&self->deadline, g_source_unref);
+  /* Translators: %u is a number of seconds */
+  message = g_strdup_printf (_("no complete answer within %u s (max time)"), seconds);
+  stop_with_error (self, JX_REQUEST_ERROR_TIMEOUT, message);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The total deadline of an attempt (max-time): unlike the idle watchdog, nothing the server
+ * sends moves it, so a stream that trickles bytes for ever still ends. */
+static void
+arm_deadline (JxRequest *self)
+{
+  guint seconds = jx_engine_get_max_time (self->engine);
+
+  clear_deadline (self);
+  if (seconds == 0)
+    return;
+
+  self->deadline = g_timeout_source_new_seconds (seconds);
+  g_source_set_name (self->deadline, "[juxta] request deadline");
+  g_source_set_callback (self->deadline, deadline_fired_cb, self, NULL);
+  g_source_attach (self->deadline, NULL);
+}
+
+/* Every credential this request holds, for jx_redact (). */
+static GPtrArray *
+collect_secrets (JxRequest *self)
+{
+  GPtrArray *secrets = g_ptr_array_new_with_free_func (g_free);
+
+  jx_redact_add_credential (secrets, self->credential);
+  jx_redact_add_credential (secrets, self->stored_credential);
+  return secrets;
+}
+
+/* Nothing a provider echoes may carry a key into the response (and from there into the
+ * output, exports and history). */
+static void
+redact_response (JxRequest *self)
+{
+  g_autoptr(GPtrArray) secrets = collect_secrets (self);
+  JxResponse *response = self->response;
+  GString *strings[] = { response->text, response->reasoning };
+  char *redacted;
+
+  if (secrets->len == 0)
+    return;
+
+  if (response->error != NULL && (redacted = jx_redact (response->error->message, secrets)) != NULL)
+    {
+      g_free (response->error->message);
+      response->error->message = redacted;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
+    if ((redacted = jx_redact (strings[i]->str, secrets)) != NULL)
+      {
+        g_string_assign (strings[i], redacted);
+        g_free (redacted);
+      }
+}
+
+static void
 compute_usage_and_cost (JxRequest *self)
 {
   JxResponse *response = self->response;
@@ -416,6 +499,7 @@ complete (JxRequest        *self,
   JxResponse *response = self->response;
 
   clear_watchdog (self);
+  clear_deadline (self);
   g_clear_handle_id (&self->retry_source, g_source_remove);
   g_clear_pointer (&self->sse, jx_sse_parser_free);
   g_clear_pointer (&self->ndjson, jx_ndjson_parser_free);
@@ -435,6 +519,7 @@ complete (JxRequest        *self,
   response->status = status;
   g_clear_error (&response->error);
   response->error = error;
+  redact_response (self);
 
   compute_usage_and_cost (self);
 
@@ -483,6 +568,26 @@ fail_with (JxRequest          *self,
   error = g_error_new_valist (JX_REQUEST_ERROR, code, format, args);
   va_end (args);
   fail (self, error);
+}
+
+/* Why the stream failed, from what the adapter (or the output cap) reported. */
+static JxRequestErrorCode
+stream_failure_code (JxRequest *self)
+{
+  if (self->stream.failure_too_large)
+    return JX_REQUEST_ERROR_TOO_LARGE;
+  return self->stream.failure_malformed ? JX_REQUEST_ERROR_STREAM : JX_REQUEST_ERROR_PROVIDER;
+}
+
+/* Ends the response now, mid-stream or not, keeping the text received so far. */
+static void
+stop_with_error (JxRequest          *self,
+                 JxRequestErrorCode  code,
+                 const char         *message)
+{
+  g_cancellable_cancel (self->cancellable);
+  /* Translators: the first %s is the provider, the second what is wrong */
+  fail_with (self, code, _("%s: %s"), provider_name (self), message);
 }
 
 /* Stopped by the user. */
@@ -550,6 +655,34 @@ jx_request_text_added (JxRequest  *self,
 
 /* ---- parsing -------------------------------------------------------------------------- */
 
+/* Hands one event to the adapter, after checking its JSON cannot crash the parser and
+ * rewriting escapes that would break the text (see jx_json_sanitize ()). */
+static void
+handle_event (JxRequest  *self,
+              const char *event_type,
+              const char *data,
+              gsize       len,
+              GHashTable *headers)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *copy = NULL;
+  const char *safe;
+
+  if (self->stream.failure != NULL)
+    return;
+
+  if ((safe = jx_json_sanitize (data, len, &copy, &error)) == NULL)
+    {
+      /* Translators: %s says what is wrong */
+      g_autofree char *message = g_strdup_printf (_("sent an unusable event: %s"), error->message);
+
+      jx_stream_fail_malformed (&self->stream, message);
+      return;
+    }
+
+  self->adapter->handle_event (&self->stream, event_type, safe, len, headers);
+}
+
 static void
 sse_event_cb (const char *event_type,
               const char *data,
@@ -557,10 +690,7 @@ sse_event_cb (const char *event_type,
               const char *id,
               gpointer    user_data)
 {
-  JxRequest *self = user_data;
-
-  if (self->stream.failure == NULL)
-    self->adapter->handle_event (&self->stream, event_type, data, data_len, NULL);
+  handle_event (user_data, event_type, data, data_len, NULL);
 }
 
 static void
@@ -568,10 +698,7 @@ ndjson_line_cb (const char *line,
                 gsize       len,
                 gpointer    user_data)
 {
-  JxRequest *self = user_data;
-
-  if (self->stream.failure == NULL)
-    self->adapter->handle_event (&self->stream, NULL, line, len, NULL);
+  handle_event (user_data, NULL, line, len, NULL);
 }
 
 static void
@@ -580,12 +707,7 @@ eventstream_frame_cb (GHashTable *headers,
                       gsize       payload_len,
                       gpointer    user_data)
 {
-  JxRequest *self = user_data;
-
-  if (self->stream.failure == NULL)
-    self->adapter->handle_event (&self->stream,
-                                 g_hash_table_lookup (headers, ":event-type"),
-                                 payload, payload_len, headers);
+  handle_event (user_data, g_hash_table_lookup (headers, ":event-type"), payload, payload_len, headers);
 }
 
 static gboolean
@@ -654,8 +776,7 @@ finish_stream (JxRequest *self)
   if (self->stream.failure != NULL)
     {
       /* Translators: the first %s is the provider, the second its own error message */
-      fail_with (self, self->stream.failure_malformed ? JX_REQUEST_ERROR_STREAM : JX_REQUEST_ERROR_PROVIDER,
-                 _("%s: %s"), provider_name (self), self->stream.failure);
+      fail_with (self, stream_failure_code (self), _("%s: %s"), provider_name (self), self->stream.failure);
       return;
     }
 
@@ -725,10 +846,10 @@ stream_got_bytes (JxRequest *self,
   g_autoptr(GError) error = NULL;
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
+  guint64 progress = self->stream.progress;
 
   if (self->response->timing.t_first_byte == 0)
     self->response->timing.t_first_byte = self->now;
-  arm_watchdog (self, TRUE);
 
   if (!feed (self, data, len, &error))
     {
@@ -746,9 +867,16 @@ stream_got_bytes (JxRequest *self,
       self->response->timing.t_end = self->now;
       g_cancellable_cancel (self->cancellable);
       /* Translators: the first %s is the provider, the second its own error message */
-      fail_with (self, self->stream.failure_malformed ? JX_REQUEST_ERROR_STREAM : JX_REQUEST_ERROR_PROVIDER,
-                 _("%s: %s"), provider_name (self), self->stream.failure);
+      fail_with (self, stream_failure_code (self), _("%s: %s"), provider_name (self), self->stream.failure);
+      return;
     }
+
+  /* The idle watchdog is moved by progress (text, usage, the end), not by bytes: once the
+   * answer has started, keepalives or a trickle of bytes that never make an event cannot
+   * keep a dead stream open. Before the first token keepalives still count (OpenRouter
+   * sends them while a model thinks); max-time bounds that wait. */
+  if (self->stream.progress != progress || self->response->timing.t_first_token == 0)
+    arm_watchdog (self, TRUE);
 }
 
 /* ---- HTTP errors and retries ---------------------------------------------------------- */
@@ -783,6 +911,11 @@ handle_http_error (JxRequest *self)
       !self->adapter->classify_error (status, detail, &code))
     code = jx_request_error_classify_http (status, detail);
 
+  /* Some providers say the wait only in the body (Google's RetryInfo, OpenAI's "Please try
+   * again in 1.5s"). */
+  if (retry_after_ms < 0 && code == JX_REQUEST_ERROR_RATE_LIMITED)
+    retry_after_ms = jx_request_error_parse_retry_hint_ms (detail);
+
   /* Retrying after a two-step start would create (and bill) a second prediction. */
   retryable = !self->followed_up && jx_request_error_status_is_retryable (status) &&
               (code == JX_REQUEST_ERROR_RATE_LIMITED || code == JX_REQUEST_ERROR_OVERLOADED) &&
@@ -811,6 +944,7 @@ handle_http_error (JxRequest *self)
 
   self->response->retries++;
   self->retry_delay_ms = (guint) retry_after_ms;
+  clear_deadline (self);
   g_clear_object (&self->message);
   g_clear_object (&self->transfer);
   g_clear_pointer (&self->error_body, g_byte_array_unref);
@@ -832,6 +966,13 @@ whole_body_done (JxRequest *self)
 
     case BODY_FOLLOW_UP:
       body = g_byte_array_free_to_bytes (g_steal_pointer (&self->error_body));
+      if (!jx_json_check_depth (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error))
+        {
+          /* Translators: the first %s is the provider, the second what is wrong */
+          fail_with (self, JX_REQUEST_ERROR_STREAM, _("%s sent an unusable response: %s"),
+                     provider_name (self), error->message);
+          return;
+        }
       g_clear_object (&self->message);
       self->message = self->adapter->follow_up (&self->stream, body, self->credential, &error);
       if (self->message == NULL)
@@ -954,6 +1095,15 @@ got_response_headers (JxRequest          *self,
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       read_whole_body (self, BODY_HTTP_ERROR);
+      return;
+    }
+
+  /* A login page or a proxy's error page served with 200: no stream will ever come. */
+  if (g_str_has_prefix (soup_message_headers_get_content_type (headers, NULL) != NULL
+                          ? soup_message_headers_get_content_type (headers, NULL) : "", "text/html"))
+    {
+      stop_with_error (self, JX_REQUEST_ERROR_STREAM,
+                       _("sent a web page (text/html), not an answer stream: check the base URL"));
       return;
     }
 
@@ -1111,7 +1261,9 @@ start_attempt (JxRequest *self)
     }
 
   jx_stream_reset (&self->stream);
+  self->stream.max_output_bytes = jx_engine_get_max_output_bytes (self->engine);
   self->followed_up = FALSE;
+  arm_deadline (self);
 
   self->in_epilogue = FALSE;
 

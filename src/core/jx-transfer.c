@@ -16,6 +16,9 @@
 #include "jx-transfer.h"
 
 #define READ_BUFFER_SIZE (16 * 1024)
+/* Back-pressure: the network thread stops reading while this much body is queued for the
+ * owner, so a server faster than the parser cannot fill the memory. */
+#define MAX_QUEUED_BYTES (1024 * 1024)
 
 typedef enum
 {
@@ -54,6 +57,8 @@ struct _JxTransfer
   GMutex               lock;                /* guards what follows */
   GQueue               events;
   gint64               request_written;
+  gsize                queued_bytes;        /* of body not yet taken by the owner */
+  gboolean             paused;              /* no read pending because of queued_bytes */
 
   /* Owner's context only. */
   gboolean             started;
@@ -63,6 +68,7 @@ struct _JxTransfer
 G_DEFINE_FINAL_TYPE (JxTransfer, jx_transfer, G_TYPE_OBJECT)
 
 static void read_next (JxTransfer *self);
+static void resume_if_paused (JxTransfer *self);
 
 static void
 event_free (Event *event)
@@ -180,7 +186,9 @@ dispatch_events_cb (gpointer user_data)
   g_mutex_lock (&self->lock);
   events = self->events;
   g_queue_init (&self->events);
+  self->queued_bytes = 0;
   g_mutex_unlock (&self->lock);
+  resume_if_paused (self);
 
   while ((event = g_queue_pop_head (&events)) != NULL)
     {
@@ -227,6 +235,8 @@ jx_transfer_stop (JxTransfer *self)
 
   self->stopped = TRUE;
   g_cancellable_cancel (self->cancellable);
+  /* A paused transfer has no read pending to notice the cancellation. */
+  resume_if_paused (self);
 }
 
 /* ---- network thread ------------------------------------------------------------------- */
@@ -318,7 +328,48 @@ read_cb (GObject      *object,
   event->when = now;
   post (self, event);
 
-  read_next (self);
+  g_mutex_lock (&self->lock);
+  self->queued_bytes += n_read;
+  if (self->queued_bytes >= MAX_QUEUED_BYTES)
+    self->paused = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  /* Paused: resume_cb reads on once the owner has taken the queue (or stops the transfer). */
+  if (!self->paused)
+    read_next (self);
+}
+
+static gboolean
+resume_cb (gpointer user_data)
+{
+  JxTransfer *self = user_data;
+  gboolean paused;
+
+  g_mutex_lock (&self->lock);
+  paused = self->paused;
+  self->paused = FALSE;
+  g_mutex_unlock (&self->lock);
+
+  if (paused)
+    read_next (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Any thread. While paused the network thread holds its reference (no finished event yet),
+ * so the one taken here is never the last. */
+static void
+resume_if_paused (JxTransfer *self)
+{
+  gboolean paused;
+
+  g_mutex_lock (&self->lock);
+  paused = self->paused;
+  g_mutex_unlock (&self->lock);
+
+  if (paused)
+    g_main_context_invoke_full (jx_network_thread_get_context (), G_PRIORITY_DEFAULT, resume_cb,
+                                g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -379,6 +430,7 @@ caller_cancelled_cb (GCancellable *cancellable,
                      JxTransfer   *self)
 {
   g_cancellable_cancel (self->cancellable);
+  resume_if_paused (self);
 }
 
 void
