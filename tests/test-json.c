@@ -5,8 +5,13 @@
 #include "config.h"
 
 #include <math.h>
+#include <unistd.h>
 
+#include <glib/gstdio.h>
+
+#include "jx-catalog.h"
 #include "jx-json.h"
+#include "jx-pricing.h"
 #include "jx-redact.h"
 #include "jx-request-error.h"
 
@@ -150,6 +155,43 @@ test_redact (void)
   g_assert_null (jx_redact ("nothing to see", secrets));
 }
 
+/* A deep providers or prices file is one clear error; /dev/zero is not read for ever. */
+static void
+test_files (void)
+{
+  g_autoptr(JxCatalog) catalog = jx_catalog_new_builtin (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *deep = nested (200000, '[');
+  g_autofree char *doc = g_strdup_printf ("{\"providers\":%s", deep);
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  int fd = g_file_open_tmp ("juxta-deep-XXXXXX.json", &path, NULL);
+  guint n = 0;
+
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+  g_assert_true (g_file_set_contents (path, doc, -1, NULL));
+
+  g_assert_false (jx_catalog_load_file (catalog, path, &error));
+  g_assert_nonnull (strstr (error->message, "nested deeper than 256 levels"));
+  g_clear_error (&error);
+
+  g_assert_false (jx_pricing_import_file (catalog, path, &n, &error));
+  g_assert_nonnull (strstr (error->message, "nested deeper than 256 levels"));
+  g_clear_error (&error);
+  g_unlink (path);
+
+  g_assert_false (jx_catalog_load_file (catalog, "/dev/zero", &error));
+  g_assert_nonnull (strstr (error->message, "larger than"));
+  g_clear_error (&error);
+
+  g_assert_false (jx_json_read_file ("/nonexistent/juxta", 10, &contents, NULL, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_clear_error (&error);
+  g_assert_true (jx_json_read_file ("/dev/null", 10, &contents, NULL, &error));
+  g_assert_cmpstr (contents, ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -159,6 +201,7 @@ main (int   argc,
   g_test_add_func ("/json/depth", test_depth);
   g_test_add_func ("/json/sanitize", test_sanitize);
   g_test_add_func ("/json/get-int", test_get_int);
+  g_test_add_func ("/json/files", test_files);
   g_test_add_func ("/request-error/retry-hint", test_retry_hint);
   g_test_add_func ("/request-error/cap-text", test_cap_text);
   g_test_add_func ("/redact", test_redact);

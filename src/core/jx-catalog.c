@@ -56,6 +56,7 @@
 #include <string.h>
 
 #include "jx-catalog.h"
+#include "jx-json.h"
 #include "jx-net.h"
 
 #define BUILTIN_RESOURCE_PATH "/io/github/juxta/Juxta/catalog.json"
@@ -1163,7 +1164,8 @@ jx_catalog_load_internal (JxCatalog   *self,
   ctx = (LoadCtx) { source_name, data, (gsize) len, builtin };
   top_loc = (Loc) { &ctx, 0, -1, NULL };
 
-  if (!json_parser_load_from_data (parser, data, len, &local_error))
+  if (!jx_json_check_depth (data, len, &local_error) ||
+      !json_parser_load_from_data (parser, data, len, &local_error))
     {
       const char *message = local_error->message;
 
@@ -1341,7 +1343,7 @@ jx_catalog_load_file (JxCatalog   *self,
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!g_file_get_contents (path, &contents, &length, error))
+  if (!jx_json_read_file (path, JX_JSON_MAX_FILE_SIZE, &contents, &length, error))
     return FALSE;
 
   display = g_filename_display_name (path);

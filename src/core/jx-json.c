@@ -6,7 +6,12 @@
 
 #include "jx-json.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include <glib/gi18n.h>
 
@@ -142,6 +147,69 @@ jx_json_sanitize (const char  *data,
   if (!scan (data, len, copy, error))
     return NULL;
   return *copy != NULL ? *copy : data;
+}
+
+gboolean
+jx_json_read_file (const char  *path,
+                   gsize        max_bytes,
+                   char       **contents,
+                   gsize       *length,
+                   GError     **error)
+{
+  g_autoptr(GByteArray) buffer = g_byte_array_new ();
+  g_autofree char *display = g_filename_display_name (path);
+  guint8 chunk[64 * 1024];
+  int fd;
+
+  *contents = NULL;
+  if (length != NULL)
+    *length = 0;
+
+  if ((fd = g_open (path, O_RDONLY | O_CLOEXEC, 0)) < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("Failed to open file “%s”: %s"), display, g_strerror (saved));
+      return FALSE;
+    }
+
+  for (;;)
+    {
+      gssize n = read (fd, chunk, sizeof chunk);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+
+          close (fd);
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                       _("Failed to read from file “%s”: %s"), display, g_strerror (saved));
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      if (buffer->len + (gsize) n > max_bytes)
+        {
+          g_autofree char *limit = g_format_size_full (max_bytes, G_FORMAT_SIZE_IEC_UNITS);
+
+          close (fd);
+          /* Translators: the first %s is a file name, the second a size such as "64 MiB" */
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+                       _("“%s” is larger than %s"), display, limit);
+          return FALSE;
+        }
+      g_byte_array_append (buffer, chunk, n);
+    }
+  close (fd);
+
+  if (length != NULL)
+    *length = buffer->len;
+  g_byte_array_append (buffer, (const guint8 *) "", 1);
+  *contents = (char *) g_byte_array_free (g_steal_pointer (&buffer), FALSE);
+  return TRUE;
 }
 
 JsonNode *

@@ -49,6 +49,18 @@ const char *jx_json_sanitize            (const char *data,
                                          char      **copy,
                                          GError    **error);
 
+/* The largest settings file (providers, prices) read; anything bigger is not one. */
+#define JX_JSON_MAX_FILE_SIZE (64 * 1024 * 1024)
+
+/* Like g_file_get_contents () (same G_FILE_ERROR codes), but reads at most @max_bytes, so
+ * /dev/zero or a FIFO cannot make it read for ever: a bigger file fails with
+ * G_FILE_ERROR_FAILED ("larger than …"). */
+gboolean    jx_json_read_file           (const char *path,
+                                         gsize       max_bytes,
+                                         char      **contents,
+                                         gsize      *length,
+                                         GError    **error);
+
 const char *jx_json_get_string          (JsonObject *object,
                                          const char *member);
 /* As jx_json_get_string (), but "" counts as absent too. */
