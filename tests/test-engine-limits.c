@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include "jx-engine.h"
 #include "jx-test-util.h"
 
@@ -324,6 +326,51 @@ test_gemini_retry_info (JxTestFixture *f,
   g_assert_cmpint (g_get_monotonic_time () - before, >=, 1000 * 1000);
 }
 
+/* More panes than connections per host (64): the ones waiting for a connection are not
+ * timed out as if the server had not answered. */
+static void
+test_more_than_64 (JxTestFixture *f,
+                   gconstpointer  data)
+{
+  const guint n = 70;
+  JxProvider *provider = jx_catalog_lookup (f->catalog, "groq");
+  JxPrompt prompt = { .user = (char *) "Say hi", .temperature = NAN, .max_tokens = -1 };
+  g_autoptr(GPtrArray) requests = g_ptr_array_new_with_free_func (g_object_unref);
+  JxTestWait wait = { g_main_loop_new (NULL, FALSE), n };
+
+  for (guint i = 0; i < n; i++)
+    {
+      JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
+
+      jx_fake_response_set_header_delay (fake, 1200);
+      jx_fake_response_add (fake, 1200, chunk_hi, -1);
+      jx_fake_response_add (fake, 1, chunk_done, -1);
+      jx_fake_server_add (f->server, "POST", CHAT_PATH, fake);
+    }
+  /* The 6 requests past 64 wait ≈1.2 s for a connection, then 1.2 s for their headers. */
+  jx_engine_set_timeouts (f->engine, 2, 60);
+
+  for (guint i = 0; i < n; i++)
+    {
+      JxRequest *request = jx_request_new (f->engine, provider, "m", &prompt);
+
+      jx_request_set_credential (request, KEY);
+      g_ptr_array_add (requests, request);
+      jx_request_run_async (request, NULL, jx_test_wait_done_cb, &wait);
+    }
+  g_main_loop_run (wait.loop);
+  g_main_loop_unref (wait.loop);
+
+  for (guint i = 0; i < n; i++)
+    {
+      JxResponse *r = jx_request_get_response (requests->pdata[i]);
+
+      g_assert_no_error (r->error);
+      g_assert_cmpstr (r->text->str, ==, "Hi");
+    }
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, CHAT_PATH), ==, n);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -344,6 +391,7 @@ main (int   argc,
   ADD ("/engine/limits/html-page", test_html_page);
   ADD ("/engine/limits/huge-error-text", test_huge_error_text);
   ADD ("/engine/limits/gemini-retry-info", test_gemini_retry_info);
+  ADD ("/engine/limits/more-than-64-panes", test_more_than_64);
 #undef ADD
 
   return g_test_run ();

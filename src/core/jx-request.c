@@ -56,6 +56,7 @@ struct _JxRequest
   JxTransfer          *transfer;        /* the exchange of `message` in flight */
   SoupMessageHeaders  *response_headers;
   gboolean             got_headers;     /* of the transfer in flight */
+  gboolean             left_queue;      /* of the transfer in flight, see transfer_left_queue_cb */
   GByteArray          *error_body;      /* a whole body being collected, see BodyPurpose */
   int                  body_purpose;
   gboolean             whole_body;      /* collecting into error_body, not parsing */
@@ -302,6 +303,15 @@ static gboolean
 watchdog_fired_cb (gpointer user_data)
 {
   JxRequest *self = user_data;
+
+  /* Still waiting for one of the host's connections: the server has not seen the request,
+   * so the connect timeout has not started (max-time still bounds the wait). */
+  if (!self->watchdog_streaming && self->transfer != NULL && !self->left_queue)
+    {
+      g_source_set_ready_time (self->watchdog, g_get_monotonic_time () +
+                               (gint64) self->watchdog_seconds * G_USEC_PER_SEC);
+      return G_SOURCE_CONTINUE;
+    }
 
   g_clear_pointer (&self->watchdog, g_source_unref);
   if (self->timeout_error == NULL)
@@ -1133,6 +1143,18 @@ got_response_headers (JxRequest          *self,
 
 /* ---- what the network thread reports (see jx-transfer.c) ------------------------------ */
 
+/* The connect timeout counts from here, not from when the request was queued. */
+static void
+transfer_left_queue_cb (gpointer user_data,
+                        gint64   when)
+{
+  JxRequest *self = user_data;
+
+  self->left_queue = TRUE;
+  if (!self->got_headers && self->watchdog != NULL && !self->watchdog_streaming)
+    g_source_set_ready_time (self->watchdog, when + (gint64) self->watchdog_seconds * G_USEC_PER_SEC);
+}
+
 static void
 transfer_got_headers_cb (gpointer            user_data,
                          guint               status,
@@ -1210,6 +1232,7 @@ transfer_finished_cb (gpointer      user_data,
 }
 
 static const JxTransferCallbacks transfer_callbacks = {
+  .left_queue = transfer_left_queue_cb,
   .got_headers = transfer_got_headers_cb,
   .got_body = transfer_got_body_cb,
   .finished = transfer_finished_cb,
@@ -1221,6 +1244,7 @@ start_transfer (JxRequest *self)
 {
   g_clear_object (&self->transfer);
   self->got_headers = FALSE;
+  self->left_queue = FALSE;
   self->whole_body = FALSE;
   self->transfer = jx_transfer_new (jx_engine_get_network_session (self->engine), self->message,
                                     &transfer_callbacks, self);

@@ -22,6 +22,7 @@
 
 typedef enum
 {
+  EVENT_LEFT_QUEUE,
   EVENT_HEADERS,
   EVENT_BODY,
   EVENT_FINISHED,
@@ -58,6 +59,7 @@ struct _JxTransfer
   GQueue               events;
   gint64               request_written;
   gsize                queued_bytes;        /* of body not yet taken by the owner */
+  gboolean             left_queue;          /* network thread only */
   gboolean             paused;              /* no read pending because of queued_bytes */
 
   /* Owner's context only. */
@@ -158,6 +160,10 @@ deliver (JxTransfer *self,
 {
   switch (event->kind)
     {
+    case EVENT_LEFT_QUEUE:
+      if (self->callbacks.left_queue != NULL)
+        self->callbacks.left_queue (self->user_data, event->when);
+      break;
     case EVENT_HEADERS:
       self->callbacks.got_headers (self->user_data, event->status, event->headers, event->when);
       break;
@@ -267,6 +273,38 @@ wrote_request_bytes_cb (SoupMessage *message,
   g_mutex_lock (&self->lock);
   self->request_written = now;
   g_mutex_unlock (&self->lock);
+}
+
+/* "network-event" comes when a connection starts being made for the message, "starting"
+ * when it has one: either way it is no longer waiting for a free connection. */
+static void
+left_queue (JxTransfer *self)
+{
+  Event *event;
+
+  if (self->left_queue)
+    return;
+  self->left_queue = TRUE;
+  event = g_new0 (Event, 1);
+  event->kind = EVENT_LEFT_QUEUE;
+  event->when = g_get_monotonic_time ();
+  post (self, event);
+}
+
+static void
+starting_cb (SoupMessage *message,
+             JxTransfer  *self)
+{
+  left_queue (self);
+}
+
+static void
+network_event_cb (SoupMessage        *message,
+                  GSocketClientEvent  event,
+                  GIOStream          *connection,
+                  JxTransfer         *self)
+{
+  left_queue (self);
 }
 
 static void
@@ -417,6 +455,8 @@ start_cb (gpointer user_data)
 
   /* "wrote-body-data" comes right after each write of the body to the socket ("wrote-body"
    * only a main-loop turn later); the last one is when the request is on the wire. */
+  g_signal_connect (self->message, "starting", G_CALLBACK (starting_cb), self);
+  g_signal_connect (self->message, "network-event", G_CALLBACK (network_event_cb), self);
   g_signal_connect (self->message, "wrote-headers", G_CALLBACK (wrote_request_bytes_cb), self);
   g_signal_connect (self->message, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), self);
   soup_session_send_async (self->session, self->message, G_PRIORITY_DEFAULT, self->cancellable,

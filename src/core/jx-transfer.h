@@ -24,6 +24,11 @@ typedef struct
   void (*finished)    (gpointer            user_data,
                        const GError       *error,
                        gint64              when);
+  /* Optional: the request left libsoup's queue (a connection is being made for it, or it
+   * got one). Until then it waits for a free connection (at most 64 per host) and must not
+   * be timed as if the server were silent. */
+  void (*left_queue)  (gpointer            user_data,
+                       gint64              when);
 } JxTransferCallbacks;
 
 #define JX_TYPE_TRANSFER (jx_transfer_get_type ())
