@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "jx-usage.h"
+#include "jx-saturate.h"
 
 void
 jx_usage_init (JxUsage *usage)
@@ -132,7 +133,7 @@ jx_price_cost (const JxPrice *price,
         return NAN;
 
       /* Clamp: inconsistent provider figures must not produce a negative charge. */
-      uncached = MAX (usage->input_tokens - cached - writes, 0);
+      uncached = MAX (jx_sat_sub (jx_sat_sub (usage->input_tokens, cached), writes), 0);
 
       cached_price = price->cached_input_per_mtok >= 0 ? price->cached_input_per_mtok
                                                        : price->input_per_mtok;
@@ -156,7 +157,7 @@ add_known (gint64 total,
   if (total < 0)
     return -1;
 
-  return total + MAX (extra1, 0) + MAX (extra2, 0);
+  return jx_sat_add (jx_sat_add (total, MAX (extra1, 0)), MAX (extra2, 0));
 }
 
 static void
@@ -219,7 +220,7 @@ jx_usage_from_gemini (JxUsage *usage,
   usage->input_tokens = prompt_token_count;
   usage->cached_input_tokens = cached_content_token_count;
   if (candidates_token_count >= 0 || thoughts_token_count >= 0)
-    usage->output_tokens = MAX (candidates_token_count, 0) + MAX (thoughts_token_count, 0);
+    usage->output_tokens = jx_sat_add (MAX (candidates_token_count, 0), MAX (thoughts_token_count, 0));
   usage->reasoning_tokens = thoughts_token_count;
   mark_source (usage);
 }
