@@ -29,6 +29,9 @@ void    jx_stream_init        (JxStream   *stream,
 void    jx_stream_reset       (JxStream   *stream);
 void    jx_stream_clear       (JxStream   *stream);
 
+/* The request's stream, for the adapter fuzzer (tests/fuzz/fuzz-adapters.c). */
+JxStream *jx_request_get_stream (JxRequest  *self);
+
 /* Arrival time of the bytes being parsed (what text added now is stamped with). */
 gint64  jx_request_get_now    (JxRequest  *self);
 /* Text was added to the response: the request is streaming and emits ::delta. */

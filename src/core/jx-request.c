@@ -642,6 +642,12 @@ handle_io_error (JxRequest    *self,
 
 /* ---- what JxStream reports (see jx-stream.c) ------------------------------------------ */
 
+JxStream *
+jx_request_get_stream (JxRequest *self)
+{
+  return &self->stream;
+}
+
 gint64
 jx_request_get_now (JxRequest *self)
 {
