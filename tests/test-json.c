@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "jx-catalog.h"
+#include "jx-http-log.h"
 #include "jx-json.h"
 #include "jx-pricing.h"
 #include "jx-redact.h"
@@ -192,6 +193,33 @@ test_files (void)
   g_assert_cmpstr (contents, ==, "");
 }
 
+static void
+assert_log (char        direction,
+            const char *line,
+            const char *expected)
+{
+  g_autofree char *logged = jx_http_log_redact (direction, line);
+
+  g_assert_cmpstr (logged, ==, expected);
+}
+
+/* JUXTA_DEBUG_HTTP=1 shows no credential, whichever header carries it. */
+static void
+test_http_log (void)
+{
+  assert_log ('>', "Authorization: Bearer sk-secret", "Authorization: [redacted]");
+  assert_log ('>', "Helicone-Auth: Bearer sk-helicone", "Helicone-Auth: [redacted]");
+  assert_log ('>', "X-Portkey-Virtual-Key: vk-123", "X-Portkey-Virtual-Key: [redacted]");
+  assert_log ('>', "x-goog-api-key: AIza123", "x-goog-api-key: [redacted]");
+  assert_log ('>', "Content-Type: application/json", "Content-Type: application/json");
+  assert_log ('>', "anthropic-version: 2023-06-01", "anthropic-version: 2023-06-01");
+  assert_log ('>', "POST /v1beta/models/m:streamGenerateContent?alt=sse&key=AIza123 HTTP/1.1",
+              "POST /v1beta/models/m:streamGenerateContent?alt=sse&key=[redacted] HTTP/1.1");
+  assert_log ('<', "HTTP/1.1 200 OK", "HTTP/1.1 200 OK");
+  assert_log ('<', "Set-Cookie: session=abc", "Set-Cookie: [redacted]");
+  assert_log ('<', "x-ratelimit-remaining-requests: 99", "x-ratelimit-remaining-requests: 99");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -205,6 +233,7 @@ main (int   argc,
   g_test_add_func ("/request-error/retry-hint", test_retry_hint);
   g_test_add_func ("/request-error/cap-text", test_cap_text);
   g_test_add_func ("/redact", test_redact);
+  g_test_add_func ("/http-log/redact", test_http_log);
 
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "jx-engine.h"
+#include "jx-http-log.h"
 #include "jx-network-thread.h"
 #include "jx-proxy-resolver.h"
 #include "jx-simulator.h"
@@ -43,12 +44,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static const char * const secret_headers[] = {
-  "authorization", "api-key", "x-api-key", "x-goog-api-key", "x-portkey-api-key",
-  "x-amz-security-token", "proxy-authorization", "cookie",
-};
-
-/* Debug logging (JUXTA_DEBUG_HTTP=1) must never print a key. */
+/* Debug logging (JUXTA_DEBUG_HTTP=1) must never print a key (see jx-http-log.h). */
 static void
 redacting_printer (SoupLogger         *logger,
                    SoupLoggerLogLevel  level,
@@ -56,17 +52,9 @@ redacting_printer (SoupLogger         *logger,
                    const char         *data,
                    gpointer            user_data)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (secret_headers); i++)
-    {
-      gsize len = strlen (secret_headers[i]);
+  g_autofree char *line = jx_http_log_redact (direction, data);
 
-      if (g_ascii_strncasecmp (data, secret_headers[i], len) == 0 && data[len] == ':')
-        {
-          g_printerr ("%c %.*s: [redacted]\n", direction, (int) len, data);
-          return;
-        }
-    }
-  g_printerr ("%c %s\n", direction, data);
+  g_printerr ("%c %s\n", direction, line);
 }
 
 static void
