@@ -129,6 +129,14 @@ parse_file (const char  *path,
       return NULL;
     }
 
+  /* An empty file parses without error but has no root (an empty overrides file is as
+   * good as none). */
+  if (json_parser_get_root (parser) == NULL && !missing_ok)
+    {
+      g_set_error (error, JX_CATALOG_ERROR, JX_CATALOG_ERROR_PARSE, "%s: empty file", path);
+      return NULL;
+    }
+
   return json_parser_steal_root (parser);
 }
 
