@@ -671,6 +671,19 @@ jx_request_text_added (JxRequest  *self,
 
 /* ---- parsing -------------------------------------------------------------------------- */
 
+/* Whether an event is a JSON object or array (not "[DONE]"-like sentinels' text, nor the
+ * plain text of Replicate's output events, which must reach the adapter untouched). */
+static gboolean
+looks_like_json (const char *data,
+                 gsize       len)
+{
+  gsize i = 0;
+
+  while (i < len && g_ascii_isspace (data[i]))
+    i++;
+  return i < len && (data[i] == '{' || (data[i] == '[' && (len - i < 6 || memcmp (data + i, "[DONE]", 6) != 0)));
+}
+
 /* Hands one event to the adapter, after checking its JSON cannot crash the parser and
  * rewriting escapes that would break the text (see jx_json_sanitize ()). */
 static void
@@ -682,12 +695,12 @@ handle_event (JxRequest  *self,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *copy = NULL;
-  const char *safe;
+  const char *safe = data;
 
   if (self->stream.failure != NULL)
     return;
 
-  if ((safe = jx_json_sanitize (data, len, &copy, &error)) == NULL)
+  if (looks_like_json (data, len) && (safe = jx_json_sanitize (data, len, &copy, &error)) == NULL)
     {
       /* Translators: %s says what is wrong */
       g_autofree char *message = g_strdup_printf (_("sent an unusable event: %s"), error->message);
