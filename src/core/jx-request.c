@@ -383,6 +383,7 @@ clear_deadline (JxRequest *self)
 }
 
 static void stop_with_error (JxRequest *self, JxRequestErrorCode code, const char *message);
+static void complete (JxRequest *self, JxResponseStatus status, GError *error);
 
 static gboolean
 deadline_fired_cb (gpointer user_data)
@@ -392,6 +393,13 @@ deadline_fired_cb (gpointer user_data)
   g_autofree char *message = NULL;
 
   g_clear_pointer (&self->deadline, g_source_unref);
+  /* The answer itself is complete; a slow epilogue only loses extra figures. */
+  if (self->in_epilogue)
+    {
+      g_cancellable_cancel (self->cancellable);
+      complete (self, JX_RESPONSE_OK, NULL);
+      return G_SOURCE_REMOVE;
+    }
   /* Translators: %u is a number of seconds */
   message = g_strdup_printf (_("no complete answer within %u s (max time)"), seconds);
   stop_with_error (self, JX_REQUEST_ERROR_TIMEOUT, message);
@@ -1110,6 +1118,7 @@ got_response_headers (JxRequest          *self,
 {
   SoupMessageHeadersIter iter;
   const char *name, *value;
+  const char *content_type;
 
   take_request_written (self);
   self->response->timing.t_headers = self->now;
@@ -1128,8 +1137,8 @@ got_response_headers (JxRequest          *self,
     }
 
   /* A login page or a proxy's error page served with 200: no stream will ever come. */
-  if (g_str_has_prefix (soup_message_headers_get_content_type (headers, NULL) != NULL
-                          ? soup_message_headers_get_content_type (headers, NULL) : "", "text/html"))
+  if ((content_type = soup_message_headers_get_content_type (headers, NULL)) != NULL &&
+      g_ascii_strcasecmp (content_type, "text/html") == 0)
     {
       stop_with_error (self, JX_REQUEST_ERROR_STREAM,
                        _("sent a web page (text/html), not an answer stream: check the base URL"));
