@@ -152,6 +152,20 @@ jx_transfer_get_request_written (JxTransfer *self)
   return when;
 }
 
+gsize
+jx_transfer_get_queued_bytes (JxTransfer *self)
+{
+  gsize queued;
+
+  g_return_val_if_fail (JX_IS_TRANSFER (self), 0);
+
+  g_mutex_lock (&self->lock);
+  queued = self->queued_bytes;
+  g_mutex_unlock (&self->lock);
+
+  return queued;
+}
+
 /* ---- owner's context ------------------------------------------------------------------ */
 
 static void

@@ -47,5 +47,8 @@ void        jx_transfer_stop                (JxTransfer                *self);
 /* When the last byte of the request went to the socket (headers, then body); 0 if not yet.
  * Read it from got_headers() on: by then the request is complete. */
 gint64      jx_transfer_get_request_written (JxTransfer                *self);
+/* Bytes of body read by the network thread and not yet taken by the owner's context. The
+ * network thread stops reading at about 1 MiB until the owner catches up (back-pressure). */
+gsize       jx_transfer_get_queued_bytes    (JxTransfer                *self);
 
 G_END_DECLS
