@@ -156,7 +156,20 @@ typedef enum
   PIECE_ERROR,
   PIECE_END,
   PIECE_HALF,
+  PIECE_DEEP,    /* an event of 200 000 nested '[' */
 } Piece;
+
+#define DEEP_LEVELS 200000
+
+static char *
+deep_json (void)
+{
+  char *deep = g_malloc (DEEP_LEVELS + 1);
+
+  memset (deep, '[', DEEP_LEVELS);
+  deep[DEEP_LEVELS] = '\0';
+  return deep;
+}
 
 static GBytes *
 bedrock_event (const char *event_type,
@@ -190,6 +203,12 @@ bedrock_piece (Piece piece)
     case PIECE_HALF:
       whole = bedrock_event ("messageStop", "{\"stopReason\":\"end_turn\"}");
       return g_bytes_new_from_bytes (whole, 0, g_bytes_get_size (whole) / 2);
+    case PIECE_DEEP:
+      {
+        g_autofree char *deep = deep_json ();
+
+        return bedrock_event ("contentBlockDelta", deep);
+      }
     default:
       g_assert_not_reached ();
     }
@@ -201,6 +220,7 @@ add_piece (Fixture        *f,
            Piece           piece)
 {
   const char *text = NULL;
+  g_autofree char *deep = NULL;
 
   if (is_bedrock (f))
     {
@@ -221,6 +241,14 @@ add_piece (Fixture        *f,
       break;
     case PIECE_HALF:
       text = f->row->half;
+      break;
+    case PIECE_DEEP:
+      {
+        g_autofree char *levels = deep_json ();
+
+        text = deep = g_strcmp0 (f->row->content_type, "application/x-ndjson") == 0
+                      ? g_strdup_printf ("%s\n", levels) : g_strdup_printf ("data: %s\n\n", levels);
+      }
       break;
     default:
       g_assert_not_reached ();
@@ -388,6 +416,19 @@ test_missing_end_marker (Fixture       *f,
     }
 }
 
+/* JSON nested deep enough to overflow json-glib's recursive parser is one clear error. */
+static void
+test_deep_event (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(JxResponse) r = NULL;
+
+  add_stream (f, PIECE_PARTIAL, PIECE_DEEP, PIECE_END, STREAM_END);
+  r = run (f);
+  jx_assert_request_error (r, JX_REQUEST_ERROR_STREAM, f->pane->name, "nested deeper than 256 levels");
+  g_assert_cmpstr (r->text->str, ==, "Partial");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -411,6 +452,7 @@ main (int   argc,
       ADD ("truncated", test_truncated);
       ADD ("midstream-error", test_midstream_error);
       ADD ("missing-end-marker", test_missing_end_marker);
+      ADD ("deep-event", test_deep_event);
 #undef ADD
     }
 

@@ -295,6 +295,62 @@ test_transfer_events (void)
   jx_network_thread_invoke (drop_session_cb, g_steal_pointer (&session));
 }
 
+/* A server faster than the owner: the network thread stops reading at about 1 MiB queued,
+ * and resumes, losing nothing, once the owner takes the queue; a stop while paused ends. */
+static void
+test_back_pressure (void)
+{
+  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(GBytes) piece = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *filler = g_strnfill (1024 * 1024, 'x');
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/plain");
+  const gsize total = 32 * 1024 * 1024;
+
+  piece = g_bytes_new_static (filler, 1024 * 1024);
+  for (gsize sent = 0; sent < total; sent += g_bytes_get_size (piece))
+    jx_fake_response_add_bytes (fake, 0, piece);
+  jx_fake_server_add (server, "GET", "/big", fake);
+  url = g_strconcat (jx_fake_server_get_url (server), "/big", NULL);
+  jx_network_thread_invoke_sync (create_session_cb, &session);
+
+  for (guint stop = 0; stop <= 1; stop++)
+    {
+      g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+      g_autoptr(JxTransfer) transfer = NULL;
+      TransferRun run = { g_main_loop_new (NULL, FALSE), g_string_new (NULL), g_string_new (NULL), FALSE, 0, NULL };
+
+      transfer = run.transfer = jx_transfer_new (session, message, &callbacks, &run);
+      jx_transfer_start (transfer, NULL);
+      /* The owner is busy: nothing is taken from the queue for a while. */
+      g_usleep (G_USEC_PER_SEC);
+      g_assert_cmpuint (jx_transfer_get_queued_bytes (transfer), >, 0);
+      g_assert_cmpuint (jx_transfer_get_queued_bytes (transfer), <=, 1024 * 1024 + 16 * 1024);
+
+      if (stop)
+        {
+          jx_transfer_stop (transfer);
+          g_timeout_add (300, quit_cb, run.loop);
+          g_main_loop_run (run.loop);
+          g_assert_cmpuint (run.body->len, ==, 0);
+          g_assert_false (run.finished);
+        }
+      else
+        {
+          g_main_loop_run (run.loop);
+          g_assert_cmpstr (run.events->str, ==, "H200 END");
+          g_assert_cmpuint (run.body->len, ==, total);
+        }
+
+      g_main_loop_unref (run.loop);
+      g_string_free (run.events, TRUE);
+      g_string_free (run.body, TRUE);
+    }
+
+  jx_network_thread_invoke (drop_session_cb, g_steal_pointer (&session));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -302,6 +358,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/transfer/events", test_transfer_events);
+  g_test_add_func ("/transfer/back-pressure", test_back_pressure);
   g_test_add_func ("/transfer/stop-at-any-moment", test_stop_at_any_moment);
 
   return g_test_run ();

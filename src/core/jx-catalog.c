@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "jx-catalog.h"
+#include "jx-json.h"
 #include "jx-providers-file.h"
 
 #define BUILTIN_RESOURCE_PATH "/io/github/juxta/Juxta/catalog.json"
@@ -139,7 +140,7 @@ jx_catalog_load_file (JxCatalog   *self,
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!g_file_get_contents (path, &contents, &length, error))
+  if (!jx_json_read_file (path, JX_JSON_MAX_FILE_SIZE, &contents, &length, error))
     return FALSE;
 
   display = g_filename_display_name (path);

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "jx-engine.h"
+#include "jx-http-log.h"
 #include "jx-net.h"
 #include "jx-network-thread.h"
 #include "jx-proxy-resolver.h"
@@ -28,6 +29,8 @@ struct _JxEngine
   guint        connect_timeout;
   guint        idle_timeout;
   GHashTable  *credential_cache;  /* string → GObject, see jx_engine_get_credential_cache */
+  guint        max_time;
+  guint64      max_output_bytes;
 };
 
 G_DEFINE_FINAL_TYPE (JxEngine, jx_engine, G_TYPE_OBJECT)
@@ -36,17 +39,14 @@ enum {
   PROP_0,
   PROP_CONNECT_TIMEOUT,
   PROP_IDLE_TIMEOUT,
+  PROP_MAX_TIME,
+  PROP_MAX_OUTPUT_BYTES,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
-static const char * const secret_headers[] = {
-  "authorization", "api-key", "x-api-key", "x-goog-api-key", "x-portkey-api-key",
-  "x-amz-security-token", "proxy-authorization", "cookie",
-};
-
-/* Debug logging (JUXTA_DEBUG_HTTP=1) must never print a key. */
+/* Debug logging (JUXTA_DEBUG_HTTP=1) must never print a key (see jx-http-log.h). */
 static void
 redacting_printer (SoupLogger         *logger,
                    SoupLoggerLogLevel  level,
@@ -54,17 +54,9 @@ redacting_printer (SoupLogger         *logger,
                    const char         *data,
                    gpointer            user_data)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (secret_headers); i++)
-    {
-      gsize len = strlen (secret_headers[i]);
+  g_autofree char *line = jx_http_log_redact (direction, data);
 
-      if (g_ascii_strncasecmp (data, secret_headers[i], len) == 0 && data[len] == ':')
-        {
-          g_printerr ("%c %.*s: [redacted]\n", direction, (int) len, data);
-          return;
-        }
-    }
-  g_printerr ("%c %s\n", direction, data);
+  g_printerr ("%c %s\n", direction, line);
 }
 
 static void
@@ -177,6 +169,12 @@ jx_engine_get_property (GObject    *object,
     case PROP_IDLE_TIMEOUT:
       g_value_set_uint (value, self->idle_timeout);
       break;
+    case PROP_MAX_TIME:
+      g_value_set_uint (value, self->max_time);
+      break;
+    case PROP_MAX_OUTPUT_BYTES:
+      g_value_set_uint64 (value, self->max_output_bytes);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -197,6 +195,12 @@ jx_engine_set_property (GObject      *object,
       break;
     case PROP_IDLE_TIMEOUT:
       jx_engine_set_timeouts (self, self->connect_timeout, g_value_get_uint (value));
+      break;
+    case PROP_MAX_TIME:
+      jx_engine_set_max_time (self, g_value_get_uint (value));
+      break;
+    case PROP_MAX_OUTPUT_BYTES:
+      jx_engine_set_max_output_bytes (self, g_value_get_uint64 (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -220,6 +224,17 @@ jx_engine_class_init (JxEngineClass *klass)
   properties[PROP_IDLE_TIMEOUT] =
     g_param_spec_uint ("idle-timeout", NULL, NULL, 0, G_MAXUINT, JX_ENGINE_DEFAULT_IDLE_TIMEOUT,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The longest a response may take in all, from sending the request to its last byte, in
+   * seconds (retry waits not counted); 0 = no limit. Unlike idle-timeout, a server that
+   * keeps trickling bytes cannot push it back. */
+  properties[PROP_MAX_TIME] =
+    g_param_spec_uint ("max-time", NULL, NULL, 0, G_MAXUINT, JX_ENGINE_DEFAULT_MAX_TIME,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The most text (answer plus reasoning) kept per response, in bytes; a longer answer
+   * stops there and fails as JX_REQUEST_ERROR_TOO_LARGE, keeping what fits. 0 = no limit. */
+  properties[PROP_MAX_OUTPUT_BYTES] =
+    g_param_spec_uint64 ("max-output-bytes", NULL, NULL, 0, G_MAXUINT64, JX_ENGINE_DEFAULT_MAX_OUTPUT_BYTES,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Before any session, proxy resolver or thread: see jx_net_init(). */
@@ -233,6 +248,8 @@ jx_engine_init (JxEngine *self)
   self->connect_timeout = JX_ENGINE_DEFAULT_CONNECT_TIMEOUT;
   self->idle_timeout = JX_ENGINE_DEFAULT_IDLE_TIMEOUT;
   self->credential_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->max_time = JX_ENGINE_DEFAULT_MAX_TIME;
+  self->max_output_bytes = JX_ENGINE_DEFAULT_MAX_OUTPUT_BYTES;
 
   /* The first proxy lookup loads libproxy's configuration (≈100 ms here); do it now so it
    * doesn't land inside the first pane's time to first token. */
@@ -311,6 +328,42 @@ guint
 jx_engine_get_idle_timeout (JxEngine *self)
 {
   return self->idle_timeout;
+}
+
+void
+jx_engine_set_max_time (JxEngine *self,
+                        guint     seconds)
+{
+  g_return_if_fail (JX_IS_ENGINE (self));
+
+  if (self->max_time == seconds)
+    return;
+  self->max_time = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_TIME]);
+}
+
+guint
+jx_engine_get_max_time (JxEngine *self)
+{
+  return self->max_time;
+}
+
+void
+jx_engine_set_max_output_bytes (JxEngine *self,
+                                guint64   max_bytes)
+{
+  g_return_if_fail (JX_IS_ENGINE (self));
+
+  if (self->max_output_bytes == max_bytes)
+    return;
+  self->max_output_bytes = max_bytes;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_OUTPUT_BYTES]);
+}
+
+guint64
+jx_engine_get_max_output_bytes (JxEngine *self)
+{
+  return self->max_output_bytes;
 }
 
 const char *

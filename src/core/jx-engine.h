@@ -15,6 +15,8 @@ G_DECLARE_FINAL_TYPE (JxEngine, jx_engine, JX, ENGINE, GObject)
 
 #define JX_ENGINE_DEFAULT_CONNECT_TIMEOUT 30
 #define JX_ENGINE_DEFAULT_IDLE_TIMEOUT    60
+#define JX_ENGINE_DEFAULT_MAX_TIME        1800
+#define JX_ENGINE_DEFAULT_MAX_OUTPUT_BYTES (16 * 1024 * 1024)
 
 JxEngine    *jx_engine_new                 (JxCatalog *catalog);
 JxCatalog   *jx_engine_get_catalog         (JxEngine  *self);
@@ -32,6 +34,14 @@ guint        jx_engine_get_idle_timeout    (JxEngine  *self);
 /* What adapters keep per session for a credential (Vertex: one JxGoogleAuth, so its token
  * is shared until it expires). Keys are digests, never the credential; values GObjects. */
 GHashTable  *jx_engine_get_credential_cache (JxEngine *self);
+/* The longest a response may take in all, in seconds ("max-time"; 0 = no limit). */
+void         jx_engine_set_max_time        (JxEngine  *self,
+                                            guint      seconds);
+guint        jx_engine_get_max_time        (JxEngine  *self);
+/* The most answer text kept per response, in bytes ("max-output-bytes"; 0 = no limit). */
+void         jx_engine_set_max_output_bytes (JxEngine *self,
+                                            guint64    max_bytes);
+guint64      jx_engine_get_max_output_bytes (JxEngine *self);
 /* Base URL of the built-in simulated provider (a loopback server started on first use). */
 const char  *jx_engine_get_simulator_url   (JxEngine  *self,
                                             GError   **error);

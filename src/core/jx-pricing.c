@@ -113,7 +113,7 @@ parse_file (const char  *path,
   g_autofree char *contents = NULL;
   gsize len;
 
-  if (!g_file_get_contents (path, &contents, &len, &local_error))
+  if (!jx_json_read_file (path, JX_JSON_MAX_FILE_SIZE, &contents, &len, &local_error))
     {
       if (missing_ok && (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT) ||
                          g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR)))
@@ -122,10 +122,19 @@ parse_file (const char  *path,
       return NULL;
     }
 
-  if (!json_parser_load_from_data (parser, contents, len, &local_error))
+  if (!jx_json_check_depth (contents, len, &local_error) ||
+      !json_parser_load_from_data (parser, contents, len, &local_error))
     {
       g_set_error (error, JX_CATALOG_ERROR, JX_CATALOG_ERROR_PARSE,
                    "%s: %s", path, local_error->message);
+      return NULL;
+    }
+
+  /* An empty file parses without error but has no root (an empty overrides file is as
+   * good as none). */
+  if (json_parser_get_root (parser) == NULL && !missing_ok)
+    {
+      g_set_error (error, JX_CATALOG_ERROR, JX_CATALOG_ERROR_PARSE, "%s: empty file", path);
       return NULL;
     }
 

@@ -62,6 +62,7 @@
 #include "jx-adapter.h"
 #include "jx-catalog.h"
 #include "jx-json-locator.h"
+#include "jx-json.h"
 #include "jx-provider-private.h"
 #include "jx-providers-file.h"
 #include "jx-simulator.h"
@@ -671,7 +672,8 @@ jx_providers_file_parse (const char  *data,
   ctx = (LoadCtx) { source_name, data, (gsize) len, builtin };
   top_loc = (Loc) { &ctx, 0, -1, NULL };
 
-  if (!json_parser_load_from_data (parser, data, len, &local_error))
+  if (!jx_json_check_depth (data, len, &local_error) ||
+      !json_parser_load_from_data (parser, data, len, &local_error))
     {
       const char *message = local_error->message;
 
@@ -793,7 +795,8 @@ load_root (const char *path)
   JsonNode *root;
   JsonObject *object;
 
-  if (g_file_get_contents (path, &data, NULL, NULL) && json_parser_load_from_data (parser, data, -1, NULL) &&
+  if (jx_json_read_file (path, JX_JSON_MAX_FILE_SIZE, &data, NULL, NULL) &&
+      jx_json_check_depth (data, -1, NULL) && json_parser_load_from_data (parser, data, -1, NULL) &&
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     root = json_node_copy (json_parser_get_root (parser));
   else

@@ -30,6 +30,7 @@ static const char * const code_names[] = {
   [JX_REQUEST_ERROR_REFUSED_BY_POLICY] = "refused_by_policy",
   [JX_REQUEST_ERROR_CONFIG] = "config",
   [JX_REQUEST_ERROR_UNSUPPORTED] = "unsupported",
+  [JX_REQUEST_ERROR_TOO_LARGE] = "too_large",
 };
 
 const char *
@@ -71,8 +72,9 @@ jx_request_error_parse_retry_after_ms (SoupMessageHeaders *headers)
       char *end = NULL;
       double ms = g_ascii_strtod (value, &end);
 
+      /* Casting a double out of gint64's range is undefined. */
       if (end != value && ms >= 0)
-        return (gint64) ms;
+        return ms < (double) G_MAXINT32 ? (gint64) ms : G_MAXINT32;
     }
 
   if ((value = soup_message_headers_get_one (headers, "retry-after")) != NULL)
@@ -81,7 +83,7 @@ jx_request_error_parse_retry_after_ms (SoupMessageHeaders *headers)
       double seconds = g_ascii_strtod (value, &end);
 
       if (end != value && seconds >= 0)
-        return (gint64) (seconds * 1000.0);
+        return seconds * 1000.0 < (double) G_MAXINT32 ? (gint64) (seconds * 1000.0) : G_MAXINT32;
       else
         {
           g_autoptr(GDateTime) when = soup_date_time_new_from_http_string (value);
@@ -95,6 +97,61 @@ jx_request_error_parse_retry_after_ms (SoupMessageHeaders *headers)
     }
 
   return -1;
+}
+
+gint64
+jx_request_error_parse_retry_hint_ms (const char *detail)
+{
+  static const char * const prefixes[] = { "retry in ", "try again in " };
+
+  if (detail == NULL)
+    return -1;
+
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    {
+      g_autofree char *lower = g_ascii_strdown (detail, -1);
+      const char *at = strstr (lower, prefixes[i]);
+      char *end = NULL;
+      double value;
+
+      if (at == NULL)
+        continue;
+      at += strlen (prefixes[i]);
+      value = g_ascii_strtod (at, &end);
+      if (end == at || !(value >= 0) || value > 86400.0)
+        continue;
+      while (*end == ' ')
+        end++;
+      if (g_str_has_prefix (end, "ms"))
+        return (gint64) value;
+      if (*end == 's')
+        return (gint64) (value * 1000.0);
+    }
+
+  return -1;
+}
+
+char *
+jx_request_error_cap_text (const char *text,
+                           gsize       max_bytes)
+{
+  const char *end;
+
+  if (text == NULL)
+    return NULL;
+  if (strlen (text) <= max_bytes)
+    return g_strdup (text);
+
+  /* Back to the start of the character that would be cut. */
+  end = text + max_bytes;
+  while (end > text && ((guchar) *end & 0xC0) == 0x80)
+    end--;
+  {
+    GString *capped = g_string_new_len (text, end - text);
+
+    g_string_append (capped, "…");
+    return g_string_free (capped, FALSE);
+  }
 }
 
 JxRequestErrorCode
@@ -135,7 +192,9 @@ jx_request_error_new_http (JxRequestErrorCode  code,
                            const char         *detail,
                            gint64              retry_after_ms)
 {
-  g_autofree char *suffix = detail != NULL ? g_strdup_printf (": %s", detail) : g_strdup ("");
+  /* A hostile server could send megabytes of "explanation". */
+  g_autofree char *capped = jx_request_error_cap_text (detail, JX_REQUEST_ERROR_MAX_DETAIL);
+  g_autofree char *suffix = capped != NULL ? g_strdup_printf (": %s", capped) : g_strdup ("");
 
   switch (code)
     {

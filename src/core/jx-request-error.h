@@ -35,6 +35,7 @@ typedef enum
   JX_REQUEST_ERROR_REFUSED_BY_POLICY,  /* Juxta would not send the key there */
   JX_REQUEST_ERROR_CONFIG,             /* the provider's settings or the model name are unusable */
   JX_REQUEST_ERROR_UNSUPPORTED,        /* a protocol or model this version cannot use */
+  JX_REQUEST_ERROR_TOO_LARGE,          /* the answer passed the engine's max-output-bytes */
 } JxRequestErrorCode;
 
 GQuark      jx_request_error_quark           (void);
@@ -48,6 +49,13 @@ const char *jx_request_error_get_name        (const GError      *error);
 gboolean    jx_request_error_status_is_retryable (guint status);
 /* retry-after-ms or Retry-After (seconds or an HTTP date), in ms; -1 when absent. */
 gint64      jx_request_error_parse_retry_after_ms (SoupMessageHeaders *headers);
+/* The wait an error text asks for ("(retry in 12 s)", "Please try again in 1.5s",
+ * "try again in 20ms"), in ms; -1 when it gives none. */
+gint64      jx_request_error_parse_retry_hint_ms (const char *detail);
+/* At most @max_bytes of @text (cut at a character boundary, "…" added). */
+char       *jx_request_error_cap_text        (const char *text,
+                                              gsize       max_bytes);
+#define JX_REQUEST_ERROR_MAX_DETAIL 2048
 /* The code for an HTTP error status; `detail` is the human part of the error body, or NULL
  * (it tells an exhausted quota from a rate limit). */
 JxRequestErrorCode jx_request_error_classify_http (guint       status,

@@ -18,6 +18,9 @@ struct _JxStream
   gboolean        expect_end_marker;
   char           *failure;               /* the provider's own words, see jx_stream_fail() */
   gboolean        failure_malformed;     /* see jx_stream_fail_malformed() */
+  gboolean        failure_too_large;     /* the answer passed max-output-bytes */
+  guint64         max_output_bytes;      /* 0 = no limit */
+  guint64         progress;              /* counts what the adapter reported (text, usage, end) */
 };
 
 void    jx_stream_init        (JxStream   *stream,
@@ -25,6 +28,9 @@ void    jx_stream_init        (JxStream   *stream,
 /* Before each attempt: drops the adapter's data and the end marker seen. */
 void    jx_stream_reset       (JxStream   *stream);
 void    jx_stream_clear       (JxStream   *stream);
+
+/* The request's stream, for the adapter fuzzer (tests/fuzz/fuzz-adapters.c). */
+JxStream *jx_request_get_stream (JxRequest  *self);
 
 /* Arrival time of the bytes being parsed (what text added now is stamped with). */
 gint64  jx_request_get_now    (JxRequest  *self);

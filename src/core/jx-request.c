@@ -15,9 +15,11 @@
 #include "jx-credential-policy.h"
 #include "jx-eventstream-parser.h"
 #include "jx-google-auth.h"
+#include "jx-json.h"
 #include "jx-keys.h"
 #include "jx-ndjson-parser.h"
 #include "jx-net.h"
+#include "jx-redact.h"
 #include "jx-request-error.h"
 #include "jx-request-private.h"
 #include "jx-sse-parser.h"
@@ -55,6 +57,7 @@ struct _JxRequest
   JxTransfer          *transfer;        /* the exchange of `message` in flight */
   SoupMessageHeaders  *response_headers;
   gboolean             got_headers;     /* of the transfer in flight */
+  gboolean             left_queue;      /* of the transfer in flight, see transfer_left_queue_cb */
   GByteArray          *error_body;      /* a whole body being collected, see BodyPurpose */
   int                  body_purpose;
   gboolean             whole_body;      /* collecting into error_body, not parsing */
@@ -70,6 +73,7 @@ struct _JxRequest
   guint                watchdog_seconds;
   gboolean             watchdog_streaming;
   GError              *timeout_error;   /* what the watchdog would fail with */
+  GSource             *deadline;        /* max-time, see arm_deadline */
   guint                retry_source;
   guint                retry_delay_ms;
   guint                run;
@@ -301,6 +305,15 @@ watchdog_fired_cb (gpointer user_data)
 {
   JxRequest *self = user_data;
 
+  /* Still waiting for one of the host's connections: the server has not seen the request,
+   * so the connect timeout has not started (max-time still bounds the wait). */
+  if (!self->watchdog_streaming && self->transfer != NULL && !self->left_queue)
+    {
+      g_source_set_ready_time (self->watchdog, g_get_monotonic_time () +
+                               (gint64) self->watchdog_seconds * G_USEC_PER_SEC);
+      return G_SOURCE_CONTINUE;
+    }
+
   g_clear_pointer (&self->watchdog, g_source_unref);
   if (self->timeout_error == NULL)
     self->timeout_error = g_error_new_literal (JX_REQUEST_ERROR, JX_REQUEST_ERROR_TIMEOUT, _("timeout"));
@@ -363,6 +376,94 @@ arm_watchdog (JxRequest *self,
 }
 
 static void
+clear_deadline (JxRequest *self)
+{
+  if (self->deadline != NULL)
+    g_source_destroy (self->deadline);
+  g_clear_pointer (&self->deadline, g_source_unref);
+}
+
+static void stop_with_error (JxRequest *self, JxRequestErrorCode code, const char *message);
+static void complete (JxRequest *self, JxResponseStatus status, GError *error);
+
+static gboolean
+deadline_fired_cb (gpointer user_data)
+{
+  JxRequest *self = user_data;
+  guint seconds = jx_engine_get_max_time (self->engine);
+  g_autofree char *message = NULL;
+
+  g_clear_pointer (&self->deadline, g_source_unref);
+  /* The answer itself is complete; a slow epilogue only loses extra figures. */
+  if (self->in_epilogue)
+    {
+      g_cancellable_cancel (self->cancellable);
+      complete (self, JX_RESPONSE_OK, NULL);
+      return G_SOURCE_REMOVE;
+    }
+  /* Translators: %u is a number of seconds */
+  message = g_strdup_printf (_("no complete answer within %u s (max time)"), seconds);
+  stop_with_error (self, JX_REQUEST_ERROR_TIMEOUT, message);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The total deadline of an attempt (max-time): unlike the idle watchdog, nothing the server
+ * sends moves it, so a stream that trickles bytes for ever still ends. */
+static void
+arm_deadline (JxRequest *self)
+{
+  guint seconds = jx_engine_get_max_time (self->engine);
+
+  clear_deadline (self);
+  if (seconds == 0)
+    return;
+
+  self->deadline = g_timeout_source_new_seconds (seconds);
+  g_source_set_name (self->deadline, "[juxta] request deadline");
+  g_source_set_callback (self->deadline, deadline_fired_cb, self, NULL);
+  g_source_attach (self->deadline, NULL);
+}
+
+/* Every credential this request holds, for jx_redact (). */
+static GPtrArray *
+collect_secrets (JxRequest *self)
+{
+  GPtrArray *secrets = g_ptr_array_new_with_free_func (g_free);
+
+  jx_redact_add_credential (secrets, self->credential);
+  jx_redact_add_credential (secrets, self->stored_credential);
+  return secrets;
+}
+
+/* Nothing a provider echoes may carry a key into the response (and from there into the
+ * output, exports and history). */
+static void
+redact_response (JxRequest *self)
+{
+  g_autoptr(GPtrArray) secrets = collect_secrets (self);
+  JxResponse *response = self->response;
+  GString *strings[] = { response->text, response->reasoning };
+  char *redacted;
+
+  if (secrets->len == 0)
+    return;
+
+  if (response->error != NULL && (redacted = jx_redact (response->error->message, secrets)) != NULL)
+    {
+      g_free (response->error->message);
+      response->error->message = redacted;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
+    if ((redacted = jx_redact (strings[i]->str, secrets)) != NULL)
+      {
+        g_string_assign (strings[i], redacted);
+        g_free (redacted);
+      }
+}
+
+static void
 compute_usage_and_cost (JxRequest *self)
 {
   JxResponse *response = self->response;
@@ -417,6 +518,7 @@ complete (JxRequest        *self,
   JxResponse *response = self->response;
 
   clear_watchdog (self);
+  clear_deadline (self);
   g_clear_handle_id (&self->retry_source, g_source_remove);
   g_clear_pointer (&self->sse, jx_sse_parser_free);
   g_clear_pointer (&self->ndjson, jx_ndjson_parser_free);
@@ -436,6 +538,7 @@ complete (JxRequest        *self,
   response->status = status;
   g_clear_error (&response->error);
   response->error = error;
+  redact_response (self);
 
   compute_usage_and_cost (self);
 
@@ -486,6 +589,26 @@ fail_with (JxRequest          *self,
   fail (self, error);
 }
 
+/* Why the stream failed, from what the adapter (or the output cap) reported. */
+static JxRequestErrorCode
+stream_failure_code (JxRequest *self)
+{
+  if (self->stream.failure_too_large)
+    return JX_REQUEST_ERROR_TOO_LARGE;
+  return self->stream.failure_malformed ? JX_REQUEST_ERROR_STREAM : JX_REQUEST_ERROR_PROVIDER;
+}
+
+/* Ends the response now, mid-stream or not, keeping the text received so far. */
+static void
+stop_with_error (JxRequest          *self,
+                 JxRequestErrorCode  code,
+                 const char         *message)
+{
+  g_cancellable_cancel (self->cancellable);
+  /* Translators: the first %s is the provider, the second what is wrong */
+  fail_with (self, code, _("%s: %s"), provider_name (self), message);
+}
+
 /* Stopped by the user. */
 static void
 complete_stopped (JxRequest *self)
@@ -528,6 +651,12 @@ handle_io_error (JxRequest    *self,
 
 /* ---- what JxStream reports (see jx-stream.c) ------------------------------------------ */
 
+JxStream *
+jx_request_get_stream (JxRequest *self)
+{
+  return &self->stream;
+}
+
 gint64
 jx_request_get_now (JxRequest *self)
 {
@@ -551,6 +680,47 @@ jx_request_text_added (JxRequest  *self,
 
 /* ---- parsing -------------------------------------------------------------------------- */
 
+/* Whether an event is a JSON object or array (not "[DONE]"-like sentinels' text, nor the
+ * plain text of Replicate's output events, which must reach the adapter untouched). */
+static gboolean
+looks_like_json (const char *data,
+                 gsize       len)
+{
+  gsize i = 0;
+
+  while (i < len && g_ascii_isspace (data[i]))
+    i++;
+  return i < len && (data[i] == '{' || (data[i] == '[' && (len - i < 6 || memcmp (data + i, "[DONE]", 6) != 0)));
+}
+
+/* Hands one event to the adapter, after checking its JSON cannot crash the parser and
+ * rewriting escapes that would break the text (see jx_json_sanitize ()). */
+static void
+handle_event (JxRequest  *self,
+              const char *event_type,
+              const char *data,
+              gsize       len,
+              GHashTable *headers)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *copy = NULL;
+  const char *safe = data;
+
+  if (self->stream.failure != NULL)
+    return;
+
+  if (looks_like_json (data, len) && (safe = jx_json_sanitize (data, len, &copy, &error)) == NULL)
+    {
+      /* Translators: %s says what is wrong */
+      g_autofree char *message = g_strdup_printf (_("sent an unusable event: %s"), error->message);
+
+      jx_stream_fail_malformed (&self->stream, message);
+      return;
+    }
+
+  self->adapter->handle_event (&self->stream, event_type, safe, len, headers);
+}
+
 static void
 sse_event_cb (const char *event_type,
               const char *data,
@@ -558,10 +728,7 @@ sse_event_cb (const char *event_type,
               const char *id,
               gpointer    user_data)
 {
-  JxRequest *self = user_data;
-
-  if (self->stream.failure == NULL)
-    self->adapter->handle_event (&self->stream, event_type, data, data_len, NULL);
+  handle_event (user_data, event_type, data, data_len, NULL);
 }
 
 static void
@@ -569,10 +736,7 @@ ndjson_line_cb (const char *line,
                 gsize       len,
                 gpointer    user_data)
 {
-  JxRequest *self = user_data;
-
-  if (self->stream.failure == NULL)
-    self->adapter->handle_event (&self->stream, NULL, line, len, NULL);
+  handle_event (user_data, NULL, line, len, NULL);
 }
 
 static void
@@ -581,12 +745,7 @@ eventstream_frame_cb (GHashTable *headers,
                       gsize       payload_len,
                       gpointer    user_data)
 {
-  JxRequest *self = user_data;
-
-  if (self->stream.failure == NULL)
-    self->adapter->handle_event (&self->stream,
-                                 g_hash_table_lookup (headers, ":event-type"),
-                                 payload, payload_len, headers);
+  handle_event (user_data, g_hash_table_lookup (headers, ":event-type"), payload, payload_len, headers);
 }
 
 static gboolean
@@ -655,8 +814,7 @@ finish_stream (JxRequest *self)
   if (self->stream.failure != NULL)
     {
       /* Translators: the first %s is the provider, the second its own error message */
-      fail_with (self, self->stream.failure_malformed ? JX_REQUEST_ERROR_STREAM : JX_REQUEST_ERROR_PROVIDER,
-                 _("%s: %s"), provider_name (self), self->stream.failure);
+      fail_with (self, stream_failure_code (self), _("%s: %s"), provider_name (self), self->stream.failure);
       return;
     }
 
@@ -746,10 +904,10 @@ stream_got_bytes (JxRequest *self,
   g_autoptr(GError) error = NULL;
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
+  guint64 progress = self->stream.progress;
 
   if (self->response->timing.t_first_byte == 0)
     self->response->timing.t_first_byte = self->now;
-  arm_watchdog (self, TRUE);
 
   if (!feed (self, data, len, &error))
     {
@@ -767,9 +925,16 @@ stream_got_bytes (JxRequest *self,
       self->response->timing.t_end = self->now;
       g_cancellable_cancel (self->cancellable);
       /* Translators: the first %s is the provider, the second its own error message */
-      fail_with (self, self->stream.failure_malformed ? JX_REQUEST_ERROR_STREAM : JX_REQUEST_ERROR_PROVIDER,
-                 _("%s: %s"), provider_name (self), self->stream.failure);
+      fail_with (self, stream_failure_code (self), _("%s: %s"), provider_name (self), self->stream.failure);
+      return;
     }
+
+  /* The idle watchdog is moved by progress (text, usage, the end), not by bytes: once the
+   * answer has started, keepalives or a trickle of bytes that never make an event cannot
+   * keep a dead stream open. Before the first token keepalives still count (OpenRouter
+   * sends them while a model thinks); max-time bounds that wait. */
+  if (self->stream.progress != progress || self->response->timing.t_first_token == 0)
+    arm_watchdog (self, TRUE);
 }
 
 /* ---- HTTP errors and retries ---------------------------------------------------------- */
@@ -804,6 +969,11 @@ handle_http_error (JxRequest *self)
       !self->adapter->classify_error (status, detail, &code))
     code = jx_request_error_classify_http (status, detail);
 
+  /* Some providers say the wait only in the body (Google's RetryInfo, OpenAI's "Please try
+   * again in 1.5s"). */
+  if (retry_after_ms < 0 && code == JX_REQUEST_ERROR_RATE_LIMITED)
+    retry_after_ms = jx_request_error_parse_retry_hint_ms (detail);
+
   /* Retrying after a two-step start would create (and bill) a second prediction. */
   retryable = !self->followed_up && jx_request_error_status_is_retryable (status) &&
               (code == JX_REQUEST_ERROR_RATE_LIMITED || code == JX_REQUEST_ERROR_OVERLOADED) &&
@@ -832,6 +1002,7 @@ handle_http_error (JxRequest *self)
 
   self->response->retries++;
   self->retry_delay_ms = (guint) retry_after_ms;
+  clear_deadline (self);
   g_clear_object (&self->message);
   g_clear_object (&self->transfer);
   g_clear_pointer (&self->error_body, g_byte_array_unref);
@@ -853,6 +1024,13 @@ whole_body_done (JxRequest *self)
 
     case BODY_FOLLOW_UP:
       body = g_byte_array_free_to_bytes (g_steal_pointer (&self->error_body));
+      if (!jx_json_check_depth (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error))
+        {
+          /* Translators: the first %s is the provider, the second what is wrong */
+          fail_with (self, JX_REQUEST_ERROR_STREAM, _("%s sent an unusable response: %s"),
+                     provider_name (self), error->message);
+          return;
+        }
       g_clear_object (&self->message);
       self->message = self->adapter->follow_up (&self->stream, body, self->credential, &error);
       if (self->message == NULL)
@@ -961,6 +1139,7 @@ got_response_headers (JxRequest          *self,
 {
   SoupMessageHeadersIter iter;
   const char *name, *value;
+  const char *content_type;
 
   take_request_written (self);
   self->response->timing.t_headers = self->now;
@@ -975,6 +1154,15 @@ got_response_headers (JxRequest          *self,
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       read_whole_body (self, BODY_HTTP_ERROR);
+      return;
+    }
+
+  /* A login page or a proxy's error page served with 200: no stream will ever come. */
+  if ((content_type = soup_message_headers_get_content_type (headers, NULL)) != NULL &&
+      g_ascii_strcasecmp (content_type, "text/html") == 0)
+    {
+      stop_with_error (self, JX_REQUEST_ERROR_STREAM,
+                       _("sent a web page (text/html), not an answer stream: check the base URL"));
       return;
     }
 
@@ -1003,6 +1191,18 @@ got_response_headers (JxRequest          *self,
 }
 
 /* ---- what the network thread reports (see jx-transfer.c) ------------------------------ */
+
+/* The connect timeout counts from here, not from when the request was queued. */
+static void
+transfer_left_queue_cb (gpointer user_data,
+                        gint64   when)
+{
+  JxRequest *self = user_data;
+
+  self->left_queue = TRUE;
+  if (!self->got_headers && self->watchdog != NULL && !self->watchdog_streaming)
+    g_source_set_ready_time (self->watchdog, when + (gint64) self->watchdog_seconds * G_USEC_PER_SEC);
+}
 
 static void
 transfer_got_headers_cb (gpointer            user_data,
@@ -1081,6 +1281,7 @@ transfer_finished_cb (gpointer      user_data,
 }
 
 static const JxTransferCallbacks transfer_callbacks = {
+  .left_queue = transfer_left_queue_cb,
   .got_headers = transfer_got_headers_cb,
   .got_body = transfer_got_body_cb,
   .finished = transfer_finished_cb,
@@ -1092,6 +1293,7 @@ start_transfer (JxRequest *self)
 {
   g_clear_object (&self->transfer);
   self->got_headers = FALSE;
+  self->left_queue = FALSE;
   self->whole_body = FALSE;
   self->transfer = jx_transfer_new (jx_engine_get_network_session (self->engine), self->message,
                                     &transfer_callbacks, self);
@@ -1132,7 +1334,9 @@ start_attempt (JxRequest *self)
     }
 
   jx_stream_reset (&self->stream);
+  self->stream.max_output_bytes = jx_engine_get_max_output_bytes (self->engine);
   self->followed_up = FALSE;
+  arm_deadline (self);
 
   self->in_epilogue = FALSE;
 

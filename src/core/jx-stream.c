@@ -4,6 +4,9 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include "jx-request-error.h"
 #include "jx-request-private.h"
 
 JxProvider *
@@ -44,6 +47,7 @@ add_text (JxStream   *stream,
   JxRequest *request = stream->request;
   JxResponse *response = jx_request_get_response (request);
   gint64 now = jx_request_get_now (request);
+  g_autofree char *valid = NULL;
 
   if (text == NULL || stream->failure != NULL)
     return;
@@ -51,6 +55,33 @@ add_text (JxStream   *stream,
     len = strlen (text);
   if (len == 0)
     return;
+
+  /* Invalid UTF-8 (raw, or from a broken escape) would break every consumer of the text. */
+  if (!g_utf8_validate_len (text, len, NULL))
+    {
+      text = valid = g_utf8_make_valid (text, len);
+      len = strlen (valid);
+    }
+
+  stream->progress++;
+
+  /* Bounded memory: past the cap, keep what fits (whole characters) and stop. */
+  if (stream->max_output_bytes > 0 &&
+      response->text->len + response->reasoning->len + (guint64) len > stream->max_output_bytes)
+    {
+      guint64 used = response->text->len + response->reasoning->len;
+      gsize room = used < stream->max_output_bytes ? (gsize) (stream->max_output_bytes - used) : 0;
+      g_autofree char *limit = g_format_size_full (stream->max_output_bytes, G_FORMAT_SIZE_IEC_UNITS);
+
+      while (room > 0 && ((guchar) text[room] & 0xC0) == 0x80)
+        room--;
+      len = room;
+      /* Translators: %s is a size such as "16.0 MiB" */
+      stream->failure = g_strdup_printf (_("answer larger than %s (the text so far is kept)"), limit);
+      stream->failure_too_large = TRUE;
+      if (len == 0)
+        return;
+    }
 
   if (reasoning)
     g_string_append_len (response->reasoning, text, len);
@@ -88,6 +119,7 @@ jx_stream_set_usage (JxStream      *stream,
 {
   JxResponse *response = jx_request_get_response (stream->request);
 
+  stream->progress++;
   response->usage = *usage;
   response->usage.source = JX_USAGE_SOURCE_PROVIDER;
 }
@@ -117,6 +149,7 @@ jx_stream_set_done (JxStream   *stream,
 {
   JxResponse *response = jx_request_get_response (stream->request);
 
+  stream->progress++;
   stream->done = TRUE;
   if (finish_reason != NULL)
     {
@@ -130,7 +163,7 @@ jx_stream_fail (JxStream   *stream,
                 const char *message)
 {
   if (stream->failure == NULL)
-    stream->failure = g_strdup (message);
+    stream->failure = jx_request_error_cap_text (message != NULL ? message : "", JX_REQUEST_ERROR_MAX_DETAIL);
 }
 
 void
@@ -139,7 +172,7 @@ jx_stream_fail_malformed (JxStream   *stream,
 {
   if (stream->failure == NULL)
     {
-      stream->failure = g_strdup (message);
+      stream->failure = jx_request_error_cap_text (message != NULL ? message : "", JX_REQUEST_ERROR_MAX_DETAIL);
       stream->failure_malformed = TRUE;
     }
 }
@@ -180,4 +213,6 @@ jx_stream_clear (JxStream *stream)
 {
   jx_stream_reset (stream);
   g_clear_pointer (&stream->failure, g_free);
+  stream->failure_malformed = FALSE;
+  stream->failure_too_large = FALSE;
 }

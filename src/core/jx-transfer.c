@@ -16,9 +16,13 @@
 #include "jx-transfer.h"
 
 #define READ_BUFFER_SIZE (16 * 1024)
+/* Back-pressure: the network thread stops reading while this much body is queued for the
+ * owner, so a server faster than the parser cannot fill the memory. */
+#define MAX_QUEUED_BYTES (1024 * 1024)
 
 typedef enum
 {
+  EVENT_LEFT_QUEUE,
   EVENT_HEADERS,
   EVENT_BODY,
   EVENT_FINISHED,
@@ -54,6 +58,9 @@ struct _JxTransfer
   GMutex               lock;                /* guards what follows */
   GQueue               events;
   gint64               request_written;
+  gsize                queued_bytes;        /* of body not yet taken by the owner */
+  gboolean             left_queue;          /* network thread only */
+  gboolean             paused;              /* no read pending because of queued_bytes */
 
   /* Owner's context only. */
   gboolean             started;
@@ -63,6 +70,7 @@ struct _JxTransfer
 G_DEFINE_FINAL_TYPE (JxTransfer, jx_transfer, G_TYPE_OBJECT)
 
 static void read_next (JxTransfer *self);
+static void resume_if_paused (JxTransfer *self);
 
 static void
 event_free (Event *event)
@@ -144,6 +152,20 @@ jx_transfer_get_request_written (JxTransfer *self)
   return when;
 }
 
+gsize
+jx_transfer_get_queued_bytes (JxTransfer *self)
+{
+  gsize queued;
+
+  g_return_val_if_fail (JX_IS_TRANSFER (self), 0);
+
+  g_mutex_lock (&self->lock);
+  queued = self->queued_bytes;
+  g_mutex_unlock (&self->lock);
+
+  return queued;
+}
+
 /* ---- owner's context ------------------------------------------------------------------ */
 
 static void
@@ -152,6 +174,10 @@ deliver (JxTransfer *self,
 {
   switch (event->kind)
     {
+    case EVENT_LEFT_QUEUE:
+      if (self->callbacks.left_queue != NULL)
+        self->callbacks.left_queue (self->user_data, event->when);
+      break;
     case EVENT_HEADERS:
       self->callbacks.got_headers (self->user_data, event->status, event->headers, event->when);
       break;
@@ -180,7 +206,9 @@ dispatch_events_cb (gpointer user_data)
   g_mutex_lock (&self->lock);
   events = self->events;
   g_queue_init (&self->events);
+  self->queued_bytes = 0;
   g_mutex_unlock (&self->lock);
+  resume_if_paused (self);
 
   while ((event = g_queue_pop_head (&events)) != NULL)
     {
@@ -227,6 +255,8 @@ jx_transfer_stop (JxTransfer *self)
 
   self->stopped = TRUE;
   g_cancellable_cancel (self->cancellable);
+  /* A paused transfer has no read pending to notice the cancellation. */
+  resume_if_paused (self);
 }
 
 /* ---- network thread ------------------------------------------------------------------- */
@@ -257,6 +287,38 @@ wrote_request_bytes_cb (SoupMessage *message,
   g_mutex_lock (&self->lock);
   self->request_written = now;
   g_mutex_unlock (&self->lock);
+}
+
+/* "network-event" comes when a connection starts being made for the message, "starting"
+ * when it has one: either way it is no longer waiting for a free connection. */
+static void
+left_queue (JxTransfer *self)
+{
+  Event *event;
+
+  if (self->left_queue)
+    return;
+  self->left_queue = TRUE;
+  event = g_new0 (Event, 1);
+  event->kind = EVENT_LEFT_QUEUE;
+  event->when = g_get_monotonic_time ();
+  post (self, event);
+}
+
+static void
+starting_cb (SoupMessage *message,
+             JxTransfer  *self)
+{
+  left_queue (self);
+}
+
+static void
+network_event_cb (SoupMessage        *message,
+                  GSocketClientEvent  event,
+                  GIOStream          *connection,
+                  JxTransfer         *self)
+{
+  left_queue (self);
 }
 
 static void
@@ -318,7 +380,48 @@ read_cb (GObject      *object,
   event->when = now;
   post (self, event);
 
-  read_next (self);
+  g_mutex_lock (&self->lock);
+  self->queued_bytes += n_read;
+  if (self->queued_bytes >= MAX_QUEUED_BYTES)
+    self->paused = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  /* Paused: resume_cb reads on once the owner has taken the queue (or stops the transfer). */
+  if (!self->paused)
+    read_next (self);
+}
+
+static gboolean
+resume_cb (gpointer user_data)
+{
+  JxTransfer *self = user_data;
+  gboolean paused;
+
+  g_mutex_lock (&self->lock);
+  paused = self->paused;
+  self->paused = FALSE;
+  g_mutex_unlock (&self->lock);
+
+  if (paused)
+    read_next (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Any thread. While paused the network thread holds its reference (no finished event yet),
+ * so the one taken here is never the last. */
+static void
+resume_if_paused (JxTransfer *self)
+{
+  gboolean paused;
+
+  g_mutex_lock (&self->lock);
+  paused = self->paused;
+  g_mutex_unlock (&self->lock);
+
+  if (paused)
+    g_main_context_invoke_full (jx_network_thread_get_context (), G_PRIORITY_DEFAULT, resume_cb,
+                                g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -366,6 +469,8 @@ start_cb (gpointer user_data)
 
   /* "wrote-body-data" comes right after each write of the body to the socket ("wrote-body"
    * only a main-loop turn later); the last one is when the request is on the wire. */
+  g_signal_connect (self->message, "starting", G_CALLBACK (starting_cb), self);
+  g_signal_connect (self->message, "network-event", G_CALLBACK (network_event_cb), self);
   g_signal_connect (self->message, "wrote-headers", G_CALLBACK (wrote_request_bytes_cb), self);
   g_signal_connect (self->message, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), self);
   soup_session_send_async (self->session, self->message, G_PRIORITY_DEFAULT, self->cancellable,
@@ -379,6 +484,7 @@ caller_cancelled_cb (GCancellable *cancellable,
                      JxTransfer   *self)
 {
   g_cancellable_cancel (self->cancellable);
+  resume_if_paused (self);
 }
 
 void

@@ -24,6 +24,11 @@ typedef struct
   void (*finished)    (gpointer            user_data,
                        const GError       *error,
                        gint64              when);
+  /* Optional: the request left libsoup's queue (a connection is being made for it, or it
+   * got one). Until then it waits for a free connection (at most 64 per host) and must not
+   * be timed as if the server were silent. */
+  void (*left_queue)  (gpointer            user_data,
+                       gint64              when);
 } JxTransferCallbacks;
 
 #define JX_TYPE_TRANSFER (jx_transfer_get_type ())
@@ -42,5 +47,8 @@ void        jx_transfer_stop                (JxTransfer                *self);
 /* When the last byte of the request went to the socket (headers, then body); 0 if not yet.
  * Read it from got_headers() on: by then the request is complete. */
 gint64      jx_transfer_get_request_written (JxTransfer                *self);
+/* Bytes of body read by the network thread and not yet taken by the owner's context. The
+ * network thread stops reading at about 1 MiB until the owner catches up (back-pressure). */
+gsize       jx_transfer_get_queued_bytes    (JxTransfer                *self);
 
 G_END_DECLS

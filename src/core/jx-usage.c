@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "jx-usage.h"
+#include "jx-saturate.h"
 
 void
 jx_usage_init (JxUsage *usage)
@@ -132,7 +133,7 @@ jx_price_cost (const JxPrice *price,
         return NAN;
 
       /* Clamp: inconsistent provider figures must not produce a negative charge. */
-      uncached = MAX (usage->input_tokens - cached - writes, 0);
+      uncached = MAX (jx_sat_sub (jx_sat_sub (usage->input_tokens, cached), writes), 0);
 
       cached_price = price->cached_input_per_mtok >= 0 ? price->cached_input_per_mtok
                                                        : price->input_per_mtok;
@@ -156,7 +157,7 @@ jx_usage_sum_known (gint64 total,
   if (total < 0)
     return -1;
 
-  return total + MAX (extra1, 0) + MAX (extra2, 0);
+  return jx_sat_add (jx_sat_add (total, MAX (extra1, 0)), MAX (extra2, 0));
 }
 
 void

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "jx-adapter-private.h"
+#include "jx-saturate.h"
 
 #define DEFAULT_API_VERSION        "v1beta"
 
@@ -326,6 +327,14 @@ gemini_classify_error (guint               status,
       return TRUE;
     }
 
+  /* Google's generic 429 ("Resource has been exhausted (e.g. check quota).") is a rate
+   * limit that RetryInfo says when to retry, not a used-up quota. */
+  if (status == 429 && detail != NULL && g_str_has_prefix (detail, "Resource has been exhausted"))
+    {
+      *code = JX_REQUEST_ERROR_RATE_LIMITED;
+      return TRUE;
+    }
+
   return FALSE;
 }
 
@@ -376,6 +385,14 @@ jx_adapter_google_describe_error_body (const char *body,
   return google_describe_error_body (body, len);
 }
 
+gboolean
+jx_adapter_google_classify_error (guint               status,
+                                  const char         *detail,
+                                  JxRequestErrorCode *code)
+{
+  return gemini_classify_error (status, detail, code);
+}
+
 /* ---- Usage, normalised (declared in jx-usage.h) ---------------------------------------- */
 
 void
@@ -391,7 +408,7 @@ jx_usage_from_gemini (JxUsage *usage,
   usage->input_tokens = prompt_token_count;
   usage->cached_input_tokens = cached_content_token_count;
   if (candidates_token_count >= 0 || thoughts_token_count >= 0)
-    usage->output_tokens = MAX (candidates_token_count, 0) + MAX (thoughts_token_count, 0);
+    usage->output_tokens = jx_sat_add (MAX (candidates_token_count, 0), MAX (thoughts_token_count, 0));
   usage->reasoning_tokens = thoughts_token_count;
   jx_usage_mark_reported (usage);
 }

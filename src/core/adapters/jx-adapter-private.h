@@ -31,6 +31,10 @@ char        *jx_adapter_gemini_escape_model    (const char     *model);
 /* Google's error envelope, array-wrapped or not. */
 char        *jx_adapter_google_describe_error_body (const char *body,
                                                     gsize       len);
+/* Google's 400 "API key not valid" (auth) and 429 "Resource has been exhausted" (rate limit). */
+gboolean     jx_adapter_google_classify_error (guint               status,
+                                               const char         *detail,
+                                               JxRequestErrorCode *code);
 void         jx_adapter_gemini_handle_event    (JxStream       *stream,
                                                 const char     *event_type,
                                                 const char     *data,

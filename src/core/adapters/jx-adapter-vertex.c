@@ -355,6 +355,7 @@ const JxAdapter jx_adapter_vertex = {
   .handle_event = vertex_handle_event,
   /* Google's envelope, array-wrapped or not; Claude's Anthropic envelope has error.message too. */
   .describe_error_body = jx_adapter_google_describe_error_body,
+  .classify_error = jx_adapter_google_classify_error,
   .resolve_credential_async = vertex_resolve_credential_async,
   .resolve_credential_finish = vertex_resolve_credential_finish,
   .credential_rejected = vertex_credential_rejected,
