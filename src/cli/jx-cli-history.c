@@ -248,8 +248,9 @@ print_round_table (JxHistoryRound *round)
   g_autoptr(GString) line = g_string_new (NULL);
   g_autofree char *prompt = jx_cli_output_sanitize (round->prompt->user_prompt, TRUE);
   glong label_width = 24;
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, round->id);
 
-  jx_cli_output_printf (_("Round %" G_GINT64_FORMAT ", %s\n"), round->id, round->started_at);
+  jx_cli_output_printf (_("Round %s, %s\n"), id, round->started_at);
   jx_cli_output_printf ("» %s\n\n", prompt);
   for (guint i = 0; i < round->responses->len; i++)
     {
@@ -737,11 +738,11 @@ history_delete (JxHistory      *history,
     return failure (error);
   if (!o->all && n == 0)
     {
-      g_printerr (_("%s: no round %" G_GINT64_FORMAT "\n"), g_get_prgname (), id);
+      g_printerr (_("%s: no round %s\n"), g_get_prgname (), argv[2]);
       return JX_CLI_EXIT_FAILURE;
     }
-  jx_cli_output_printf (g_dngettext (GETTEXT_PACKAGE, "Deleted %" G_GINT64_FORMAT " round.\n",
-                                     "Deleted %" G_GINT64_FORMAT " rounds.\n", (gulong) n), n);
+  jx_cli_output_printf (g_dngettext (GETTEXT_PACKAGE, "Deleted %d round.\n", "Deleted %d rounds.\n", (gulong) n),
+                        (int) n);
   return 0;
 }
 
