@@ -426,6 +426,55 @@ test_kill_keeps_finished (Fixture       *f,
   }
 }
 
+/* SIGINT in the middle of a round: the finished answer and the stopped one, with its
+ * partial text, are stored before the process exits. */
+static void
+test_interrupt_stores_partial (Fixture       *f,
+                               gconstpointer  data)
+{
+  const char *args[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m", "-p", "slow",
+                         "--format", "json", "Race", NULL };
+  JxFakeResponse *slow = jx_fake_response_new (200, "text/event-stream");
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GPtrArray) responses = NULL;
+  char *out = NULL, *err = NULL;
+
+  queue_streams (f, 1);
+  jx_fake_response_add (slow, 2, stream_body[0], -1);
+  jx_fake_response_add (slow, 2, stream_body[1], -1);
+  jx_fake_response_add (slow, 30000, stream_body[2], -1);
+  jx_fake_server_add (f->server, "POST", "/slow/v1/chat/completions", slow);
+
+  process = spawn_juxta (args, NULL);
+  for (guint waited = 0;; waited += 100)
+    {
+      g_autoptr(GPtrArray) objects = NULL;
+      g_autoptr(GPtrArray) r = NULL;
+
+      g_assert_cmpuint (waited, <, 20000);
+      sleep_ms (100);
+      objects = history_json (NULL);
+      r = records_of (objects, "response");
+      if (r->len > 0)
+        break;
+    }
+  /* The slow answer's first words are in. */
+  sleep_ms (300);
+  g_subprocess_send_signal (process, SIGINT);
+  g_assert_cmpint (communicate (process, NULL, &out, &err), ==, 130);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  listed = history_json (NULL);
+  responses = records_of (listed, "response");
+  g_assert_cmpuint (responses->len, ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (responses, 0), "status"), ==, "ok");
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (responses, 1), "provider"), ==, "slow");
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (responses, 1), "status"), ==, "cancelled");
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (responses, 1), "text"), ==, "Hi");
+}
+
 /* Filters, export to CSV, JSON Lines and Markdown (read back by pandas when it is there),
  * and delete. */
 static void
@@ -540,7 +589,7 @@ test_filters_export_delete (Fixture       *f,
     g_assert_nonnull (strstr (contents, "> Tell me about otters"));
     g_assert_nonnull (strstr (contents, "| Provider:model | status | TTFT ms |"));
     g_assert_nonnull (strstr (contents, "| local:m | ok |"));
-    g_assert_nonnull (strstr (contents, "### local:m\n\nHi there, \"friend\""));
+    g_assert_nonnull (strstr (contents, "### local:m\n\n> Hi there, \"friend\"\n"));
     g_clear_pointer (&contents, g_free);
   }
 
@@ -639,6 +688,7 @@ main (int   argc,
   ADD ("/cli/history/list-matches-compare", test_list_matches_compare);
   ADD ("/cli/history/no-history", test_no_history);
   ADD ("/cli/history/kill-keeps-finished", test_kill_keeps_finished);
+  ADD ("/cli/history/interrupt-stores-partial", test_interrupt_stores_partial);
   ADD ("/cli/history/filters-export-delete", test_filters_export_delete);
 #undef ADD
 

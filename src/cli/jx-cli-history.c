@@ -337,8 +337,15 @@ print_round_markdown (JxHistoryRound *round)
       g_autofree char *model = markdown_cell (r->model);
 
       jx_cli_output_printf ("### %s:%s\n\n", label, model);
+      /* Quoted, so the answer's own headings stay inside it. */
       if (*text != '\0')
-        jx_cli_output_printf ("%s\n\n", text);
+        {
+          g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+          for (guint l = 0; lines[l] != NULL; l++)
+            jx_cli_output_printf (*lines[l] != '\0' ? "> %s\n" : ">%s\n", lines[l]);
+          jx_cli_output_printf ("\n");
+        }
       if (error != NULL)
         jx_cli_output_printf ("*%s*\n\n", error);
     }
