@@ -22,22 +22,33 @@ _juxta ()
   command=""
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
-      compare|plan|demo) command=${COMP_WORDS[i]}; break ;;
+      compare|plan|demo|history) command=${COMP_WORDS[i]}; break ;;
     esac
   done
 
   case $prev in
     --format)
-      mapfile -t COMPREPLY < <(compgen -W "table json csv" -- "$cur")
+      if [ "$command" = history ]; then
+        mapfile -t COMPREPLY < <(compgen -W "table json csv markdown" -- "$cur")
+      else
+        mapfile -t COMPREPLY < <(compgen -W "table json csv" -- "$cur")
+      fi
       return 0 ;;
-    --providers-file)
+    --outcome)
+      mapfile -t COMPREPLY < <(compgen -W "ok error" -- "$cur")
+      return 0 ;;
+    --provider)
+      mapfile -t COMPREPLY < <(compgen -W "$(_juxta_providers)" -- "$cur")
+      return 0 ;;
+    --providers-file|-o|--output)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       return 0 ;;
     -p|--pane)
       mapfile -t COMPREPLY < <(compgen -W "$(_juxta_providers)" -- "$cur")
       return 0 ;;
     --system|--max-tokens|--temperature|--runs|--timeout|--idle-timeout|--requests-per-day|\
-    --requests-per-month|--input-tokens|--output-tokens|--cached-share)
+    --requests-per-month|--input-tokens|--output-tokens|--cached-share|--model|--since|--until|--search|\
+    --series|--limit)
       return 0 ;;
   esac
 
@@ -45,16 +56,22 @@ _juxta ()
   case $command in
     compare|demo)
       words="--pane --providers-file --system --max-tokens --temperature --runs --timeout
-             --idle-timeout --format --help" ;;
+             --idle-timeout --format --no-history --help" ;;
     plan)
       words="--requests-per-day --requests-per-month --input-tokens --output-tokens
              --cached-share --batch --pane --providers-file --format --help" ;;
+    history)
+      if [[ $cur == -* ]]; then
+        words="--format --provider --model --since --until --outcome --search --series --limit
+               --output --all --yes --help"
+      else
+        words="list show export delete"
+      fi ;;
     *)
       if [[ $cur == -* ]]; then
         words="--pane --help --version"
       else
-        # HISTORY: add `history` here once the command exists.
-        words="compare plan demo"
+        words="compare plan demo history"
       fi ;;
   esac
   mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")

@@ -14,6 +14,7 @@
 #include "jx-cli.h"
 #include "jx-cli-output.h"
 #include "jx-context.h"
+#include "jx-history.h"
 #include "jx-request.h"
 #include "jx-round.h"
 
@@ -42,6 +43,7 @@ typedef struct
   int          runs;
   int          timeout;
   int          idle_timeout;
+  gboolean     no_history;
 } CompareOptions;
 
 typedef struct
@@ -58,6 +60,9 @@ typedef struct
   gboolean      tty;
   gboolean      any_failed;
   gboolean      interrupted;  /* SIGINT or SIGTERM: the round was stopped */
+  JxHistory    *history;      /* NULL with --no-history, for the demo, or when it failed */
+  gint64        history_round;
+  char         *series_id;    /* shared by the stored rounds of --runs N */
 } Compare;
 
 static void
@@ -133,19 +138,19 @@ format_iso8601 (gint64 real_us)
   return g_strdup_printf ("%s.%03dZ", seconds, (int) (real_us % G_USEC_PER_SEC / 1000));
 }
 
-/* One flat record a response: every key is a string, a number or null. */
-static void
-build_response_object (JsonBuilder    *builder,
-                       JxCompareEntry *entry,
-                       guint           index)
+/* One flat record a response: every key is a string, a number or null. `juxta history`
+ * prints stored responses with it too, so both print the same keys and figures. */
+void
+jx_cli_compare_response_record (JsonBuilder *builder,
+                                JxResponse  *r,
+                                const char  *request_id,
+                                const char  *started_at)
 {
-  JxResponse *r = g_ptr_array_index (entry->responses, index);
   gint64 output_tokens = r->usage.output_tokens;
-  g_autofree char *started_at = format_iso8601 (g_array_index (entry->started_at, gint64, index));
 
   json_builder_begin_object (builder);
   add_string_or_null (builder, "type", "response");
-  add_string_or_null (builder, "request_id", g_ptr_array_index (entry->request_ids, index));
+  add_string_or_null (builder, "request_id", request_id);
   add_string_or_null (builder, "started_at", started_at);
   add_string_or_null (builder, "provider", r->provider_id);
   add_string_or_null (builder, "model", r->model);
@@ -174,6 +179,17 @@ build_response_object (JsonBuilder    *builder,
   add_count_or_null (builder, "ratelimit_remaining_requests", r->ratelimit_remaining_requests);
   add_count_or_null (builder, "ratelimit_remaining_tokens", r->ratelimit_remaining_tokens);
   json_builder_end_object (builder);
+}
+
+static void
+build_response_object (JsonBuilder    *builder,
+                       JxCompareEntry *entry,
+                       guint           index)
+{
+  g_autofree char *started_at = format_iso8601 (g_array_index (entry->started_at, gint64, index));
+
+  jx_cli_compare_response_record (builder, g_ptr_array_index (entry->responses, index),
+                                  g_ptr_array_index (entry->request_ids, index), started_at);
 }
 
 /* NAME_p50, NAME_p95, NAME_p99: flat, and named apart from the response's NAME, so no key
@@ -239,6 +255,12 @@ static const char * const csv_columns[] = {
   "retries", "ratelimit_remaining_requests", "ratelimit_remaining_tokens",
   NULL  /* for g_strjoinv() */
 };
+
+const char * const *
+jx_cli_compare_csv_columns (void)
+{
+  return csv_columns;
+}
 
 static void
 print_csv_row (JxCompareEntry *entry,
@@ -466,9 +488,38 @@ request_done_cb (GObject      *object,
   g_array_append_val (entry->started_at, started);
   if (response->status != JX_RESPONSE_OK)
     compare->any_failed = TRUE;
+  /* Stored as soon as it ended: a killed process keeps it. */
+  if (compare->history != NULL)
+    jx_history_add_response (compare->history, compare->history_round, index, response, NULL);
 
   if (--compare->pending == 0)
     g_main_loop_quit (compare->loop);
+}
+
+/* Each run is one stored round; the runs of one command share a series. */
+static void
+store_round (Compare *compare)
+{
+  g_autoptr(JxHistoryPrompt) prompt = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (compare->history == NULL)
+    return;
+  prompt = jx_history_prompt_new (compare->prompt.system, compare->prompt.user);
+  prompt->parameters_json = jx_cli_history_parameters_json (compare->prompt.temperature,
+                                                            compare->prompt.max_tokens);
+  prompt->series_id = g_strdup (compare->series_id);
+  for (guint i = 0; i < compare->entries->len; i++)
+    {
+      JxCompareEntry *entry = g_ptr_array_index (compare->entries, i);
+
+      jx_history_prompt_add_pane (prompt, entry->provider->id, entry->provider->name, entry->model);
+    }
+  if ((compare->history_round = jx_history_begin_round (compare->history, prompt, &error)) <= 0)
+    {
+      g_printerr (_("%s: history not stored: %s\n"), g_get_prgname (), error->message);
+      g_clear_object (&compare->history);
+    }
 }
 
 static void
@@ -478,6 +529,7 @@ run_round (Compare *compare,
   guint progress = 0;
 
   g_ptr_array_set_size (compare->requests, 0);
+  store_round (compare);
   for (guint i = 0; i < compare->entries->len; i++)
     {
       JxCompareEntry *entry = g_ptr_array_index (compare->entries, i);
@@ -627,6 +679,7 @@ parse_options (int             argc,
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &options->idle_timeout,
       N_("Seconds of silence allowed while streaming, 1 or more (default 60)"), N_("S") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Output format: table, json or csv"), N_("FORMAT") },
+    { "no-history", 0, 0, G_OPTION_ARG_NONE, &options->no_history, N_("Do not store the rounds in the history"), NULL },
     { NULL }
   };
 
@@ -739,6 +792,8 @@ interrupt_cb (gpointer user_data)
   if (compare->interrupted)
     {
       fflush (stdout);
+      if (compare->history != NULL)
+        jx_history_flush (compare->history, NULL);
       _exit (JX_CLI_EXIT_INTERRUPTED);
     }
   compare->interrupted = TRUE;
@@ -750,7 +805,8 @@ interrupt_cb (gpointer user_data)
 static int
 run (JxContext      *context,
      GPtrArray      *entries,
-     CompareOptions *options)
+     CompareOptions *options,
+     gboolean        demo)
 {
   Compare compare = { 0 };
   guint sigint, sigterm;
@@ -764,6 +820,12 @@ run (JxContext      *context,
   compare.loop = g_main_loop_new (NULL, FALSE);
   compare.cancellable = g_cancellable_new ();
   compare.tty = isatty (STDERR_FILENO);
+  if (!options->no_history && !demo)
+    {
+      compare.history = jx_cli_history_open ();
+      if (compare.runs > 1)
+        compare.series_id = g_uuid_string_random ();
+    }
   jx_prompt_init (&compare.prompt);
   compare.prompt.system = g_steal_pointer (&options->system);
   compare.prompt.user = g_steal_pointer (&options->prompt_text);
@@ -779,6 +841,10 @@ run (JxContext      *context,
     run_round (&compare, run);
   g_source_remove (sigint);
   g_source_remove (sigterm);
+  if (compare.history != NULL)
+    jx_cli_history_close (compare.history);
+  g_clear_object (&compare.history);
+  g_free (compare.series_id);
 
   if (compare.format == JX_CLI_FORMAT_JSON)
     print_json_summaries (&compare);
@@ -826,5 +892,5 @@ jx_cli_compare_main (int       argc,
                                 (const char * const *) options.entry_specs, &error)) == NULL)
     return usage_error (error->message);
 
-  return run (context, entries, &options);
+  return run (context, entries, &options, demo);
 }

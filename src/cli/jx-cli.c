@@ -37,8 +37,7 @@ static const JxCliCommand commands[] = {
   { "compare", N_("Stream one prompt to several providers; compare latency, tokens and cost"), compare_main },
   { "plan", N_("Monthly cost of a workload across models"), jx_cli_plan_main },
   { "demo", N_("Offline demo: simulated providers, no key and no network"), demo_main },
-  /* HISTORY: `history` goes here once the run store exists; add it to the man page and
-   * the completions too. */
+  { "history", N_("Stored rounds: list, show, export, delete"), jx_cli_history_main },
 };
 
 static const JxCliCommand *

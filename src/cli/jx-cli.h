@@ -4,7 +4,10 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "jx-history.h"
+#include "jx-response.h"
 
 G_BEGIN_DECLS
 
@@ -25,5 +28,23 @@ int      jx_cli_compare_main (int        argc,
                               gboolean   demo);
 int      jx_cli_plan_main    (int        argc,
                               char     **argv);
+int      jx_cli_history_main (int        argc,
+                              char     **argv);
+
+/* The response record `juxta compare --format json` prints (and its CSV columns); `juxta
+ * history` prints stored responses with the same function. */
+void                jx_cli_compare_response_record (JsonBuilder *builder,
+                                                    JxResponse  *response,
+                                                    const char  *request_id,
+                                                    const char  *started_at);
+const char * const *jx_cli_compare_csv_columns     (void);
+
+/* The history store: $JUXTA_HISTORY_FILE, else $XDG_DATA_HOME/juxta/history.db. */
+JxHistory *jx_cli_history_open            (void);
+/* Waits until everything queued is written; prints the store's warning or error. */
+void       jx_cli_history_close           (JxHistory *history);
+/* The sampling parameters of a round as a JSON object, NULL when none is set. */
+char      *jx_cli_history_parameters_json (double     temperature,
+                                           int        max_tokens);
 
 G_END_DECLS
