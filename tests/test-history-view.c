@@ -324,6 +324,112 @@ test_round_after_restart (void)
     pane_seen_clear (&seen[i]);
 }
 
+static gboolean
+warning_shown (gpointer data)
+{
+  return gtk_revealer_get_reveal_child (child_of (data, JX_TYPE_HISTORY_VIEW, "warning_revealer"));
+}
+
+/* A damaged file is moved aside: the History page says so and the switcher marks it. */
+static void
+test_damaged_file (void)
+{
+  g_autofree char *dir = g_path_get_dirname (history_file);
+  g_autofree char *damaged = g_build_filename (dir, "damaged", "history.db", NULL);
+  g_autofree char *damaged_dir = g_path_get_dirname (damaged);
+  g_autofree char *shot = NULL;
+  JxApplication *app;
+  JxWindow *window;
+  AdwViewStack *stack;
+  GtkWidget *view;
+  const char *text;
+
+  g_assert_cmpint (g_mkdir_with_parents (damaged_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (damaged, "not an SQLite database, bytes left by a bad disk\n", -1, NULL));
+  g_setenv ("JUXTA_HISTORY_FILE", damaged, TRUE);
+
+  app = new_app (".Damaged");
+  window = new_window (app);
+  stack = child_of (GTK_WIDGET (window), JX_TYPE_WINDOW, "view_stack");
+  view = adw_view_stack_get_child_by_name (stack, "history");
+  jx_test_wait_until (warning_shown, view, 20);
+
+  text = gtk_label_get_text (child_of (view, JX_TYPE_HISTORY_VIEW, "warning_label"));
+  g_assert_nonnull (strstr (text, "damaged"));
+  g_assert_nonnull (strstr (text, "history.db.corrupt-"));
+  g_assert_true (adw_view_stack_page_get_needs_attention (adw_view_stack_get_page (stack, view)));
+
+  /* A fresh file was started: empty, and usable. */
+  adw_view_stack_set_visible_child (stack, view);
+  wait_for_list (view, "empty");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  shot = jx_test_save_screenshot (GTK_WIDGET (window), "history-damaged.png");
+  g_test_message ("Screenshot: %s", shot);
+
+  g_signal_emit_by_name (child_of (view, JX_TYPE_HISTORY_VIEW, "warning_close"), "clicked");
+  g_assert_false (gtk_revealer_get_reveal_child (child_of (view, JX_TYPE_HISTORY_VIEW, "warning_revealer")));
+  g_assert_false (adw_view_stack_page_get_needs_attention (adw_view_stack_get_page (stack, view)));
+
+  jx_test_destroy_all_windows ();
+  g_object_unref (app);
+  g_setenv ("JUXTA_HISTORY_FILE", history_file, TRUE);
+}
+
+/* "Keep answer texts" off: a round keeps its figures, not its answers. */
+static void
+test_keep_texts_off (void)
+{
+  const char *keys[] = { "simulated:sim-fast", NULL };
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *dir = g_path_get_dirname (history_file);
+  g_autofree char *file = g_build_filename (dir, "private.db", NULL);
+  g_autofree char *tokens = NULL;
+  JxApplication *app;
+  JxWindow *window;
+  AdwViewStack *stack;
+  GtkWidget *view;
+  GtkWidget *card;
+  GtkListBox *list;
+  g_autofree char *shown = NULL;
+
+  g_setenv ("JUXTA_HISTORY_FILE", file, TRUE);
+  g_settings_set_boolean (settings, "history-keep-texts", FALSE);
+
+  app = new_app (".Private");
+  window = new_window (app);
+  g_assert_false (jx_history_get_keep_texts (jx_context_get_history (jx_application_get_context (app))));
+  jx_window_set_panes (window, keys);
+  jx_window_set_prompt (window, NULL, "Say something private.");
+  gtk_spin_button_set_value (child_of (GTK_WIDGET (window), JX_TYPE_WINDOW, "max_tokens_spin"), 20);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.send", NULL));
+  jx_test_wait_until (window_idle, window, 30);
+  {
+    g_autoptr(GPtrArray) panes = jx_window_get_panes (window);
+
+    g_assert_cmpuint (strlen (jx_pane_get_text (g_ptr_array_index (panes, 0))), >, 0);
+    tokens = g_strdup (metric (GTK_WIDGET (jx_pane_get_metrics (g_ptr_array_index (panes, 0))), "tokens_value"));
+  }
+
+  stack = child_of (GTK_WIDGET (window), JX_TYPE_WINDOW, "view_stack");
+  view = adw_view_stack_get_child_by_name (stack, "history");
+  adw_view_stack_set_visible_child (stack, view);
+  wait_for_list (view, "rounds");
+  list = child_of (view, JX_TYPE_HISTORY_VIEW, "rounds_list");
+  g_signal_emit_by_name (list, "row-activated", gtk_list_box_get_row_at_index (list, 0));
+  jx_test_wait_until (detail_shown, view, 20);
+
+  card = gtk_widget_get_first_child (child_of (view, JX_TYPE_HISTORY_VIEW, "detail_panes"));
+  g_assert_nonnull (card);
+  shown = buffer_text (GTK_TEXT_VIEW (jx_test_find_widget (card, jx_test_widget_has_name, "answer")));
+  g_assert_cmpstr (shown, ==, "The answer's text was not kept.");
+  g_assert_cmpstr (metric (jx_test_find_widget (card, is_metrics, NULL), "tokens_value"), ==, tokens);
+
+  jx_test_destroy_all_windows ();
+  g_object_unref (app);
+  g_settings_reset (settings, "history-keep-texts");
+  g_setenv ("JUXTA_HISTORY_FILE", history_file, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -340,6 +446,8 @@ main (int   argc,
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
 
   g_test_add_func ("/Jx/HistoryView/round-after-restart", test_round_after_restart);
+  g_test_add_func ("/Jx/HistoryView/damaged-file", test_damaged_file);
+  g_test_add_func ("/Jx/HistoryView/keep-texts-off", test_keep_texts_off);
 
   ret = g_test_run ();
 
