@@ -430,6 +430,71 @@ test_keep_texts_off (void)
   g_setenv ("JUXTA_HISTORY_FILE", history_file, TRUE);
 }
 
+static gboolean
+pane_has_text (gpointer data)
+{
+  return strlen (jx_pane_get_text (data)) > 40;
+}
+
+/* Closing the window mid-answer keeps what was received. */
+static void
+test_close_mid_round (void)
+{
+  const char *keys[] = { "simulated:sim-balanced", NULL };
+  g_autofree char *partial = NULL;
+  g_autofree char *shown = NULL;
+  g_auto(GStrv) words = NULL;
+  g_autoptr(GError) error = NULL;
+  JxApplication *app = new_app (".Closed");
+  JxWindow *window = new_window (app);
+  AdwViewStack *stack;
+  GtkListBox *list;
+  GtkWidget *view;
+  GtkWidget *card;
+
+  jx_window_set_panes (window, keys);
+  jx_window_set_prompt (window, NULL, "Tell me a long story.");
+  gtk_spin_button_set_value (child_of (GTK_WIDGET (window), JX_TYPE_WINDOW, "max_tokens_spin"), 2000);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.send", NULL));
+  {
+    g_autoptr(GPtrArray) panes = jx_window_get_panes (window);
+
+    jx_test_wait_until (pane_has_text, g_ptr_array_index (panes, 0), 20);
+    g_assert_true (jx_window_is_running (window));
+    partial = g_strdup (jx_pane_get_text (g_ptr_array_index (panes, 0)));
+  }
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (jx_history_flush (jx_context_get_history (jx_application_get_context (app)), &error));
+  g_assert_no_error (error);
+  jx_test_destroy_all_windows ();
+  g_object_unref (app);
+
+  app = new_app (".ClosedAgain");
+  window = new_window (app);
+  stack = child_of (GTK_WIDGET (window), JX_TYPE_WINDOW, "view_stack");
+  view = adw_view_stack_get_child_by_name (stack, "history");
+  adw_view_stack_set_visible_child (stack, view);
+  list = child_of (view, JX_TYPE_HISTORY_VIEW, "rounds_list");
+  /* Only this test's round: the search finds its prompt. */
+  gtk_editable_set_text (child_of (view, JX_TYPE_HISTORY_VIEW, "search_entry"), "long story");
+  wait_for_list (view, "rounds");
+  g_assert_null (gtk_list_box_get_row_at_index (list, 1));
+  g_signal_emit_by_name (list, "row-activated", gtk_list_box_get_row_at_index (list, 0));
+  jx_test_wait_until (detail_shown, view, 20);
+
+  card = gtk_widget_get_first_child (child_of (view, JX_TYPE_HISTORY_VIEW, "detail_panes"));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (jx_test_find_widget (card, jx_test_widget_has_name, "status"))),
+                   ==, "Stopped");
+  shown = buffer_text (GTK_TEXT_VIEW (jx_test_find_widget (card, jx_test_widget_has_name, "answer")));
+  words = g_regex_split_simple ("[^A-Za-z]+", partial, 0, 0);
+  for (guint w = 0; words[w] != NULL; w++)
+    if (words[w][0] != '\0')
+      g_assert_nonnull (strstr (shown, words[w]));
+
+  jx_test_destroy_all_windows ();
+  g_object_unref (app);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -446,6 +511,7 @@ main (int   argc,
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
 
   g_test_add_func ("/Jx/HistoryView/round-after-restart", test_round_after_restart);
+  g_test_add_func ("/Jx/HistoryView/close-mid-round", test_close_mid_round);
   g_test_add_func ("/Jx/HistoryView/damaged-file", test_damaged_file);
   g_test_add_func ("/Jx/HistoryView/keep-texts-off", test_keep_texts_off);
 

@@ -768,6 +768,20 @@ jx_window_save_state (JxWindow *self)
   jx_window_save_panes (self);
 }
 
+/* Stopped panes hand back their partial answers, and the history its round id, on the main
+ * loop: let them (for two seconds at most) so a closed window or a quit keeps them. */
+static void
+wait_for_stopped_panes (JxWindow *self)
+{
+  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+  while ((jx_window_is_running (self) ||
+          (self->recorder != NULL && !jx_history_recorder_is_settled (self->recorder))) &&
+         g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
 static gboolean
 jx_window_close_request (GtkWindow *window)
 {
@@ -775,6 +789,7 @@ jx_window_close_request (GtkWindow *window)
 
   jx_window_save_state (self);
   stop_action (NULL, NULL, (gpointer) self);
+  wait_for_stopped_panes (self);
 
   return GTK_WINDOW_CLASS (jx_window_parent_class)->close_request (window);
 }

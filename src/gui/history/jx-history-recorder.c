@@ -143,6 +143,13 @@ jx_history_recorder_add (JxHistoryRecorder *self,
     }
 }
 
+gboolean
+jx_history_recorder_is_settled (JxHistoryRecorder *self)
+{
+  g_return_val_if_fail (JX_IS_HISTORY_RECORDER (self), TRUE);
+  return self->round_id > 0 || self->failed;
+}
+
 gint64
 jx_history_recorder_get_round_id (JxHistoryRecorder *self)
 {

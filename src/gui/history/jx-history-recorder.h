@@ -26,6 +26,8 @@ JxHistoryRecorder *jx_history_recorder_new          (JxHistory        *history,
 void               jx_history_recorder_add          (JxHistoryRecorder *self,
                                                      gconstpointer      pane_key,
                                                      JxResponse        *response);
+/* TRUE once the round's id is known (or storing it failed): nothing waits here any more. */
+gboolean           jx_history_recorder_is_settled   (JxHistoryRecorder *self);
 /* The round's id once stored, 0 before (or if the store failed). */
 gint64             jx_history_recorder_get_round_id (JxHistoryRecorder *self);
 
