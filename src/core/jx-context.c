@@ -19,6 +19,7 @@ struct _JxContext
   char         *providers_file;  /* as given; NULL = $JUXTA_PROVIDERS_FILE */
   JxCatalog    *catalog;
   JxEngine     *engine;
+  JxHistory    *history;         /* opened on first use */
   GHashTable   *listed_models;   /* provider id → GStrv from its list endpoint */
   GCancellable *cancellable;
 };
@@ -30,6 +31,7 @@ enum {
   PROP_PROVIDERS_FILE,
   PROP_CATALOG,
   PROP_ENGINE,
+  PROP_HISTORY,
   N_PROPS
 };
 
@@ -191,6 +193,27 @@ jx_context_get_engine (JxContext *self)
   return self->engine;
 }
 
+/**
+ * jx_context_get_history:
+ * @self: a #JxContext
+ *
+ * Returns: (transfer none): the history store every round of this context is kept in
+ */
+JxHistory *
+jx_context_get_history (JxContext *self)
+{
+  g_return_val_if_fail (JX_IS_CONTEXT (self), NULL);
+
+  if (self->history == NULL)
+    {
+      const char *path = g_getenv ("JUXTA_HISTORY_FILE");
+
+      /* Tests and power users keep their history in a file of their own. */
+      self->history = jx_history_new (path != NULL && *path != '\0' ? path : NULL);
+    }
+  return self->history;
+}
+
 gboolean
 jx_context_reload (JxContext  *self,
                    GError    **error)
@@ -323,6 +346,7 @@ jx_context_finalize (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->engine);
+  g_clear_object (&self->history);
   g_clear_object (&self->catalog);
   g_clear_pointer (&self->listed_models, g_hash_table_unref);
   g_clear_pointer (&self->providers_file, g_free);
@@ -348,6 +372,9 @@ jx_context_get_property (GObject    *object,
       break;
     case PROP_ENGINE:
       g_value_set_object (value, jx_context_get_engine (self));
+      break;
+    case PROP_HISTORY:
+      g_value_set_object (value, jx_context_get_history (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -409,6 +436,15 @@ jx_context_class_init (JxContextClass *klass)
   properties[PROP_ENGINE] =
     g_param_spec_object ("engine", NULL, NULL, JX_TYPE_ENGINE,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * JxContext:history:
+   *
+   * The history store (opened on first use); see jx_context_get_history().
+   */
+  properties[PROP_HISTORY] =
+    g_param_spec_object ("history", NULL, NULL, JX_TYPE_HISTORY,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

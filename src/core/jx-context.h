@@ -8,6 +8,7 @@
 
 #include "jx-catalog.h"
 #include "jx-engine.h"
+#include "jx-history.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +35,9 @@ JxContext  *jx_context_new_lenient         (const char      *providers_file) G_G
 const char *jx_context_get_providers_file  (JxContext       *self);
 JxCatalog  *jx_context_get_catalog         (JxContext       *self);
 JxEngine   *jx_context_get_engine          (JxContext       *self);
+/* The history store, opened on first use: $JUXTA_HISTORY_FILE if set, else the default
+ * ($XDG_DATA_HOME/juxta/history.db). Shared by every window of the process. */
+JxHistory  *jx_context_get_history         (JxContext       *self);
 /* Reads every file again (after the user added a provider, say) and replaces the catalog and
  * the engine, notifying "catalog" and "engine". Running requests keep the old engine. On
  * error the old catalog stays in use. */

@@ -23,6 +23,7 @@
 #include <glib/gi18n.h>
 
 #include "jx-application.h"
+#include "jx-history-privacy.h"
 #include "jx-preferences-window.h"
 
 #define JX_RESOURCE_BASE_PATH "/io/github/juxta/Juxta"
@@ -52,7 +53,13 @@ jx_application_get_context (JxApplication *self)
   g_return_val_if_fail (JX_IS_APPLICATION (self), NULL);
 
   if (self->context == NULL)
-    self->context = jx_context_new_lenient (NULL);
+    {
+      g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+      self->context = jx_context_new_lenient (NULL);
+      /* Every round is kept as it happens; the privacy settings apply from the start. */
+      jx_history_privacy_watch (jx_context_get_history (self->context), settings);
+    }
   return self->context;
 }
 

@@ -44,6 +44,9 @@ struct _JxPreferencesWindow
   GtkSpinButton        *custom_input_price;
   GtkSpinButton        *custom_output_price;
   AdwPasswordEntryRow  *custom_key_row;
+  GtkSwitch            *history_keep_switch;
+  GtkSpinButton        *history_days_spin;
+  GSettings            *settings;
 };
 
 G_DEFINE_FINAL_TYPE (JxPreferencesWindow, jx_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -218,6 +221,7 @@ jx_preferences_window_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->context);
+  g_clear_object (&self->settings);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (jx_preferences_window_parent_class)->finalize (object);
@@ -242,6 +246,8 @@ jx_preferences_window_class_init (JxPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JxPreferencesWindow, custom_input_price);
   gtk_widget_class_bind_template_child (widget_class, JxPreferencesWindow, custom_output_price);
   gtk_widget_class_bind_template_child (widget_class, JxPreferencesWindow, custom_key_row);
+  gtk_widget_class_bind_template_child (widget_class, JxPreferencesWindow, history_keep_switch);
+  gtk_widget_class_bind_template_child (widget_class, JxPreferencesWindow, history_days_spin);
   gtk_widget_class_bind_template_callback (widget_class, on_custom_add_clicked);
 }
 
@@ -252,4 +258,11 @@ jx_preferences_window_init (JxPreferencesWindow *self)
   self->rows = g_ptr_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The history's privacy settings; the application applies them to the store. */
+  self->settings = g_settings_new (APP_ID);
+  g_settings_bind (self->settings, "history-keep-texts", self->history_keep_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "history-forget-days", self->history_days_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
 }

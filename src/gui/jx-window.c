@@ -21,8 +21,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 #include <math.h>
 
+#include "jx-history-recorder.h"
+#include "jx-history-view.h"
 #include "jx-models.h"
 #include "jx-planner-view.h"
 #include "jx-price-view.h"
@@ -63,6 +66,7 @@ struct _JxWindow
   GtkButton            *ollama_button;
   GStrv                 ollama_models;   /* installed models of a local Ollama, if one answered */
   GCancellable         *cancellable;
+  JxHistoryRecorder    *recorder;        /* the round being stored, since the last Send */
 };
 
 G_DEFINE_FINAL_TYPE (JxWindow, jx_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -209,6 +213,8 @@ static void
 on_pane_finished (JxWindow *self,
                   JxPane   *pane)
 {
+  if (self->recorder != NULL)
+    jx_history_recorder_add (self->recorder, pane, jx_pane_get_response (pane));
   if (!jx_window_is_running (self))
     jx_window_finish_round (self);
   else
@@ -419,6 +425,85 @@ jx_window_add_view (JxWindow   *self,
   return page;
 }
 
+/* Stores the round in the history as it starts; each pane's answer follows as it ends. */
+static void
+record_round (JxWindow  *self,
+              GPtrArray *panes)
+{
+  g_autofree char *system_prompt = get_text (self->system_view);
+  g_autofree char *user_prompt = get_text (self->prompt_view);
+  g_autoptr(JxHistoryPrompt) prompt = jx_history_prompt_new (system_prompt[0] != '\0' ? system_prompt : NULL,
+                                                              user_prompt);
+  JxCatalog *catalog = jx_context_get_catalog (self->context);
+  char temperature[G_ASCII_DTOSTR_BUF_SIZE];
+
+  /* JSON numbers: a dot whatever the locale. */
+  g_ascii_formatd (temperature, sizeof temperature, "%.2f", gtk_spin_button_get_value (self->temperature_spin));
+  prompt->parameters_json = g_strdup_printf ("{\"temperature\":%s,\"max_tokens\":%d}", temperature,
+                                             gtk_spin_button_get_value_as_int (self->max_tokens_spin));
+  for (guint i = 0; i < panes->len; i++)
+    {
+      JxPane *pane = g_ptr_array_index (panes, i);
+      JxProvider *provider = jx_catalog_lookup (catalog, jx_pane_get_provider_id (pane));
+
+      jx_history_prompt_add_pane (prompt, jx_pane_get_provider_id (pane),
+                                  provider != NULL ? provider->name : NULL, jx_pane_get_model (pane));
+    }
+  g_clear_object (&self->recorder);
+  self->recorder = jx_history_recorder_new (jx_context_get_history (self->context), catalog,
+                                            prompt, panes);
+}
+
+/**
+ * jx_window_load_round:
+ * @self: a #JxWindow
+ * @round: a stored round
+ *
+ * Puts the round's prompt, parameters and panes into the Compare view, ready to send.
+ */
+void
+jx_window_load_round (JxWindow       *self,
+                      JxHistoryRound *round)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_return_if_fail (JX_IS_WINDOW (self));
+  g_return_if_fail (round != NULL && round->prompt != NULL);
+
+  for (guint i = 0; i < round->prompt->panes->len; i++)
+    {
+      JxHistoryPane *pane = g_ptr_array_index (round->prompt->panes, i);
+
+      g_autofree char *key = g_strdup_printf ("%s:%s", pane->provider_id, pane->model);
+
+      g_strv_builder_add (builder, key);
+    }
+  keys = g_strv_builder_end (builder);
+  jx_window_set_panes (self, (const char * const *) keys);
+  jx_window_set_prompt (self, round->prompt->system_prompt, round->prompt->user_prompt);
+
+  if (round->prompt->parameters_json != NULL &&
+      json_parser_load_from_data (parser, round->prompt->parameters_json, -1, NULL))
+    root = json_parser_get_root (parser);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonObject *parameters = json_node_get_object (root);
+
+      if (json_object_has_member (parameters, "temperature"))
+        gtk_spin_button_set_value (self->temperature_spin,
+                                   json_object_get_double_member (parameters, "temperature"));
+      if (json_object_has_member (parameters, "max_tokens"))
+        gtk_spin_button_set_value (self->max_tokens_spin,
+                                   json_object_get_int_member (parameters, "max_tokens"));
+    }
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "compare");
+  gtk_widget_grab_focus (GTK_WIDGET (self->prompt_view));
+}
+
 static void
 send_action (GSimpleAction *action,
             GVariant      *parameter,
@@ -440,6 +525,7 @@ send_action (GSimpleAction *action,
     }
 
   self->round++;
+  record_round (self, panes);
   clear_summary (self);
   for (guint i = 0; i < panes->len; i++)
     run_pane (self, g_ptr_array_index (panes, i));
@@ -599,6 +685,7 @@ jx_window_new (GtkApplication     *application,
                const char * const *initial_panes)
 {
   g_auto(GStrv) saved = NULL;
+  GtkWidget *history;
   JxWindow *self;
 
   g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
@@ -626,6 +713,12 @@ jx_window_new (GtkApplication     *application,
   jx_window_add_view (self, self->planner, "planner", _("Planner"), "accessories-calculator-symbolic");
   jx_window_add_view (self, jx_price_view_new (jx_context_get_catalog (context)),
                       "prices", _("Prices"), "view-list-symbolic");
+  history = jx_history_view_new (context);
+  g_signal_connect_object (history, "run-again", G_CALLBACK (jx_window_load_round), self, G_CONNECT_SWAPPED);
+  /* A damaged history file was replaced: the switcher points at the page that says so. */
+  g_object_bind_property (history, "has-warning",
+                          jx_window_add_view (self, history, "history", _("History"), "document-open-recent-symbolic"),
+                          "needs-attention", G_BINDING_SYNC_CREATE);
 
   saved = g_settings_get_strv (self->settings, "panes");
   self->restoring = initial_panes == NULL;
@@ -675,6 +768,20 @@ jx_window_save_state (JxWindow *self)
   jx_window_save_panes (self);
 }
 
+/* Stopped panes hand back their partial answers, and the history its round id, on the main
+ * loop: let them (for two seconds at most) so a closed window or a quit keeps them. */
+static void
+wait_for_stopped_panes (JxWindow *self)
+{
+  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+  while ((jx_window_is_running (self) ||
+          (self->recorder != NULL && !jx_history_recorder_is_settled (self->recorder))) &&
+         g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
 static gboolean
 jx_window_close_request (GtkWindow *window)
 {
@@ -682,6 +789,7 @@ jx_window_close_request (GtkWindow *window)
 
   jx_window_save_state (self);
   stop_action (NULL, NULL, (gpointer) self);
+  wait_for_stopped_panes (self);
 
   return GTK_WINDOW_CLASS (jx_window_parent_class)->close_request (window);
 }
@@ -705,6 +813,7 @@ jx_window_finalize (GObject *object)
   g_clear_object (&self->context);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->recorder);
   g_clear_pointer (&self->ollama_models, g_strfreev);
 
   G_OBJECT_CLASS (jx_window_parent_class)->finalize (object);

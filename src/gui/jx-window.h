@@ -23,6 +23,7 @@
 #include <adwaita.h>
 
 #include "jx-context.h"
+#include "jx-history.h"
 #include "jx-pane.h"
 
 G_BEGIN_DECLS
@@ -45,6 +46,8 @@ void          jx_window_set_prompt    (JxWindow      *self,
                                        const char    *user_prompt);
 char         *jx_window_dup_prompt    (JxWindow      *self);
 gboolean      jx_window_is_running    (JxWindow      *self);
+void          jx_window_load_round    (JxWindow       *self,
+                                       JxHistoryRound *round);
 AdwViewStackPage *jx_window_add_view  (JxWindow      *self,
                                        GtkWidget     *child,
                                        const char    *name,
