@@ -330,16 +330,16 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  jx_test_add ("/adapter/anthropic/basic", PROVIDERS_JSON, test_basic);
-  jx_test_add ("/adapter/anthropic/defaults", PROVIDERS_JSON, test_defaults);
-  jx_test_add ("/adapter/anthropic/cache-and-thinking", PROVIDERS_JSON, test_cache_and_thinking);
-  jx_test_add ("/adapter/anthropic/midstream-error", PROVIDERS_JSON, test_midstream_error);
-  jx_test_add ("/adapter/anthropic/no-message-stop", PROVIDERS_JSON, test_no_message_stop);
-  jx_test_add ("/adapter/anthropic/bad-json", PROVIDERS_JSON, test_bad_json);
-  jx_test_add ("/adapter/anthropic/http-errors", PROVIDERS_JSON, test_http_errors);
-  jx_test_add ("/adapter/anthropic/retry-then-success", PROVIDERS_JSON, test_retry_then_success);
-  jx_test_add ("/adapter/anthropic/retries-exhausted", PROVIDERS_JSON, test_retries_exhausted);
-  jx_test_add ("/adapter/anthropic/bearer-gateway", GATEWAY_JSON, test_bearer_gateway);
+  jx_test_add ("/juxta/adapter/anthropic/basic", PROVIDERS_JSON, test_basic);
+  jx_test_add ("/juxta/adapter/anthropic/defaults", PROVIDERS_JSON, test_defaults);
+  jx_test_add ("/juxta/adapter/anthropic/cache-and-thinking", PROVIDERS_JSON, test_cache_and_thinking);
+  jx_test_add ("/juxta/adapter/anthropic/midstream-error", PROVIDERS_JSON, test_midstream_error);
+  jx_test_add ("/juxta/adapter/anthropic/no-message-stop", PROVIDERS_JSON, test_no_message_stop);
+  jx_test_add ("/juxta/adapter/anthropic/bad-json", PROVIDERS_JSON, test_bad_json);
+  jx_test_add ("/juxta/adapter/anthropic/http-errors", PROVIDERS_JSON, test_http_errors);
+  jx_test_add ("/juxta/adapter/anthropic/retry-then-success", PROVIDERS_JSON, test_retry_then_success);
+  jx_test_add ("/juxta/adapter/anthropic/retries-exhausted", PROVIDERS_JSON, test_retries_exhausted);
+  jx_test_add ("/juxta/adapter/anthropic/bearer-gateway", GATEWAY_JSON, test_bearer_gateway);
 
   return g_test_run ();
 }

@@ -301,14 +301,14 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  jx_test_add ("/adapter/gemini/basic", PROVIDERS_JSON, test_basic);
-  jx_test_add ("/adapter/gemini/thoughts", PROVIDERS_JSON, test_thoughts);
-  jx_test_add ("/adapter/gemini/api-version", V1_JSON, test_api_version);
-  jx_test_add ("/adapter/gemini/midstream-error", PROVIDERS_JSON, test_midstream_error);
-  jx_test_add ("/adapter/gemini/prompt-blocked", PROVIDERS_JSON, test_prompt_blocked);
-  jx_test_add ("/adapter/gemini/truncated", PROVIDERS_JSON, test_truncated);
-  jx_test_add ("/adapter/gemini/http-errors", PROVIDERS_JSON, test_http_errors);
-  jx_test_add ("/adapter/gemini/retries", PROVIDERS_JSON, test_retries);
+  jx_test_add ("/juxta/adapter/gemini/basic", PROVIDERS_JSON, test_basic);
+  jx_test_add ("/juxta/adapter/gemini/thoughts", PROVIDERS_JSON, test_thoughts);
+  jx_test_add ("/juxta/adapter/gemini/api-version", V1_JSON, test_api_version);
+  jx_test_add ("/juxta/adapter/gemini/midstream-error", PROVIDERS_JSON, test_midstream_error);
+  jx_test_add ("/juxta/adapter/gemini/prompt-blocked", PROVIDERS_JSON, test_prompt_blocked);
+  jx_test_add ("/juxta/adapter/gemini/truncated", PROVIDERS_JSON, test_truncated);
+  jx_test_add ("/juxta/adapter/gemini/http-errors", PROVIDERS_JSON, test_http_errors);
+  jx_test_add ("/juxta/adapter/gemini/retries", PROVIDERS_JSON, test_retries);
 
   return g_test_run ();
 }

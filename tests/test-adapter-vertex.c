@@ -482,18 +482,18 @@ main (int   argc,
 
 #define ADD(path, providers_json, func) \
   g_test_add (path, JxTestFixture, providers_json, fixture_setup, func, jx_test_fixture_teardown)
-  ADD ("/adapter/vertex/gemini", PROVIDERS_JSON, test_gemini);
-  ADD ("/adapter/vertex/interim-usage", PROVIDERS_JSON, test_interim_usage);
-  ADD ("/adapter/vertex/claude", PROVIDERS_JSON, test_claude);
-  ADD ("/adapter/vertex/claude-builtin-midstream", PROVIDERS_JSON, test_claude_builtin_and_midstream);
-  ADD ("/adapter/vertex/location-project-option", LOCATION_JSON, test_location_and_project_option);
-  ADD ("/adapter/vertex/global-project-env", GLOBAL_JSON, test_global_and_project_env);
-  ADD ("/adapter/vertex/authorized-user", NO_PROJECT_JSON, test_authorized_user);
-  ADD ("/adapter/vertex/credential-forms", PROVIDERS_JSON, test_credential_forms);
-  ADD ("/adapter/vertex/token-rejected", PROVIDERS_JSON, test_token_rejected);
-  ADD ("/adapter/vertex/revoked-token-refreshed", PROVIDERS_JSON, test_revoked_token_refreshed);
-  ADD ("/adapter/vertex/http-errors", PROVIDERS_JSON, test_http_errors);
-  ADD ("/adapter/vertex/retries", PROVIDERS_JSON, test_retries);
+  ADD ("/juxta/adapter/vertex/gemini", PROVIDERS_JSON, test_gemini);
+  ADD ("/juxta/adapter/vertex/interim-usage", PROVIDERS_JSON, test_interim_usage);
+  ADD ("/juxta/adapter/vertex/claude", PROVIDERS_JSON, test_claude);
+  ADD ("/juxta/adapter/vertex/claude-builtin-midstream", PROVIDERS_JSON, test_claude_builtin_and_midstream);
+  ADD ("/juxta/adapter/vertex/location-project-option", LOCATION_JSON, test_location_and_project_option);
+  ADD ("/juxta/adapter/vertex/global-project-env", GLOBAL_JSON, test_global_and_project_env);
+  ADD ("/juxta/adapter/vertex/authorized-user", NO_PROJECT_JSON, test_authorized_user);
+  ADD ("/juxta/adapter/vertex/credential-forms", PROVIDERS_JSON, test_credential_forms);
+  ADD ("/juxta/adapter/vertex/token-rejected", PROVIDERS_JSON, test_token_rejected);
+  ADD ("/juxta/adapter/vertex/revoked-token-refreshed", PROVIDERS_JSON, test_revoked_token_refreshed);
+  ADD ("/juxta/adapter/vertex/http-errors", PROVIDERS_JSON, test_http_errors);
+  ADD ("/juxta/adapter/vertex/retries", PROVIDERS_JSON, test_retries);
 #undef ADD
 
   status = g_test_run ();

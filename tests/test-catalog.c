@@ -847,21 +847,21 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  g_test_add_func ("/catalog/builtin/providers", test_builtin_providers);
-  g_test_add_func ("/catalog/builtin/details", test_builtin_details);
-  g_test_add_func ("/catalog/builtin/shared-open-model", test_shared_open_model);
-  g_test_add_func ("/catalog/user-file/absent", test_user_file_absent);
-  g_test_add_func ("/catalog/user-file/adds-provider", test_user_file_adds_provider);
-  g_test_add_func ("/catalog/override/builtin", test_override_builtin);
-  g_test_add_func ("/catalog/error/bad-json", test_error_bad_json);
-  g_test_add_func ("/catalog/error/unknown-protocol", test_error_unknown_protocol);
-  g_test_add_func ("/catalog/error/bad-url", test_error_bad_url);
-  g_test_add_func ("/catalog/error/wrong-type", test_error_wrong_type);
-  g_test_add_func ("/catalog/error/all-or-nothing", test_all_or_nothing);
-  g_test_add_func ("/catalog/is-local", test_is_local);
-  g_test_add_func ("/catalog/descriptors/consistent", test_descriptors);
-  g_test_add_func ("/catalog/descriptors/defaults", test_descriptor_defaults);
-  g_test_add_func ("/catalog/descriptors/compose-credential", test_compose_credential);
+  g_test_add_func ("/juxta/core/catalog/builtin-providers", test_builtin_providers);
+  g_test_add_func ("/juxta/core/catalog/builtin-details", test_builtin_details);
+  g_test_add_func ("/juxta/core/catalog/builtin-shared-open-model", test_shared_open_model);
+  g_test_add_func ("/juxta/core/catalog/user-file-absent", test_user_file_absent);
+  g_test_add_func ("/juxta/core/catalog/user-file-adds-provider", test_user_file_adds_provider);
+  g_test_add_func ("/juxta/core/catalog/override-builtin", test_override_builtin);
+  g_test_add_func ("/juxta/core/catalog/error-bad-json", test_error_bad_json);
+  g_test_add_func ("/juxta/core/catalog/error-unknown-protocol", test_error_unknown_protocol);
+  g_test_add_func ("/juxta/core/catalog/error-bad-url", test_error_bad_url);
+  g_test_add_func ("/juxta/core/catalog/error-wrong-type", test_error_wrong_type);
+  g_test_add_func ("/juxta/core/catalog/error-all-or-nothing", test_all_or_nothing);
+  g_test_add_func ("/juxta/core/catalog/is-local", test_is_local);
+  g_test_add_func ("/juxta/core/catalog/descriptors-consistent", test_descriptors);
+  g_test_add_func ("/juxta/core/catalog/descriptors-defaults", test_descriptor_defaults);
+  g_test_add_func ("/juxta/core/catalog/descriptors-compose-credential", test_compose_credential);
 
   return g_test_run ();
 }

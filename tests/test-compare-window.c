@@ -493,11 +493,11 @@ main (int   argc,
   g_assert_no_error (error);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
 
-  g_test_add_func ("/Jx/CompareWindow/three-panes", test_three_panes);
-  g_test_add_func ("/Jx/CompareWindow/stop-keeps-partial-text", test_stop_keeps_partial_text);
-  g_test_add_func ("/Jx/CompareWindow/failing-pane", test_failing_pane);
-  g_test_add_func ("/Jx/CompareWindow/demo-and-session", test_demo);
-  g_test_add_func ("/Jx/CompareWindow/prices-override", test_prices_override);
+  g_test_add_func ("/juxta/gui/compare-window/three-panes", test_three_panes);
+  g_test_add_func ("/juxta/gui/compare-window/stop-keeps-partial-text", test_stop_keeps_partial_text);
+  g_test_add_func ("/juxta/gui/compare-window/failing-pane", test_failing_pane);
+  g_test_add_func ("/juxta/gui/compare-window/demo-and-session", test_demo);
+  g_test_add_func ("/juxta/gui/compare-window/prices-override", test_prices_override);
 
   ret = g_test_run ();
 

@@ -786,17 +786,17 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/Jx/FakeServer/url", test_fake_server_url);
-  g_test_add_func ("/Jx/FakeServer/not-found", test_fake_server_not_found);
-  g_test_add_func ("/Jx/FakeServer/timing", test_fake_server_timing);
-  g_test_add_func ("/Jx/FakeServer/header-delay", test_fake_server_header_delay);
-  g_test_add_func ("/Jx/FakeServer/random-split", test_fake_server_random_split);
-  g_test_add_func ("/Jx/FakeServer/sequence", test_fake_server_sequence);
-  g_test_add_func ("/Jx/FakeServer/abort", test_fake_server_abort);
-  g_test_add_func ("/Jx/FakeServer/recording", test_fake_server_recording);
-  g_test_add_func ("/Jx/FakeServer/concurrent", test_fake_server_concurrent);
-  g_test_add_func ("/Jx/FakeServer/split-events", test_fake_server_split_events);
-  g_test_add_func ("/Jx/FakeServer/fixtures", test_fake_server_fixtures);
+  g_test_add_func ("/juxta/core/fake-server/url", test_fake_server_url);
+  g_test_add_func ("/juxta/core/fake-server/not-found", test_fake_server_not_found);
+  g_test_add_func ("/juxta/core/fake-server/timing", test_fake_server_timing);
+  g_test_add_func ("/juxta/core/fake-server/header-delay", test_fake_server_header_delay);
+  g_test_add_func ("/juxta/core/fake-server/random-split", test_fake_server_random_split);
+  g_test_add_func ("/juxta/core/fake-server/sequence", test_fake_server_sequence);
+  g_test_add_func ("/juxta/core/fake-server/abort", test_fake_server_abort);
+  g_test_add_func ("/juxta/core/fake-server/recording", test_fake_server_recording);
+  g_test_add_func ("/juxta/core/fake-server/concurrent", test_fake_server_concurrent);
+  g_test_add_func ("/juxta/core/fake-server/split-events", test_fake_server_split_events);
+  g_test_add_func ("/juxta/core/fake-server/fixtures", test_fake_server_fixtures);
 
   return g_test_run ();
 }

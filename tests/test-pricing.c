@@ -657,16 +657,16 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  g_test_add_func ("/pricing/blend", test_blend);
-  g_test_add_func ("/pricing/usage-semantics", test_usage_semantics);
-  g_test_add_func ("/pricing/plan/totals", test_plan_totals);
-  g_test_add_func ("/pricing/plan/sorting", test_plan_sorting);
-  g_test_add_func ("/pricing/plan/from-responses", test_items_from_responses);
-  g_test_add_func ("/pricing/overrides/round-trip", test_override_round_trip);
-  g_test_add_func ("/pricing/overrides/bad-file", test_override_bad_file);
-  g_test_add_func ("/pricing/import/file", test_import_file);
-  g_test_add_func ("/pricing/import/litellm-map", test_litellm_map);
-  g_test_add_func ("/pricing/import/litellm", test_litellm_import);
+  g_test_add_func ("/juxta/core/pricing/blend", test_blend);
+  g_test_add_func ("/juxta/core/pricing/usage-semantics", test_usage_semantics);
+  g_test_add_func ("/juxta/core/pricing/plan-totals", test_plan_totals);
+  g_test_add_func ("/juxta/core/pricing/plan-sorting", test_plan_sorting);
+  g_test_add_func ("/juxta/core/pricing/plan-from-responses", test_items_from_responses);
+  g_test_add_func ("/juxta/core/pricing/overrides-round-trip", test_override_round_trip);
+  g_test_add_func ("/juxta/core/pricing/overrides-bad-file", test_override_bad_file);
+  g_test_add_func ("/juxta/core/pricing/import-file", test_import_file);
+  g_test_add_func ("/juxta/core/pricing/import-litellm-map", test_litellm_map);
+  g_test_add_func ("/juxta/core/pricing/import-litellm", test_litellm_import);
 
   return g_test_run ();
 }
