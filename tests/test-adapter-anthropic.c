@@ -4,7 +4,7 @@
  */
 #include "config.h"
 
-#include "jx-test-util.h"
+#include "jx-test-fixture.h"
 
 #define KEY "sk-ant-test-123"
 
@@ -237,18 +237,18 @@ test_http_errors (JxTestFixture *f,
 {
   for (guint i = 0; i < G_N_ELEMENTS (http_errors); i++)
     {
-      g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-      g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
       g_autoptr(JxResponse) r = NULL;
 
-      jx_fake_server_add (server, "POST", "/v1/messages", jx_test_error_response (http_errors[i].status, http_errors[i].body, NULL));
-      r = jx_test_run (engine, "anthropic", "test-model", KEY, NULL);
+      /* A server of its own for each answer, so that its requests are counted alone. */
+      jx_test_fixture_reset (f, data);
+      jx_fake_server_add (f->server, "POST", "/v1/messages", jx_test_error_response (http_errors[i].status, http_errors[i].body, NULL));
+      r = jx_test_run (f->engine, "anthropic", "test-model", KEY, NULL);
 
       g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
       g_assert_cmpint (r->http_status, ==, http_errors[i].status);
       jx_assert_request_error (r, http_errors[i].code, "Anthropic", http_errors[i].detail);
       g_assert_cmpuint (r->retries, ==, 0);
-      g_assert_cmpuint (jx_fake_server_get_request_count (server, "/v1/messages"), ==, 1);
+      g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/v1/messages"), ==, 1);
     }
 }
 
@@ -280,8 +280,6 @@ test_retries_exhausted (JxTestFixture *f,
 {
   g_autoptr(JxResponse) r = NULL;
   g_autoptr(JxResponse) r2 = NULL;
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
 
   jx_fake_server_add (f->server, "POST", "/v1/messages",
                       jx_test_error_response (529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}", "5"));
@@ -291,9 +289,11 @@ test_retries_exhausted (JxTestFixture *f,
   g_assert_cmpuint (r->retries, ==, JX_REQUEST_MAX_RETRIES);
   g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/v1/messages"), ==, JX_REQUEST_MAX_RETRIES + 1);
 
-  jx_fake_server_add (server, "POST", "/v1/messages",
+  /* A server and engine of their own for the second run. */
+  jx_test_fixture_reset (f, data);
+  jx_fake_server_add (f->server, "POST", "/v1/messages",
                       jx_test_error_response (429, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow down\"}}", "5"));
-  r2 = jx_test_run (engine, "anthropic", "test-model", KEY, NULL);
+  r2 = jx_test_run (f->engine, "anthropic", "test-model", KEY, NULL);
   g_assert_cmpint (r2->status, ==, JX_RESPONSE_ERROR);
   jx_assert_request_error (r2, JX_REQUEST_ERROR_RATE_LIMITED, "Anthropic", "1 s");
   g_assert_cmpuint (r2->retries, ==, JX_REQUEST_MAX_RETRIES);
@@ -330,16 +330,16 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  jx_test_add ("/adapter/anthropic/basic", PROVIDERS_JSON, test_basic);
-  jx_test_add ("/adapter/anthropic/defaults", PROVIDERS_JSON, test_defaults);
-  jx_test_add ("/adapter/anthropic/cache-and-thinking", PROVIDERS_JSON, test_cache_and_thinking);
-  jx_test_add ("/adapter/anthropic/midstream-error", PROVIDERS_JSON, test_midstream_error);
-  jx_test_add ("/adapter/anthropic/no-message-stop", PROVIDERS_JSON, test_no_message_stop);
-  jx_test_add ("/adapter/anthropic/bad-json", PROVIDERS_JSON, test_bad_json);
-  jx_test_add ("/adapter/anthropic/http-errors", PROVIDERS_JSON, test_http_errors);
-  jx_test_add ("/adapter/anthropic/retry-then-success", PROVIDERS_JSON, test_retry_then_success);
-  jx_test_add ("/adapter/anthropic/retries-exhausted", PROVIDERS_JSON, test_retries_exhausted);
-  jx_test_add ("/adapter/anthropic/bearer-gateway", GATEWAY_JSON, test_bearer_gateway);
+  jx_test_add ("/juxta/adapter/anthropic/basic", PROVIDERS_JSON, test_basic);
+  jx_test_add ("/juxta/adapter/anthropic/defaults", PROVIDERS_JSON, test_defaults);
+  jx_test_add ("/juxta/adapter/anthropic/cache-and-thinking", PROVIDERS_JSON, test_cache_and_thinking);
+  jx_test_add ("/juxta/adapter/anthropic/midstream-error", PROVIDERS_JSON, test_midstream_error);
+  jx_test_add ("/juxta/adapter/anthropic/no-message-stop", PROVIDERS_JSON, test_no_message_stop);
+  jx_test_add ("/juxta/adapter/anthropic/bad-json", PROVIDERS_JSON, test_bad_json);
+  jx_test_add ("/juxta/adapter/anthropic/http-errors", PROVIDERS_JSON, test_http_errors);
+  jx_test_add ("/juxta/adapter/anthropic/retry-then-success", PROVIDERS_JSON, test_retry_then_success);
+  jx_test_add ("/juxta/adapter/anthropic/retries-exhausted", PROVIDERS_JSON, test_retries_exhausted);
+  jx_test_add ("/juxta/adapter/anthropic/bearer-gateway", GATEWAY_JSON, test_bearer_gateway);
 
   return g_test_run ();
 }

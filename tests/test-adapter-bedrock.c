@@ -95,10 +95,9 @@ new_full_stream (void)
 }
 
 static void
-run_stream_case (guint32 seed)
+run_stream_case (JxTestFixture *f,
+                 guint32        seed)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonObject) request = NULL;
@@ -109,9 +108,9 @@ run_stream_case (guint32 seed)
 
   if (seed > 0)
     jx_fake_response_set_random_split (fake, seed, 7);
-  jx_fake_server_add (server, "POST", TEST_PATH, fake);
+  jx_fake_server_add (f->server, "POST", TEST_PATH, fake);
 
-  r = jx_test_run (engine, "bedrock", "test-model", API_KEY_CRED, NULL);
+  r = jx_test_run (f->engine, "bedrock", "test-model", API_KEY_CRED, NULL);
 
   g_assert_no_error (r->error);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_OK);
@@ -140,14 +139,14 @@ run_stream_case (guint32 seed)
   g_assert_cmpint (r->timing.t_end, >=, r->timing.t_last_token);
 
   /* API-key mode: a bearer header and no signature. */
-  auth = jx_fake_server_get_last_header (server, TEST_PATH, "Authorization");
-  date = jx_fake_server_get_last_header (server, TEST_PATH, "X-Amz-Date");
-  accept = jx_fake_server_get_last_header (server, TEST_PATH, "Accept");
+  auth = jx_fake_server_get_last_header (f->server, TEST_PATH, "Authorization");
+  date = jx_fake_server_get_last_header (f->server, TEST_PATH, "X-Amz-Date");
+  accept = jx_fake_server_get_last_header (f->server, TEST_PATH, "Accept");
   g_assert_cmpstr (auth, ==, "Bearer bedrock-api-key-123");
   g_assert_null (date);
   g_assert_cmpstr (accept, ==, "application/vnd.amazon.eventstream");
 
-  body = jx_fake_server_get_last_body (server, TEST_PATH);
+  body = jx_fake_server_get_last_body (f->server, TEST_PATH);
   request = jx_test_parse_body (body);
   g_assert_false (json_object_has_member (request, "model"));
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (request, "messages")), ==, 1);
@@ -165,28 +164,28 @@ run_stream_case (guint32 seed)
 }
 
 static void
-test_stream (void)
+test_stream (JxTestFixture *f,
+             gconstpointer  data)
 {
   /* 0 = whole frames; the others split frames (and their preludes) at random bytes. */
   for (guint32 seed = 0; seed <= 5; seed++)
-    run_stream_case (seed);
+    run_stream_case (f, seed);
 }
 
 /* A plain (non-JSON) credential is a Bedrock API key. */
 static void
-test_plain_api_key (void)
+test_plain_api_key (JxTestFixture *f,
+                    gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
   g_autofree char *auth = NULL;
 
-  jx_fake_server_add (server, "POST", TEST_PATH, new_full_stream ());
-  r = jx_test_run (engine, "bedrock", "test-model", "ABSKplainkey", NULL);
+  jx_fake_server_add (f->server, "POST", TEST_PATH, new_full_stream ());
+  r = jx_test_run (f->engine, "bedrock", "test-model", "ABSKplainkey", NULL);
 
   g_assert_no_error (r->error);
   g_assert_cmpstr (r->text->str, ==, "Hello wörld");
-  auth = jx_fake_server_get_last_header (server, TEST_PATH, "Authorization");
+  auth = jx_fake_server_get_last_header (f->server, TEST_PATH, "Authorization");
   g_assert_cmpstr (auth, ==, "Bearer ABSKplainkey");
 }
 
@@ -249,53 +248,50 @@ check_signature (JxFakeServer *server,
 }
 
 static void
-test_sigv4_session_token (void)
+test_sigv4_session_token (JxTestFixture *f,
+                          gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
 
-  jx_fake_server_add (server, "POST", LLAMA_PATH, new_full_stream ());
-  r = jx_test_run (engine, "bedrock", LLAMA,
+  jx_fake_server_add (f->server, "POST", LLAMA_PATH, new_full_stream ());
+  r = jx_test_run (f->engine, "bedrock", LLAMA,
                    "{\"access_key_id\":\"AKIDEXAMPLE\",\"secret_access_key\":\"" SECRET "\","
                    "\"session_token\":\"" TOKEN "\",\"region\":\"us-east-1\"}", NULL);
 
   g_assert_no_error (r->error);
   g_assert_cmpstr (r->text->str, ==, "Hello wörld");
-  check_signature (server, TOKEN, "us-east-1");
+  check_signature (f->server, TOKEN, "us-east-1");
 }
 
 /* Long-term keys, region from the credential rather than options.region. */
 static void
-test_sigv4_no_token (void)
+test_sigv4_no_token (JxTestFixture *f,
+                     gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
 
-  jx_fake_server_add (server, "POST", LLAMA_PATH, new_full_stream ());
-  r = jx_test_run (engine, "bedrock", LLAMA,
+  jx_fake_server_add (f->server, "POST", LLAMA_PATH, new_full_stream ());
+  r = jx_test_run (f->engine, "bedrock", LLAMA,
                    "{\"access_key_id\":\"AKIDEXAMPLE\",\"secret_access_key\":\"" SECRET "\","
                    "\"region\":\"eu-central-1\"}", NULL);
 
   g_assert_no_error (r->error);
-  check_signature (server, NULL, "eu-central-1");
+  check_signature (f->server, NULL, "eu-central-1");
 }
 
 /* No region in the credential: options.region (us-east-1 in the built-in entry). */
 static void
-test_sigv4_region_from_options (void)
+test_sigv4_region_from_options (JxTestFixture *f,
+                                gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
 
-  jx_fake_server_add (server, "POST", LLAMA_PATH, new_full_stream ());
-  r = jx_test_run (engine, "bedrock", LLAMA,
+  jx_fake_server_add (f->server, "POST", LLAMA_PATH, new_full_stream ());
+  r = jx_test_run (f->engine, "bedrock", LLAMA,
                    "{\"access_key_id\":\"AKIDEXAMPLE\",\"secret_access_key\":\"" SECRET "\"}", NULL);
 
   g_assert_no_error (r->error);
-  check_signature (server, NULL, "us-east-1");
+  check_signature (f->server, NULL, "us-east-1");
 }
 
 static SoupMessage *
@@ -364,10 +360,9 @@ test_url (void)
 }
 
 static void
-test_exception_midstream (void)
+test_exception_midstream (JxTestFixture *f,
+                          gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   JxFakeResponse *fake = new_stream ();
 
   add_event (fake, "messageStart", "{\"role\":\"assistant\"}");
@@ -375,11 +370,11 @@ test_exception_midstream (void)
   add_frame (fake, exception_frame ("throttlingException", "{\"message\":\"" THROTTLED "\"}"));
   add_event (fake, "contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\" after\"}}");
   add_event (fake, "messageStop", "{\"stopReason\":\"end_turn\"}");
-  jx_fake_server_add (server, "POST", TEST_PATH, fake);
+  jx_fake_server_add (f->server, "POST", TEST_PATH, fake);
 
   for (guint i = 0; i < 2; i++)
     {
-      g_autoptr(JxResponse) r = jx_test_run (engine, "bedrock", "test-model", API_KEY_CRED, NULL);
+      g_autoptr(JxResponse) r = jx_test_run (f->engine, "bedrock", "test-model", API_KEY_CRED, NULL);
 
       g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
       jx_assert_request_error (r, JX_REQUEST_ERROR_PROVIDER, "Amazon Bedrock", "throttlingException: " THROTTLED);
@@ -387,14 +382,13 @@ test_exception_midstream (void)
       /* A mid-stream exception is not retried like an HTTP 429. */
       g_assert_cmpuint (r->retries, ==, 0);
     }
-  g_assert_cmpuint (jx_fake_server_get_request_count (server, TEST_PATH), ==, 2);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, TEST_PATH), ==, 2);
 }
 
 static void
-test_model_stream_error (void)
+test_model_stream_error (JxTestFixture *f,
+                         gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *fake = new_stream ();
 
@@ -403,9 +397,9 @@ test_model_stream_error (void)
                                     "{\"message\":\"Model stream failed\",\"originalStatusCode\":500,"
                                     "\"originalMessage\":\"boom\",\"p\":\"abc\"}"));
   jx_fake_response_set_random_split (fake, 7, 5);
-  jx_fake_server_add (server, "POST", TEST_PATH, fake);
+  jx_fake_server_add (f->server, "POST", TEST_PATH, fake);
 
-  r = jx_test_run (engine, "bedrock", "test-model", API_KEY_CRED, NULL);
+  r = jx_test_run (f->engine, "bedrock", "test-model", API_KEY_CRED, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   jx_assert_request_error (r, JX_REQUEST_ERROR_PROVIDER, "Amazon Bedrock", "modelStreamErrorException: Model stream failed");
   g_assert_cmpstr (r->text->str, ==, "One");
@@ -413,10 +407,9 @@ test_model_stream_error (void)
 
 /* :message-type error: everything is in headers, the payload is empty. */
 static void
-test_error_frame (void)
+test_error_frame (JxTestFixture *f,
+                  gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *fake = new_stream ();
 
@@ -426,19 +419,18 @@ test_error_frame (void)
                                           ":error-message", "An internal error occurred",
                                           ":message-type", "error",
                                           NULL));
-  jx_fake_server_add (server, "POST", TEST_PATH, fake);
+  jx_fake_server_add (f->server, "POST", TEST_PATH, fake);
 
-  r = jx_test_run (engine, "bedrock", "test-model", API_KEY_CRED, NULL);
+  r = jx_test_run (f->engine, "bedrock", "test-model", API_KEY_CRED, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   jx_assert_request_error (r, JX_REQUEST_ERROR_PROVIDER, "Amazon Bedrock", "InternalFailure: An internal error occurred");
   g_assert_cmpstr (r->text->str, ==, "Hi");
 }
 
 static void
-run_bad_crc_case (guint32 seed)
+run_bad_crc_case (JxTestFixture *f,
+                  guint32        seed)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
   g_autoptr(GBytes) good = event_frame ("contentBlockDelta",
                                         "{\"contentBlockIndex\":0,\"delta\":{\"text\":\" corrupted\"}}");
@@ -456,9 +448,9 @@ run_bad_crc_case (guint32 seed)
   add_frame (fake, g_bytes_new (bytes, len));
   add_event (fake, "messageStop", "{\"stopReason\":\"end_turn\"}");
   jx_fake_response_set_random_split (fake, seed, 9);
-  jx_fake_server_add (server, "POST", TEST_PATH, fake);
+  jx_fake_server_add (f->server, "POST", TEST_PATH, fake);
 
-  r = jx_test_run (engine, "bedrock", "test-model", API_KEY_CRED, NULL);
+  r = jx_test_run (f->engine, "bedrock", "test-model", API_KEY_CRED, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   g_assert_nonnull (r->error);
   jx_assert_request_error (r, JX_REQUEST_ERROR_STREAM, "Amazon Bedrock");
@@ -467,51 +459,51 @@ run_bad_crc_case (guint32 seed)
 }
 
 static void
-test_bad_crc (void)
+test_bad_crc (JxTestFixture *f,
+              gconstpointer  data)
 {
   for (guint32 seed = 0; seed <= 3; seed++)
-    run_bad_crc_case (seed);
+    run_bad_crc_case (f, seed);
 }
 
 /* Clean EOF without messageStop is a cut-off answer, not a success. */
 static void
-test_no_message_stop (void)
+test_no_message_stop (JxTestFixture *f,
+                      gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *fake = new_stream ();
 
   add_event (fake, "messageStart", "{\"role\":\"assistant\"}");
   add_event (fake, "contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"Cut\"}}");
-  jx_fake_server_add (server, "POST", TEST_PATH, fake);
+  jx_fake_server_add (f->server, "POST", TEST_PATH, fake);
 
-  r = jx_test_run (engine, "bedrock", "test-model", API_KEY_CRED, NULL);
+  r = jx_test_run (f->engine, "bedrock", "test-model", API_KEY_CRED, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   jx_assert_request_error (r, JX_REQUEST_ERROR_TRUNCATED, "Amazon Bedrock");
   g_assert_cmpstr (r->text->str, ==, "Cut");
 }
 
 static JxResponse *
-run_http_error (guint       status,
-                const char *error_type,
-                const char *json)
+run_http_error (JxTestFixture *f,
+                guint          status,
+                const char    *error_type,
+                const char    *json)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   JxFakeResponse *fake = jx_fake_response_new_json (status, json);
   g_autofree char *type_header = g_strdup_printf ("%s:http://internal.amazon.com/coral/com.amazon.bedrock/",
                                                   error_type);
 
   jx_fake_response_add_header (fake, "x-amzn-ErrorType", type_header);
   jx_fake_response_add_header (fake, "x-amzn-RequestId", "b1b2c3d4-0000-4000-8000-000000000000");
-  jx_fake_server_add (server, "POST", TEST_PATH, fake);
+  jx_fake_server_add (f->server, "POST", TEST_PATH, fake);
 
-  return jx_test_run (engine, "bedrock", "test-model", API_KEY_CRED, NULL);
+  return jx_test_run (f->engine, "bedrock", "test-model", API_KEY_CRED, NULL);
 }
 
 static void
-test_http_errors (void)
+test_http_errors (JxTestFixture *f,
+                  gconstpointer  data)
 {
   g_autoptr(JxResponse) bad_token = NULL;
   g_autoptr(JxResponse) bad_key = NULL;
@@ -520,25 +512,25 @@ test_http_errors (void)
   g_autoptr(JxResponse) invalid = NULL;
 
   /* What AWS really answers for bad IAM keys: 403 UnrecognizedClientException. */
-  bad_token = run_http_error (403, "UnrecognizedClientException",
+  bad_token = run_http_error (f, 403, "UnrecognizedClientException",
                               "{\"message\":\"The security token included in the request is invalid.\"}");
   g_assert_cmpint (bad_token->status, ==, JX_RESPONSE_ERROR);
   g_assert_cmpint (bad_token->http_status, ==, 403);
   jx_assert_request_error (bad_token, JX_REQUEST_ERROR_AUTH, "Amazon Bedrock", "The security token included in the request is invalid.");
 
   /* A bad Bedrock API key: the auth layer capitalises "Message". */
-  bad_key = run_http_error (403, "AccessDeniedException",
+  bad_key = run_http_error (f, 403, "AccessDeniedException",
                             "{\"Message\":\"Authentication failed: Please make sure your API Key is valid.\"}");
   jx_assert_request_error (bad_key, JX_REQUEST_ERROR_AUTH, "Amazon Bedrock", "Authentication failed: Please make sure your API Key is valid.");
 
-  unauthorized = run_http_error (401, "UnrecognizedClientException",
+  unauthorized = run_http_error (f, 401, "UnrecognizedClientException",
                                  "{\"message\":\"The security token included in the request is invalid.\"}");
   jx_assert_request_error (unauthorized, JX_REQUEST_ERROR_AUTH, "Amazon Bedrock", "The security token included in the request is invalid.");
 
-  not_found = run_http_error (404, "ResourceNotFoundException", "{\"message\":\"Model not found.\"}");
+  not_found = run_http_error (f, 404, "ResourceNotFoundException", "{\"message\":\"Model not found.\"}");
   jx_assert_request_error (not_found, JX_REQUEST_ERROR_NOT_FOUND, "Amazon Bedrock", "test-model", "Model not found.");
 
-  invalid = run_http_error (400, "ValidationException",
+  invalid = run_http_error (f, 400, "ValidationException",
                             "{\"message\":\"The provided model identifier is invalid.\"}");
   jx_assert_request_error (invalid, JX_REQUEST_ERROR_BAD_REQUEST, "Amazon Bedrock", "The provided model identifier is invalid.");
   g_assert_cmpuint (invalid->retries, ==, 0);
@@ -546,19 +538,18 @@ test_http_errors (void)
 
 /* Bedrock sends no Retry-After: the engine's own backoff, then a fresh signature. */
 static void
-test_throttled_then_ok (void)
+test_throttled_then_ok (JxTestFixture *f,
+                        gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *throttled = jx_fake_response_new_json (429, "{\"message\":\"" THROTTLED "\"}");
 
   jx_fake_response_add_header (throttled, "x-amzn-ErrorType",
                                "ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/");
-  jx_fake_server_add (server, "POST", LLAMA_PATH, throttled);
-  jx_fake_server_add (server, "POST", LLAMA_PATH, new_full_stream ());
+  jx_fake_server_add (f->server, "POST", LLAMA_PATH, throttled);
+  jx_fake_server_add (f->server, "POST", LLAMA_PATH, new_full_stream ());
 
-  r = jx_test_run (engine, "bedrock", LLAMA,
+  r = jx_test_run (f->engine, "bedrock", LLAMA,
                    "{\"access_key_id\":\"AKIDEXAMPLE\",\"secret_access_key\":\"" SECRET "\","
                    "\"session_token\":\"" TOKEN "\"}", NULL);
 
@@ -566,27 +557,26 @@ test_throttled_then_ok (void)
   g_assert_cmpint (r->status, ==, JX_RESPONSE_OK);
   g_assert_cmpuint (r->retries, ==, 1);
   g_assert_cmpstr (r->text->str, ==, "Hello wörld");
-  g_assert_cmpuint (jx_fake_server_get_request_count (server, LLAMA_PATH), ==, 2);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, LLAMA_PATH), ==, 2);
   /* The retry was signed for its own time, and still verifies. */
-  check_signature (server, TOKEN, "us-east-1");
+  check_signature (f->server, TOKEN, "us-east-1");
 }
 
 static void
-test_throttled_exhausted (void)
+test_throttled_exhausted (JxTestFixture *f,
+                          gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *throttled = jx_fake_response_new_json (429, "{\"message\":\"" THROTTLED "\"}");
 
   /* Short waits keep the test fast; the last response repeats. */
   jx_fake_response_add_header (throttled, "retry-after-ms", "5");
-  jx_fake_server_add (server, "POST", TEST_PATH, throttled);
+  jx_fake_server_add (f->server, "POST", TEST_PATH, throttled);
 
-  r = jx_test_run (engine, "bedrock", "test-model", API_KEY_CRED, NULL);
+  r = jx_test_run (f->engine, "bedrock", "test-model", API_KEY_CRED, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   g_assert_cmpuint (r->retries, ==, JX_REQUEST_MAX_RETRIES);
-  g_assert_cmpuint (jx_fake_server_get_request_count (server, TEST_PATH), ==, JX_REQUEST_MAX_RETRIES + 1);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, TEST_PATH), ==, JX_REQUEST_MAX_RETRIES + 1);
   jx_assert_request_error (r, JX_REQUEST_ERROR_RATE_LIMITED, "Amazon Bedrock", "1 s");
   g_assert_cmpstr (r->text->str, ==, "");
 }
@@ -597,20 +587,20 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/adapter/bedrock/stream", test_stream);
-  g_test_add_func ("/adapter/bedrock/plain-api-key", test_plain_api_key);
-  g_test_add_func ("/adapter/bedrock/sigv4/session-token", test_sigv4_session_token);
-  g_test_add_func ("/adapter/bedrock/sigv4/no-token", test_sigv4_no_token);
-  g_test_add_func ("/adapter/bedrock/sigv4/region-from-options", test_sigv4_region_from_options);
-  g_test_add_func ("/adapter/bedrock/url", test_url);
-  g_test_add_func ("/adapter/bedrock/exception/throttling", test_exception_midstream);
-  g_test_add_func ("/adapter/bedrock/exception/model-stream-error", test_model_stream_error);
-  g_test_add_func ("/adapter/bedrock/exception/error-frame", test_error_frame);
-  g_test_add_func ("/adapter/bedrock/bad-crc", test_bad_crc);
-  g_test_add_func ("/adapter/bedrock/no-message-stop", test_no_message_stop);
-  g_test_add_func ("/adapter/bedrock/http-errors", test_http_errors);
-  g_test_add_func ("/adapter/bedrock/throttled/then-ok", test_throttled_then_ok);
-  g_test_add_func ("/adapter/bedrock/throttled/exhausted", test_throttled_exhausted);
+  jx_test_add ("/juxta/adapter/bedrock/stream", PROVIDERS_JSON, test_stream);
+  jx_test_add ("/juxta/adapter/bedrock/plain-api-key", PROVIDERS_JSON, test_plain_api_key);
+  jx_test_add ("/juxta/adapter/bedrock/sigv4-session-token", PROVIDERS_JSON, test_sigv4_session_token);
+  jx_test_add ("/juxta/adapter/bedrock/sigv4-no-token", PROVIDERS_JSON, test_sigv4_no_token);
+  jx_test_add ("/juxta/adapter/bedrock/sigv4-region-from-options", PROVIDERS_JSON, test_sigv4_region_from_options);
+  g_test_add_func ("/juxta/adapter/bedrock/url", test_url);
+  jx_test_add ("/juxta/adapter/bedrock/exception-throttling", PROVIDERS_JSON, test_exception_midstream);
+  jx_test_add ("/juxta/adapter/bedrock/exception-model-stream-error", PROVIDERS_JSON, test_model_stream_error);
+  jx_test_add ("/juxta/adapter/bedrock/exception-error-frame", PROVIDERS_JSON, test_error_frame);
+  jx_test_add ("/juxta/adapter/bedrock/bad-crc", PROVIDERS_JSON, test_bad_crc);
+  jx_test_add ("/juxta/adapter/bedrock/no-message-stop", PROVIDERS_JSON, test_no_message_stop);
+  jx_test_add ("/juxta/adapter/bedrock/http-errors", PROVIDERS_JSON, test_http_errors);
+  jx_test_add ("/juxta/adapter/bedrock/throttled-then-ok", PROVIDERS_JSON, test_throttled_then_ok);
+  jx_test_add ("/juxta/adapter/bedrock/throttled-exhausted", PROVIDERS_JSON, test_throttled_exhausted);
 
   return g_test_run ();
 }

@@ -25,10 +25,9 @@
   "data: {\"type\":\"content-delta\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"text\":\"" text "\"}}}}\n\n"
 
 static void
-run_basic_case (guint32 seed)
+run_basic_case (JxTestFixture *f,
+                guint32        seed)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonObject) request = NULL;
@@ -40,9 +39,9 @@ run_basic_case (guint32 seed)
   jx_fake_response_add_file (fake, 2, 1, "cohere-basic.sse");
   if (seed > 0)
     jx_fake_response_set_random_split (fake, seed, 6);
-  jx_fake_server_add (server, "POST", CHAT_PATH, fake);
+  jx_fake_server_add (f->server, "POST", CHAT_PATH, fake);
 
-  r = jx_test_run (engine, "cohere", "test-model", KEY, NULL);
+  r = jx_test_run (f->engine, "cohere", "test-model", KEY, NULL);
 
   /* The `data: [DONE]` after message-end is not an error and not text. */
   g_assert_no_error (r->error);
@@ -62,12 +61,12 @@ run_basic_case (guint32 seed)
   g_assert_cmpint (r->usage.cached_input_tokens, ==, 448);
   g_assert_cmpfloat_with_epsilon (r->cost_usd, (11 * 1.0 + 3 * 2.0) / 1e6, 1e-12);
 
-  auth = jx_fake_server_get_last_header (server, CHAT_PATH, "Authorization");
-  accept = jx_fake_server_get_last_header (server, CHAT_PATH, "Accept");
+  auth = jx_fake_server_get_last_header (f->server, CHAT_PATH, "Authorization");
+  accept = jx_fake_server_get_last_header (f->server, CHAT_PATH, "Accept");
   g_assert_cmpstr (auth, ==, "Bearer " KEY);
   g_assert_cmpstr (accept, ==, "text/event-stream");
 
-  body = jx_fake_server_get_last_body (server, CHAT_PATH);
+  body = jx_fake_server_get_last_body (f->server, CHAT_PATH);
   request = jx_test_parse_body (body);
   g_assert_cmpstr (json_object_get_string_member (request, "model"), ==, "test-model");
   g_assert_true (json_object_get_boolean_member (request, "stream"));
@@ -84,23 +83,23 @@ run_basic_case (guint32 seed)
 }
 
 static void
-test_basic (void)
+test_basic (JxTestFixture *f,
+            gconstpointer  data)
 {
   for (guint32 seed = 0; seed <= 4; seed++)
-    run_basic_case (seed);
+    run_basic_case (f, seed);
 }
 
 static JxResponse *
-run_events (JxFakeServer *server,
-            const char   *first,
+run_events (JxTestFixture *f,
+            const char    *first,
             ...) G_GNUC_NULL_TERMINATED;
 
 static JxResponse *
-run_events (JxFakeServer *server,
-            const char   *first,
+run_events (JxTestFixture *f,
+            const char    *first,
             ...)
 {
-  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
   va_list args;
 
@@ -108,19 +107,19 @@ run_events (JxFakeServer *server,
   for (const char *event = first; event != NULL; event = va_arg (args, const char *))
     jx_fake_response_add (fake, 1, event, -1);
   va_end (args);
-  jx_fake_server_add (server, "POST", CHAT_PATH, fake);
+  jx_fake_server_add (f->server, "POST", CHAT_PATH, fake);
 
-  return jx_test_run (engine, "cohere", "test-model", KEY, NULL);
+  return jx_test_run (f->engine, "cohere", "test-model", KEY, NULL);
 }
 
 /* message-end without [DONE] is a complete answer too. */
 static void
-test_without_done (void)
+test_without_done (JxTestFixture *f,
+                   gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
   g_autoptr(JxResponse) r = NULL;
 
-  r = run_events (server, EV_START, EV_CONTENT_START, EV_DELTA ("Hi"),
+  r = run_events (f, EV_START, EV_CONTENT_START, EV_DELTA ("Hi"),
                   "event: content-end\ndata: {\"type\":\"content-end\",\"index\":0}\n\n",
                   "event: message-end\ndata: {\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"COMPLETE\","
                   "\"usage\":{\"billed_units\":{\"input_tokens\":5,\"output_tokens\":1},"
@@ -136,12 +135,12 @@ test_without_done (void)
 
 /* Reasoning models stream thinking blocks before the text. */
 static void
-test_thinking (void)
+test_thinking (JxTestFixture *f,
+               gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
   g_autoptr(JxResponse) r = NULL;
 
-  r = run_events (server, EV_START,
+  r = run_events (f, EV_START,
                   "event: content-start\ndata: {\"type\":\"content-start\",\"index\":0,\"delta\":{\"message\":"
                   "{\"content\":{\"type\":\"thinking\",\"thinking\":\"\"}}}}\n\n",
                   "event: content-delta\ndata: {\"type\":\"content-delta\",\"index\":0,\"delta\":{\"message\":"
@@ -160,14 +159,13 @@ test_thinking (void)
 
 /* A generation that fails mid-way ends with finish_reason ERROR and delta.error. */
 static void
-test_midstream_error (void)
+test_midstream_error (JxTestFixture *f,
+                      gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
   g_autoptr(JxResponse) with_message = NULL;
-  g_autoptr(JxFakeServer) server2 = jx_fake_server_new ();
   g_autoptr(JxResponse) bare = NULL;
 
-  with_message = run_events (server, EV_START, EV_CONTENT_START, EV_DELTA ("Part"),
+  with_message = run_events (f, EV_START, EV_CONTENT_START, EV_DELTA ("Part"),
                              "event: message-end\ndata: {\"type\":\"message-end\",\"delta\":{\"error\":"
                              "\"internal server error, please try again later\",\"finish_reason\":\"ERROR\"}}\n\n",
                              "data: [DONE]\n\n",
@@ -176,7 +174,7 @@ test_midstream_error (void)
   jx_assert_request_error (with_message, JX_REQUEST_ERROR_PROVIDER, "Cohere", "internal server error, please try again later");
   g_assert_cmpstr (with_message->text->str, ==, "Part");
 
-  bare = run_events (server2, EV_START, EV_DELTA ("Part"),
+  bare = run_events (f, EV_START, EV_DELTA ("Part"),
                      "event: message-end\ndata: {\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"ERROR\"}}\n\n",
                      NULL);
   g_assert_cmpint (bare->status, ==, JX_RESPONSE_ERROR);
@@ -186,27 +184,26 @@ test_midstream_error (void)
 
 /* Clean EOF before message-end (and without [DONE]) is a cut-off answer. */
 static void
-test_truncated (void)
+test_truncated (JxTestFixture *f,
+                gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
   g_autoptr(JxResponse) r = NULL;
 
-  r = run_events (server, EV_START, EV_CONTENT_START, EV_DELTA ("Cut"), NULL);
+  r = run_events (f, EV_START, EV_CONTENT_START, EV_DELTA ("Cut"), NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   jx_assert_request_error (r, JX_REQUEST_ERROR_TRUNCATED, "Cohere");
   g_assert_cmpstr (r->text->str, ==, "Cut");
 }
 
 static void
-test_unauthorized (void)
+test_unauthorized (JxTestFixture *f,
+                   gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
 
-  jx_fake_server_add (server, "POST", CHAT_PATH,
+  jx_fake_server_add (f->server, "POST", CHAT_PATH,
                       jx_fake_response_new_json (401, "{\"id\":\"3b6f1c2e\",\"message\":\"invalid api token\"}"));
-  r = jx_test_run (engine, "cohere", "test-model", "wrong", NULL);
+  r = jx_test_run (f->engine, "cohere", "test-model", "wrong", NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   g_assert_cmpint (r->http_status, ==, 401);
   jx_assert_request_error (r, JX_REQUEST_ERROR_AUTH, "Cohere", "invalid api token");
@@ -214,16 +211,15 @@ test_unauthorized (void)
 }
 
 static void
-test_not_found (void)
+test_not_found (JxTestFixture *f,
+                gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
 
-  jx_fake_server_add (server, "POST", CHAT_PATH,
+  jx_fake_server_add (f->server, "POST", CHAT_PATH,
                       jx_fake_response_new_json (404, "{\"message\":\"model 'test-model' not found, make sure the "
                                                       "correct model ID was used and that you have access to the model.\"}"));
-  r = jx_test_run (engine, "cohere", "test-model", KEY, NULL);
+  r = jx_test_run (f->engine, "cohere", "test-model", KEY, NULL);
   jx_assert_request_error (r, JX_REQUEST_ERROR_NOT_FOUND, "Cohere", "test-model", "model 'test-model' not found, make sure the correct model ID was used and that you have access to the model.");
 }
 
@@ -231,38 +227,36 @@ test_not_found (void)
                      "the Trial key for free or upgrade to a Production key with higher rate limits."
 
 static void
-test_rate_limited_then_ok (void)
+test_rate_limited_then_ok (JxTestFixture *f,
+                           gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *ok = jx_fake_response_new (200, "text/event-stream");
 
   jx_fake_response_add_file (ok, 1, 1, "cohere-basic.sse");
   /* No Retry-After: the engine's own backoff. */
-  jx_fake_server_add (server, "POST", CHAT_PATH,
+  jx_fake_server_add (f->server, "POST", CHAT_PATH,
                       jx_fake_response_new_json (429, "{\"message\":\"" TRIAL_MINUTE "\"}"));
-  jx_fake_server_add (server, "POST", CHAT_PATH, ok);
+  jx_fake_server_add (f->server, "POST", CHAT_PATH, ok);
 
-  r = jx_test_run (engine, "cohere", "test-model", KEY, NULL);
+  r = jx_test_run (f->engine, "cohere", "test-model", KEY, NULL);
   g_assert_no_error (r->error);
   g_assert_cmpuint (r->retries, ==, 1);
   g_assert_cmpstr (r->text->str, ==, "The ocean is vast");
-  g_assert_cmpuint (jx_fake_server_get_request_count (server, CHAT_PATH), ==, 2);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, CHAT_PATH), ==, 2);
 }
 
 static void
-test_rate_limited_exhausted (void)
+test_rate_limited_exhausted (JxTestFixture *f,
+                             gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *limited = jx_fake_response_new_json (429, "{\"message\":\"" TRIAL_MINUTE "\"}");
 
   jx_fake_response_add_header (limited, "retry-after-ms", "5");
-  jx_fake_server_add (server, "POST", CHAT_PATH, limited);
+  jx_fake_server_add (f->server, "POST", CHAT_PATH, limited);
 
-  r = jx_test_run (engine, "cohere", "test-model", KEY, NULL);
+  r = jx_test_run (f->engine, "cohere", "test-model", KEY, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   g_assert_cmpuint (r->retries, ==, JX_REQUEST_MAX_RETRIES);
   jx_assert_request_error (r, JX_REQUEST_ERROR_RATE_LIMITED, "Cohere", "1 s");
@@ -274,15 +268,15 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/adapter/cohere/basic", test_basic);
-  g_test_add_func ("/adapter/cohere/without-done", test_without_done);
-  g_test_add_func ("/adapter/cohere/thinking", test_thinking);
-  g_test_add_func ("/adapter/cohere/midstream-error", test_midstream_error);
-  g_test_add_func ("/adapter/cohere/truncated", test_truncated);
-  g_test_add_func ("/adapter/cohere/http/401", test_unauthorized);
-  g_test_add_func ("/adapter/cohere/http/404", test_not_found);
-  g_test_add_func ("/adapter/cohere/http/429-then-ok", test_rate_limited_then_ok);
-  g_test_add_func ("/adapter/cohere/http/429-exhausted", test_rate_limited_exhausted);
+  jx_test_add ("/juxta/adapter/cohere/basic", PROVIDERS_JSON, test_basic);
+  jx_test_add ("/juxta/adapter/cohere/without-done", PROVIDERS_JSON, test_without_done);
+  jx_test_add ("/juxta/adapter/cohere/thinking", PROVIDERS_JSON, test_thinking);
+  jx_test_add ("/juxta/adapter/cohere/midstream-error", PROVIDERS_JSON, test_midstream_error);
+  jx_test_add ("/juxta/adapter/cohere/truncated", PROVIDERS_JSON, test_truncated);
+  jx_test_add ("/juxta/adapter/cohere/http-401", PROVIDERS_JSON, test_unauthorized);
+  jx_test_add ("/juxta/adapter/cohere/http-404", PROVIDERS_JSON, test_not_found);
+  jx_test_add ("/juxta/adapter/cohere/http-429-then-ok", PROVIDERS_JSON, test_rate_limited_then_ok);
+  jx_test_add ("/juxta/adapter/cohere/http-429-exhausted", PROVIDERS_JSON, test_rate_limited_exhausted);
 
   return g_test_run ();
 }

@@ -442,7 +442,7 @@ main (int   argc,
     {
 #define ADD(name, func) \
       G_STMT_START { \
-        g_autofree char *path = g_strdup_printf ("/juxta/core/adapter-contract/%s/" name, rows[i].protocol); \
+        g_autofree char *path = g_strdup_printf ("/juxta/adapter/contract/%s-" name, rows[i].protocol); \
         g_test_add (path, Fixture, &rows[i], fixture_setup, func, fixture_teardown); \
       } G_STMT_END
       ADD ("unauthorized", test_unauthorized);

@@ -4,7 +4,7 @@
  */
 #include "config.h"
 
-#include "jx-test-util.h"
+#include "jx-test-fixture.h"
 
 #define KEY  "AIza-test-123"
 #define PATH "/v1beta/models/test-model:streamGenerateContent"
@@ -249,18 +249,18 @@ test_http_errors (JxTestFixture *f,
 {
   for (guint i = 0; i < G_N_ELEMENTS (http_errors); i++)
     {
-      g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-      g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
       g_autoptr(JxResponse) r = NULL;
 
-      jx_fake_server_add (server, "POST", PATH, jx_test_error_response (http_errors[i].status, http_errors[i].body, NULL));
-      r = jx_test_run (engine, "gemini", "test-model", KEY, NULL);
+      /* A server of its own for each answer, so that its requests are counted alone. */
+      jx_test_fixture_reset (f, data);
+      jx_fake_server_add (f->server, "POST", PATH, jx_test_error_response (http_errors[i].status, http_errors[i].body, NULL));
+      r = jx_test_run (f->engine, "gemini", "test-model", KEY, NULL);
 
       g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
       g_assert_cmpint (r->http_status, ==, http_errors[i].status);
       jx_assert_request_error (r, http_errors[i].code, "Google Gemini API", http_errors[i].detail);
       g_assert_cmpuint (r->retries, ==, 0);
-      g_assert_cmpuint (jx_fake_server_get_request_count (server, PATH), ==, 1);
+      g_assert_cmpuint (jx_fake_server_get_request_count (f->server, PATH), ==, 1);
     }
 }
 
@@ -272,8 +272,6 @@ test_retries (JxTestFixture *f,
 {
   g_autoptr(JxResponse) r = NULL;
   g_autoptr(JxResponse) r2 = NULL;
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
   const char *overloaded = "{\"error\":{\"code\":503,\"message\":\"The model is overloaded. Please try again later.\","
                            "\"status\":\"UNAVAILABLE\"}}";
 
@@ -288,8 +286,10 @@ test_retries (JxTestFixture *f,
   g_assert_cmpuint (r->retries, ==, 2);
   g_assert_cmpuint (jx_fake_server_get_request_count (f->server, PATH), ==, 3);
 
-  jx_fake_server_add (server, "POST", PATH, jx_test_error_response (503, overloaded, "5"));
-  r2 = jx_test_run (engine, "gemini", "test-model", KEY, NULL);
+  /* A server and engine of their own for the second run. */
+  jx_test_fixture_reset (f, data);
+  jx_fake_server_add (f->server, "POST", PATH, jx_test_error_response (503, overloaded, "5"));
+  r2 = jx_test_run (f->engine, "gemini", "test-model", KEY, NULL);
   g_assert_cmpint (r2->status, ==, JX_RESPONSE_ERROR);
   jx_assert_request_error (r2, JX_REQUEST_ERROR_OVERLOADED, "Google Gemini API", "The model is overloaded. Please try again later.");
   g_assert_cmpuint (r2->retries, ==, JX_REQUEST_MAX_RETRIES);
@@ -301,14 +301,14 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  jx_test_add ("/adapter/gemini/basic", PROVIDERS_JSON, test_basic);
-  jx_test_add ("/adapter/gemini/thoughts", PROVIDERS_JSON, test_thoughts);
-  jx_test_add ("/adapter/gemini/api-version", V1_JSON, test_api_version);
-  jx_test_add ("/adapter/gemini/midstream-error", PROVIDERS_JSON, test_midstream_error);
-  jx_test_add ("/adapter/gemini/prompt-blocked", PROVIDERS_JSON, test_prompt_blocked);
-  jx_test_add ("/adapter/gemini/truncated", PROVIDERS_JSON, test_truncated);
-  jx_test_add ("/adapter/gemini/http-errors", PROVIDERS_JSON, test_http_errors);
-  jx_test_add ("/adapter/gemini/retries", PROVIDERS_JSON, test_retries);
+  jx_test_add ("/juxta/adapter/gemini/basic", PROVIDERS_JSON, test_basic);
+  jx_test_add ("/juxta/adapter/gemini/thoughts", PROVIDERS_JSON, test_thoughts);
+  jx_test_add ("/juxta/adapter/gemini/api-version", V1_JSON, test_api_version);
+  jx_test_add ("/juxta/adapter/gemini/midstream-error", PROVIDERS_JSON, test_midstream_error);
+  jx_test_add ("/juxta/adapter/gemini/prompt-blocked", PROVIDERS_JSON, test_prompt_blocked);
+  jx_test_add ("/juxta/adapter/gemini/truncated", PROVIDERS_JSON, test_truncated);
+  jx_test_add ("/juxta/adapter/gemini/http-errors", PROVIDERS_JSON, test_http_errors);
+  jx_test_add ("/juxta/adapter/gemini/retries", PROVIDERS_JSON, test_retries);
 
   return g_test_run ();
 }

@@ -23,11 +23,11 @@ timing (JxResponse *r,
 }
 
 static void
-test_native (void)
+test_native (JxTestFixture *f,
+             gconstpointer  data)
 {
   for (guint32 seed = 1; seed <= 4; seed++)
     {
-      JxTestFixture f;
       g_autoptr(JxResponse) r = NULL;
       g_autoptr(GBytes) body = NULL;
       g_autoptr(JsonObject) request = NULL;
@@ -36,13 +36,12 @@ test_native (void)
       JsonArray *messages;
       JxFakeResponse *fake = jx_fake_response_new (200, "application/x-ndjson");
 
-      jx_test_fixture_init (&f, PROVIDERS_JSON);
       jx_fake_response_add_file (fake, 5, 2, "ollama-native.ndjson");
       jx_fake_response_set_random_split (fake, seed, 7);
-      jx_fake_server_add (f.server, "POST", CHAT_PATH, fake);
+      jx_fake_server_add (f->server, "POST", CHAT_PATH, fake);
 
       /* No key: Ollama's entry needs none, and none is looked up. */
-      r = jx_test_run (f.engine, "ollama", "llama3.2", NULL, NULL);
+      r = jx_test_run (f->engine, "ollama", "llama3.2", NULL, NULL);
       g_assert_no_error (r->error);
       g_assert_cmpint (r->status, ==, JX_RESPONSE_OK);
       /* Go's \u003c escapes decode to the real characters. */
@@ -61,9 +60,9 @@ test_native (void)
       g_assert_cmpfloat_with_epsilon (timing (r, "prompt_eval"), 109.0, 1e-9);
       g_assert_cmpfloat_with_epsilon (timing (r, "eval"), 42.0, 1e-9);
 
-      auth = jx_fake_server_get_last_header (f.server, CHAT_PATH, "Authorization");
+      auth = jx_fake_server_get_last_header (f->server, CHAT_PATH, "Authorization");
       g_assert_null (auth);
-      body = jx_fake_server_get_last_body (f.server, CHAT_PATH);
+      body = jx_fake_server_get_last_body (f->server, CHAT_PATH);
       request = jx_test_parse_body (body);
       g_assert_cmpstr (json_object_get_string_member (request, "model"), ==, "llama3.2");
       g_assert_true (json_object_get_boolean_member (request, "stream"));
@@ -74,24 +73,22 @@ test_native (void)
       options = json_object_get_object_member (request, "options");
       g_assert_cmpint (json_object_get_int_member (options, "num_predict"), ==, 64);
       g_assert_cmpfloat_with_epsilon (json_object_get_double_member (options, "temperature"), 0.5, 1e-9);
-      jx_test_fixture_clear (&f);
     }
 }
 
 static void
-test_thinking (void)
+test_thinking (JxTestFixture *f,
+               gconstpointer  data)
 {
-  JxTestFixture f;
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *fake = jx_fake_response_new (200, "application/x-ndjson");
 
-  jx_test_fixture_init (&f, PROVIDERS_JSON);
   jx_fake_response_add (fake, 1, "{\"model\":\"qwen3\",\"message\":{\"role\":\"assistant\",\"content\":\"\",\"thinking\":\"Hmm\"},\"done\":false}\n", -1);
   jx_fake_response_add (fake, 1, "{\"model\":\"qwen3\",\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"done\":false}\n", -1);
   jx_fake_response_add (fake, 1, "{\"model\":\"qwen3\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"length\",\"prompt_eval_count\":5,\"eval_count\":2}\n", -1);
-  jx_fake_server_add (f.server, "POST", CHAT_PATH, fake);
+  jx_fake_server_add (f->server, "POST", CHAT_PATH, fake);
 
-  r = jx_test_run (f.engine, "ollama", "llama3.2", NULL, NULL);
+  r = jx_test_run (f->engine, "ollama", "llama3.2", NULL, NULL);
   g_assert_no_error (r->error);
   g_assert_cmpstr (r->reasoning->str, ==, "Hmm");
   g_assert_cmpstr (r->text->str, ==, "Hi");
@@ -100,87 +97,78 @@ test_thinking (void)
   g_assert_cmpuint (r->timing.content_times->len, ==, 1);
   g_assert_cmpint (r->usage.input_tokens, ==, 5);
   g_assert_cmpint (r->usage.output_tokens, ==, 2);
-  jx_test_fixture_clear (&f);
 }
 
 static void
-test_error_line (void)
+test_error_line (JxTestFixture *f,
+                 gconstpointer  data)
 {
   for (guint32 seed = 5; seed <= 7; seed++)
     {
-      JxTestFixture f;
       g_autoptr(JxResponse) r = NULL;
       JxFakeResponse *fake = jx_fake_response_new (200, "application/x-ndjson");
 
-      jx_test_fixture_init (&f, PROVIDERS_JSON);
       jx_fake_response_add (fake, 1, "{\"model\":\"llama3.2\",\"message\":{\"role\":\"assistant\",\"content\":\"Partial\"},\"done\":false}\n", -1);
       jx_fake_response_add (fake, 1, "{\"error\":\"an error was encountered while running the model: unexpected EOF\"}\n", -1);
       jx_fake_response_add (fake, 1, "{\"model\":\"llama3.2\",\"message\":{\"role\":\"assistant\",\"content\":\" never\"},\"done\":false}\n", -1);
       jx_fake_response_set_random_split (fake, seed, 9);
-      jx_fake_server_add (f.server, "POST", CHAT_PATH, fake);
+      jx_fake_server_add (f->server, "POST", CHAT_PATH, fake);
 
-      r = jx_test_run (f.engine, "ollama", "llama3.2", NULL, NULL);
+      r = jx_test_run (f->engine, "ollama", "llama3.2", NULL, NULL);
       g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
       jx_assert_request_error (r, JX_REQUEST_ERROR_PROVIDER, "Ollama (local)", "an error was encountered while running the model: unexpected EOF");
       g_assert_cmpstr (r->text->str, ==, "Partial");
-      jx_test_fixture_clear (&f);
     }
 }
 
 static void
-test_model_not_found (void)
+test_model_not_found (JxTestFixture *f,
+                      gconstpointer  data)
 {
-  JxTestFixture f;
   g_autoptr(JxResponse) r = NULL;
 
-  jx_test_fixture_init (&f, PROVIDERS_JSON);
-  jx_fake_server_add (f.server, "POST", CHAT_PATH,
+  jx_fake_server_add (f->server, "POST", CHAT_PATH,
                       jx_fake_response_new_json (404, "{\"error\":\"model 'llama9' not found, try pulling it first\"}"));
 
-  r = jx_test_run (f.engine, "ollama", "llama9", NULL, NULL);
+  r = jx_test_run (f->engine, "ollama", "llama9", NULL, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   g_assert_cmpint (r->http_status, ==, 404);
   jx_assert_request_error (r, JX_REQUEST_ERROR_NOT_FOUND, "Ollama (local)", "llama9", "model 'llama9' not found, try pulling it first");
-  jx_test_fixture_clear (&f);
 }
 
 static void
-test_truncated (void)
+test_truncated (JxTestFixture *f,
+                gconstpointer  data)
 {
-  JxTestFixture f;
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *fake = jx_fake_response_new (200, "application/x-ndjson");
 
-  jx_test_fixture_init (&f, PROVIDERS_JSON);
   jx_fake_response_add (fake, 1, "{\"model\":\"llama3.2\",\"message\":{\"role\":\"assistant\",\"content\":\"The\"},\"done\":false}\n", -1);
   jx_fake_response_add (fake, 1, "{\"model\":\"llama3.2\",\"message\":{\"role\":\"assistant\",\"content\":\" end?\"},\"done\":false}\n", -1);
-  jx_fake_server_add (f.server, "POST", CHAT_PATH, fake);
+  jx_fake_server_add (f->server, "POST", CHAT_PATH, fake);
 
-  r = jx_test_run (f.engine, "ollama", "llama3.2", NULL, NULL);
+  r = jx_test_run (f->engine, "ollama", "llama3.2", NULL, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   jx_assert_request_error (r, JX_REQUEST_ERROR_TRUNCATED, "Ollama (local)");
   g_assert_cmpstr (r->text->str, ==, "The end?");
   g_assert_cmpint (r->usage.source, ==, JX_USAGE_SOURCE_ESTIMATE);
-  jx_test_fixture_clear (&f);
 }
 
 static void
-test_bad_line (void)
+test_bad_line (JxTestFixture *f,
+               gconstpointer  data)
 {
-  JxTestFixture f;
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *fake = jx_fake_response_new (200, "application/x-ndjson");
 
-  jx_test_fixture_init (&f, PROVIDERS_JSON);
   jx_fake_response_add (fake, 1, "{\"model\":\"llama3.2\",\"message\":{\"role\":\"assistant\",\"content\":\"A\"},\"done\":false}\n", -1);
   jx_fake_response_add (fake, 1, "<html>proxy error</html>\n", -1);
-  jx_fake_server_add (f.server, "POST", CHAT_PATH, fake);
+  jx_fake_server_add (f->server, "POST", CHAT_PATH, fake);
 
-  r = jx_test_run (f.engine, "ollama", "llama3.2", NULL, NULL);
+  r = jx_test_run (f->engine, "ollama", "llama3.2", NULL, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   jx_assert_request_error (r, JX_REQUEST_ERROR_STREAM, "Ollama (local)", "sent a line that is not valid JSON");
   g_assert_cmpstr (r->text->str, ==, "A");
-  jx_test_fixture_clear (&f);
 }
 
 int
@@ -189,12 +177,12 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/adapter/ollama/native", test_native);
-  g_test_add_func ("/adapter/ollama/thinking", test_thinking);
-  g_test_add_func ("/adapter/ollama/error-line", test_error_line);
-  g_test_add_func ("/adapter/ollama/model-not-found", test_model_not_found);
-  g_test_add_func ("/adapter/ollama/truncated", test_truncated);
-  g_test_add_func ("/adapter/ollama/bad-line", test_bad_line);
+  jx_test_add ("/juxta/adapter/ollama/native", PROVIDERS_JSON, test_native);
+  jx_test_add ("/juxta/adapter/ollama/thinking", PROVIDERS_JSON, test_thinking);
+  jx_test_add ("/juxta/adapter/ollama/error-line", PROVIDERS_JSON, test_error_line);
+  jx_test_add ("/juxta/adapter/ollama/model-not-found", PROVIDERS_JSON, test_model_not_found);
+  jx_test_add ("/juxta/adapter/ollama/truncated", PROVIDERS_JSON, test_truncated);
+  jx_test_add ("/juxta/adapter/ollama/bad-line", PROVIDERS_JSON, test_bad_line);
 
   return g_test_run ();
 }

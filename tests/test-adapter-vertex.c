@@ -11,7 +11,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
-#include "jx-test-util.h"
+#include "jx-test-fixture.h"
 
 #define TOKEN_JSON "{\"access_token\":\"ya29.test\",\"expires_in\":3600,\"token_type\":\"Bearer\"}"
 
@@ -353,23 +353,25 @@ static void
 test_token_rejected (JxTestFixture *f,
                      gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = jx_test_engine_new (server, PROVIDERS_JSON);
-  g_autofree char *token_uri = g_strconcat (jx_fake_server_get_url (server), "/token", NULL);
-  g_autofree char *credentials = jx_test_credentials_json ("type", "service_account",
-                                                           "project_id", "cred-project",
-                                                           "private_key", key_pem,
-                                                           "client_email", "juxta@cred-project.iam.gserviceaccount.com",
-                                                           "token_uri", token_uri,
-                                                           NULL);
+  g_autofree char *token_uri = NULL;
+  g_autofree char *credentials = NULL;
   g_autoptr(JxResponse) r = NULL;
 
-  jx_fake_server_add (server, "POST", "/token",
+  /* A bare server: the fixture's token route answers 200. */
+  jx_test_fixture_reset (f, data);
+  token_uri = g_strconcat (jx_fake_server_get_url (f->server), "/token", NULL);
+  credentials = jx_test_credentials_json ("type", "service_account",
+                                          "project_id", "cred-project",
+                                          "private_key", key_pem,
+                                          "client_email", "juxta@cred-project.iam.gserviceaccount.com",
+                                          "token_uri", token_uri,
+                                          NULL);
+  jx_fake_server_add (f->server, "POST", "/token",
                       jx_fake_response_new_json (400, "{\"error\":\"invalid_grant\",\"error_description\":\"Invalid JWT Signature.\"}"));
-  r = jx_test_run (engine, "vertex", "test-model", credentials, NULL);
+  r = jx_test_run (f->engine, "vertex", "test-model", credentials, NULL);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
   jx_assert_request_error (r, JX_REQUEST_ERROR_AUTH, "Google Vertex AI", "Google rejected the service-account credentials: invalid_grant (Invalid JWT Signature.)");
-  g_assert_cmpuint (jx_fake_server_get_request_count (server, GEMINI_PATH), ==, 0);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, GEMINI_PATH), ==, 0);
 }
 
 typedef struct
@@ -482,18 +484,18 @@ main (int   argc,
 
 #define ADD(path, providers_json, func) \
   g_test_add (path, JxTestFixture, providers_json, fixture_setup, func, jx_test_fixture_teardown)
-  ADD ("/adapter/vertex/gemini", PROVIDERS_JSON, test_gemini);
-  ADD ("/adapter/vertex/interim-usage", PROVIDERS_JSON, test_interim_usage);
-  ADD ("/adapter/vertex/claude", PROVIDERS_JSON, test_claude);
-  ADD ("/adapter/vertex/claude-builtin-midstream", PROVIDERS_JSON, test_claude_builtin_and_midstream);
-  ADD ("/adapter/vertex/location-project-option", LOCATION_JSON, test_location_and_project_option);
-  ADD ("/adapter/vertex/global-project-env", GLOBAL_JSON, test_global_and_project_env);
-  ADD ("/adapter/vertex/authorized-user", NO_PROJECT_JSON, test_authorized_user);
-  ADD ("/adapter/vertex/credential-forms", PROVIDERS_JSON, test_credential_forms);
-  ADD ("/adapter/vertex/token-rejected", PROVIDERS_JSON, test_token_rejected);
-  ADD ("/adapter/vertex/revoked-token-refreshed", PROVIDERS_JSON, test_revoked_token_refreshed);
-  ADD ("/adapter/vertex/http-errors", PROVIDERS_JSON, test_http_errors);
-  ADD ("/adapter/vertex/retries", PROVIDERS_JSON, test_retries);
+  ADD ("/juxta/adapter/vertex/gemini", PROVIDERS_JSON, test_gemini);
+  ADD ("/juxta/adapter/vertex/interim-usage", PROVIDERS_JSON, test_interim_usage);
+  ADD ("/juxta/adapter/vertex/claude", PROVIDERS_JSON, test_claude);
+  ADD ("/juxta/adapter/vertex/claude-builtin-midstream", PROVIDERS_JSON, test_claude_builtin_and_midstream);
+  ADD ("/juxta/adapter/vertex/location-project-option", LOCATION_JSON, test_location_and_project_option);
+  ADD ("/juxta/adapter/vertex/global-project-env", GLOBAL_JSON, test_global_and_project_env);
+  ADD ("/juxta/adapter/vertex/authorized-user", NO_PROJECT_JSON, test_authorized_user);
+  ADD ("/juxta/adapter/vertex/credential-forms", PROVIDERS_JSON, test_credential_forms);
+  ADD ("/juxta/adapter/vertex/token-rejected", PROVIDERS_JSON, test_token_rejected);
+  ADD ("/juxta/adapter/vertex/revoked-token-refreshed", PROVIDERS_JSON, test_revoked_token_refreshed);
+  ADD ("/juxta/adapter/vertex/http-errors", PROVIDERS_JSON, test_http_errors);
+  ADD ("/juxta/adapter/vertex/retries", PROVIDERS_JSON, test_retries);
 #undef ADD
 
   status = g_test_run ();

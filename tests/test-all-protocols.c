@@ -402,10 +402,10 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   key_pem = jx_fake_routes_generate_key ();
 
-  g_test_add_func ("/all-protocols/concurrent", test_concurrent);
-  g_test_add_func ("/all-protocols/from-environment", test_from_environment);
-  g_test_add_func ("/all-protocols/bad-keys", test_bad_keys);
-  g_test_add_func ("/all-protocols/vertex-token-rejected", test_vertex_token_rejected);
+  g_test_add_func ("/juxta/adapter/all-protocols/concurrent", test_concurrent);
+  g_test_add_func ("/juxta/adapter/all-protocols/from-environment", test_from_environment);
+  g_test_add_func ("/juxta/adapter/all-protocols/bad-keys", test_bad_keys);
+  g_test_add_func ("/juxta/adapter/all-protocols/vertex-token-rejected", test_vertex_token_rejected);
 
   status = g_test_run ();
 

@@ -602,6 +602,81 @@ test_is_local (void)
   g_assert_false (jx_provider_is_local (jx_catalog_lookup (catalog, "vertex")));
 }
 
+/* The adapter's vtable hangs together. */
+static void
+check_adapter_functions (const JxAdapter *adapter,
+                         const char      *name,
+                         GHashTable      *protocols)
+{
+  g_assert_nonnull (adapter);
+  g_assert_cmpstr (adapter->protocol, ==, name);
+  g_assert_true (g_hash_table_add (protocols, (gpointer) name));
+  g_assert_nonnull (adapter->build_message);
+  g_assert_nonnull (adapter->handle_event);
+  g_assert_nonnull (jx_auth_kind_to_string (adapter->default_auth));
+  g_assert_true ((adapter->resolve_credential_async == NULL) == (adapter->resolve_credential_finish == NULL));
+  g_assert_true ((adapter->epilogue == NULL) == (adapter->finish_epilogue == NULL));
+  if (adapter->default_base_url != NULL)
+    g_assert_cmpstr (adapter->default_base_url, !=, "");
+  if (adapter->list_query != NULL)
+    g_assert_nonnull (adapter->build_list_message);
+}
+
+/* Credential fields: labelled, the bare value only first, members unique, something
+ * required, and every alternative can be completed. */
+static void
+check_credential_fields (const JxAdapter *adapter)
+{
+  g_autoptr(GHashTable) members = g_hash_table_new (g_str_hash, g_str_equal);
+  const JxCredentialField *fields;
+  guint required = 0;
+
+  fields = jx_adapter_get_credential_fields (adapter);
+  g_assert_nonnull (fields);
+  g_assert_nonnull (fields[0].label);
+  for (guint j = 0; fields[j].label != NULL; j++)
+    {
+      g_assert_cmpstr (fields[j].label, !=, "");
+      g_assert_cmpuint (fields[j].alternative, <, 32);
+      if (fields[j].member == NULL)
+        g_assert_cmpuint (j, ==, 0);
+      else
+        g_assert_true (g_hash_table_add (members, (gpointer) fields[j].member));
+      if (fields[j].flags & JX_CREDENTIAL_FIELD_FILE_CONTENTS)
+        g_assert_true (fields[j].env != NULL || (fields[j].flags & JX_CREDENTIAL_FIELD_KEY_ENV));
+      if (!(fields[j].flags & JX_CREDENTIAL_FIELD_OPTIONAL))
+        required++;
+      if (fields[j].alternative != 0)
+        {
+          gboolean has_required = FALSE;
+
+          for (guint k = 0; fields[k].label != NULL; k++)
+            has_required |= fields[k].alternative == fields[j].alternative &&
+                            !(fields[k].flags & JX_CREDENTIAL_FIELD_OPTIONAL);
+          g_assert_true (has_required);
+        }
+    }
+  g_assert_cmpuint (required, >, 0);
+}
+
+/* LiteLLM names point at built-in providers of this protocol. */
+static void
+check_litellm_names (const JxAdapter *adapter,
+                     JxCatalog       *catalog)
+{
+  for (guint j = 0; adapter->litellm_providers != NULL && adapter->litellm_providers[j] != NULL; j += 2)
+    {
+      JxProvider *provider;
+
+      g_assert_nonnull (adapter->litellm_providers[j + 1]);
+      provider = jx_catalog_lookup (catalog, adapter->litellm_providers[j + 1]);
+      g_assert_nonnull (provider);
+      g_assert_cmpstr (provider->protocol, ==, adapter->protocol);
+      g_assert_cmpstr (jx_adapter_provider_for_litellm (adapter->litellm_providers[j]), ==,
+                       adapter->litellm_providers[j + 1]);
+    }
+}
+
 /* The adapter table describes every protocol completely and consistently: the catalog,
  * keys, Preferences and model lists read nothing else. */
 static void
@@ -621,66 +696,12 @@ test_descriptors (void)
   for (guint i = 0; names[i] != NULL; i++)
     {
       const JxAdapter *adapter = jx_adapter_lookup (names[i]);
-      const JxCredentialField *fields;
-      g_autoptr(GHashTable) members = g_hash_table_new (g_str_hash, g_str_equal);
-      guint required = 0;
 
       g_test_message ("protocol %s", names[i]);
-      g_assert_nonnull (adapter);
-      g_assert_cmpstr (adapter->protocol, ==, names[i]);
-      g_assert_true (g_hash_table_add (protocols, (gpointer) names[i]));
-      g_assert_nonnull (adapter->build_message);
-      g_assert_nonnull (adapter->handle_event);
-      g_assert_nonnull (jx_auth_kind_to_string (adapter->default_auth));
-      g_assert_true ((adapter->resolve_credential_async == NULL) == (adapter->resolve_credential_finish == NULL));
-      g_assert_true ((adapter->epilogue == NULL) == (adapter->finish_epilogue == NULL));
-      if (adapter->default_base_url != NULL)
-        g_assert_cmpstr (adapter->default_base_url, !=, "");
-      if (adapter->list_query != NULL)
-        g_assert_nonnull (adapter->build_list_message);
+      check_adapter_functions (adapter, names[i], protocols);
       n_simulated += adapter->is_simulated;
-
-      /* Credential fields: labelled, the bare value only first, members unique, something
-       * required, and every alternative can be completed. */
-      fields = jx_adapter_get_credential_fields (adapter);
-      g_assert_nonnull (fields);
-      g_assert_nonnull (fields[0].label);
-      for (guint j = 0; fields[j].label != NULL; j++)
-        {
-          g_assert_cmpstr (fields[j].label, !=, "");
-          g_assert_cmpuint (fields[j].alternative, <, 32);
-          if (fields[j].member == NULL)
-            g_assert_cmpuint (j, ==, 0);
-          else
-            g_assert_true (g_hash_table_add (members, (gpointer) fields[j].member));
-          if (fields[j].flags & JX_CREDENTIAL_FIELD_FILE_CONTENTS)
-            g_assert_true (fields[j].env != NULL || (fields[j].flags & JX_CREDENTIAL_FIELD_KEY_ENV));
-          if (!(fields[j].flags & JX_CREDENTIAL_FIELD_OPTIONAL))
-            required++;
-          if (fields[j].alternative != 0)
-            {
-              gboolean has_required = FALSE;
-
-              for (guint k = 0; fields[k].label != NULL; k++)
-                has_required |= fields[k].alternative == fields[j].alternative &&
-                                !(fields[k].flags & JX_CREDENTIAL_FIELD_OPTIONAL);
-              g_assert_true (has_required);
-            }
-        }
-      g_assert_cmpuint (required, >, 0);
-
-      /* LiteLLM names point at built-in providers of this protocol. */
-      for (guint j = 0; adapter->litellm_providers != NULL && adapter->litellm_providers[j] != NULL; j += 2)
-        {
-          JxProvider *provider;
-
-          g_assert_nonnull (adapter->litellm_providers[j + 1]);
-          provider = jx_catalog_lookup (catalog, adapter->litellm_providers[j + 1]);
-          g_assert_nonnull (provider);
-          g_assert_cmpstr (provider->protocol, ==, adapter->protocol);
-          g_assert_cmpstr (jx_adapter_provider_for_litellm (adapter->litellm_providers[j]), ==,
-                           adapter->litellm_providers[j + 1]);
-        }
+      check_credential_fields (adapter);
+      check_litellm_names (adapter, catalog);
     }
   g_assert_cmpuint (n_simulated, ==, 1);
   g_assert_null (jx_adapter_lookup ("no-such-protocol"));
@@ -848,21 +869,21 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  g_test_add_func ("/catalog/builtin/providers", test_builtin_providers);
-  g_test_add_func ("/catalog/builtin/details", test_builtin_details);
-  g_test_add_func ("/catalog/builtin/shared-open-model", test_shared_open_model);
-  g_test_add_func ("/catalog/user-file/absent", test_user_file_absent);
-  g_test_add_func ("/catalog/user-file/adds-provider", test_user_file_adds_provider);
-  g_test_add_func ("/catalog/override/builtin", test_override_builtin);
-  g_test_add_func ("/catalog/error/bad-json", test_error_bad_json);
-  g_test_add_func ("/catalog/error/unknown-protocol", test_error_unknown_protocol);
-  g_test_add_func ("/catalog/error/bad-url", test_error_bad_url);
-  g_test_add_func ("/catalog/error/wrong-type", test_error_wrong_type);
-  g_test_add_func ("/catalog/error/all-or-nothing", test_all_or_nothing);
-  g_test_add_func ("/catalog/is-local", test_is_local);
-  g_test_add_func ("/catalog/descriptors/consistent", test_descriptors);
-  g_test_add_func ("/catalog/descriptors/defaults", test_descriptor_defaults);
-  g_test_add_func ("/catalog/descriptors/compose-credential", test_compose_credential);
+  g_test_add_func ("/juxta/core/catalog/builtin-providers", test_builtin_providers);
+  g_test_add_func ("/juxta/core/catalog/builtin-details", test_builtin_details);
+  g_test_add_func ("/juxta/core/catalog/builtin-shared-open-model", test_shared_open_model);
+  g_test_add_func ("/juxta/core/catalog/user-file-absent", test_user_file_absent);
+  g_test_add_func ("/juxta/core/catalog/user-file-adds-provider", test_user_file_adds_provider);
+  g_test_add_func ("/juxta/core/catalog/override-builtin", test_override_builtin);
+  g_test_add_func ("/juxta/core/catalog/error-bad-json", test_error_bad_json);
+  g_test_add_func ("/juxta/core/catalog/error-unknown-protocol", test_error_unknown_protocol);
+  g_test_add_func ("/juxta/core/catalog/error-bad-url", test_error_bad_url);
+  g_test_add_func ("/juxta/core/catalog/error-wrong-type", test_error_wrong_type);
+  g_test_add_func ("/juxta/core/catalog/error-all-or-nothing", test_all_or_nothing);
+  g_test_add_func ("/juxta/core/catalog/is-local", test_is_local);
+  g_test_add_func ("/juxta/core/catalog/descriptors-consistent", test_descriptors);
+  g_test_add_func ("/juxta/core/catalog/descriptors-defaults", test_descriptor_defaults);
+  g_test_add_func ("/juxta/core/catalog/descriptors-compose-credential", test_compose_credential);
 
   return g_test_run ();
 }

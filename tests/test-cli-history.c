@@ -685,11 +685,11 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
-  ADD ("/cli/history/list-matches-compare", test_list_matches_compare);
-  ADD ("/cli/history/no-history", test_no_history);
-  ADD ("/cli/history/kill-keeps-finished", test_kill_keeps_finished);
-  ADD ("/cli/history/interrupt-stores-partial", test_interrupt_stores_partial);
-  ADD ("/cli/history/filters-export-delete", test_filters_export_delete);
+  ADD ("/juxta/cli/history/list-matches-compare", test_list_matches_compare);
+  ADD ("/juxta/cli/history/no-history", test_no_history);
+  ADD ("/juxta/cli/history/kill-keeps-finished", test_kill_keeps_finished);
+  ADD ("/juxta/cli/history/interrupt-stores-partial", test_interrupt_stores_partial);
+  ADD ("/juxta/cli/history/filters-export-delete", test_filters_export_delete);
 #undef ADD
 
   return g_test_run ();

@@ -931,22 +931,22 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
-  ADD ("/cli/compare/json", test_json);
-  ADD ("/cli/compare/runs-stdin", test_runs_and_stdin);
-  ADD ("/cli/compare/csv", test_csv);
-  ADD ("/cli/compare/table-failure", test_table_and_failure);
+  ADD ("/juxta/cli/compare/json", test_json);
+  ADD ("/juxta/cli/compare/runs-stdin", test_runs_and_stdin);
+  ADD ("/juxta/cli/compare/csv", test_csv);
+  ADD ("/juxta/cli/compare/table-failure", test_table_and_failure);
   ADD ("/juxta/cli/compare/json-failure", test_json_failure);
-  ADD ("/cli/compare/usage-errors", test_usage_errors);
-  ADD ("/cli/compare/prices-override", test_prices_override);
-  ADD ("/cli/short-doubles", test_short_doubles);
-  ADD ("/cli/compare/hostile-server", test_hostile_server);
-  ADD ("/cli/compare/bad-arguments", test_bad_arguments);
-  ADD ("/cli/compare/interrupt", test_interrupt);
-  ADD ("/cli/compare/long-model-id", test_long_model_id);
+  ADD ("/juxta/cli/compare/usage-errors", test_usage_errors);
+  ADD ("/juxta/cli/compare/prices-override", test_prices_override);
+  ADD ("/juxta/cli/command/short-doubles", test_short_doubles);
+  ADD ("/juxta/cli/compare/hostile-server", test_hostile_server);
+  ADD ("/juxta/cli/compare/bad-arguments", test_bad_arguments);
+  ADD ("/juxta/cli/compare/interrupt", test_interrupt);
+  ADD ("/juxta/cli/compare/long-model-id", test_long_model_id);
 #undef ADD
-  g_test_add_func ("/cli/demo", test_demo);
-  g_test_add_func ("/cli/help", test_help);
-  g_test_add_func ("/cli/man-and-completion", test_man_and_completion);
+  g_test_add_func ("/juxta/cli/command/demo", test_demo);
+  g_test_add_func ("/juxta/cli/command/help", test_help);
+  g_test_add_func ("/juxta/cli/command/man-and-completion", test_man_and_completion);
 
   return g_test_run ();
 }

@@ -96,36 +96,10 @@ send (JxWindow   *window,
   g_assert_true (jx_window_is_running (window));
 }
 
+/* The two fast panes: the whole answer, the provider's usage, their prices. */
 static void
-test_three_panes (void)
+assert_fast_panes_done (GPtrArray *panes)
 {
-  const char *keys[] = { "fake-a:model-a", "fake-b:model-b", "fake-slow:model-s", NULL };
-  g_autoptr(GPtrArray) panes = NULL;
-  g_autofree char *mid = NULL;
-  g_autofree char *after = NULL;
-  GtkGrid *summary;
-  guint n_ttft = 0, n_tps = 0, n_cost = 0;
-  JxWindow *window;
-
-  window = new_window (keys);
-  panes = jx_window_get_panes (window);
-  g_assert_cmpuint (panes->len, ==, 3);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "content_stack")), ==, "panes");
-
-  send (window, "Say hi");
-
-  /* Mid-stream: the slow pane has some text but is not done. */
-  jx_test_wait_until (pane_has_text, g_ptr_array_index (panes, 2), 20);
-  drain (300);
-  g_assert_true (jx_pane_is_running (g_ptr_array_index (panes, 2)));
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-  mid = jx_test_save_screenshot (GTK_WIDGET (window), "compare-mid-stream.png");
-
-  jx_test_wait_until (window_idle, window, 30);
-  drain (100);
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-  after = jx_test_save_screenshot (GTK_WIDGET (window), "compare-after-round.png");
-
   for (guint i = 0; i < 2; i++)
     {
       JxPane *pane = g_ptr_array_index (panes, i);
@@ -144,19 +118,29 @@ test_three_panes (void)
       g_assert_true (g_str_has_suffix (pane_label (pane, "ttft_value"), " ms"));
       g_assert_cmpstr (pane_label (pane, "tps_value"), !=, "—");
     }
+}
 
-  {
-    JxPane *slow = g_ptr_array_index (panes, 2);
-    g_autoptr(GString) expected = g_string_new (NULL);
+static void
+assert_slow_pane_done (JxPane *slow)
+{
+  g_autoptr(GString) expected = g_string_new (NULL);
 
-    for (guint i = 0; i < 12; i++)
-      g_string_append_printf (expected, "word%u ", i);
-    g_assert_cmpstr (jx_pane_get_text (slow), ==, expected->str);
-    g_assert_cmpstr (jx_pane_get_status_text (slow), ==, "Done");
-    /* No usage in this stream: the figures are estimates. */
-    g_assert_true (g_str_has_prefix (pane_label (slow, "tokens_value"), "~"));
-    g_assert_true (g_str_has_prefix (pane_label (slow, "cost_value"), "~$"));
-  }
+  for (guint i = 0; i < 12; i++)
+    g_string_append_printf (expected, "word%u ", i);
+  g_assert_cmpstr (jx_pane_get_text (slow), ==, expected->str);
+  g_assert_cmpstr (jx_pane_get_status_text (slow), ==, "Done");
+  /* No usage in this stream: the figures are estimates. */
+  g_assert_true (g_str_has_prefix (pane_label (slow, "tokens_value"), "~"));
+  g_assert_true (g_str_has_prefix (pane_label (slow, "cost_value"), "~$"));
+}
+
+/* One winner per badge, and the round's summary table. */
+static void
+assert_badges_and_summary (JxWindow  *window,
+                           GPtrArray *panes)
+{
+  guint n_ttft = 0, n_tps = 0, n_cost = 0;
+  GtkGrid *summary;
 
   for (guint i = 0; i < panes->len; i++)
     {
@@ -182,53 +166,89 @@ test_three_panes (void)
     }
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (summary, 4, 1))), ==, "$0.000020");
   g_assert_null (gtk_grid_get_child_at (summary, 0, 4));
+}
 
-  /* The planner, as a user would use it after this round: measured tokens, 10,000 a day. */
-  {
-    GtkWidget *planner = adw_view_stack_get_child_by_name (window_child (window, "view_stack"), "planner");
-    GtkSwitch *measured;
-    GPtrArray *rows;
-    JxWorkload workload;
+/* The planner, as a user would use it after this round: measured tokens, 10,000 a day. */
+static void
+assert_planner_uses_round (JxWindow *window)
+{
+  GtkWidget *planner = adw_view_stack_get_child_by_name (window_child (window, "view_stack"), "planner");
+  GtkSwitch *measured;
+  GPtrArray *rows;
+  JxWorkload workload;
 
-    g_assert_nonnull (planner);
-    adw_view_stack_set_visible_child_name (window_child (window, "view_stack"), "planner");
-    measured = GTK_SWITCH (gtk_widget_get_template_child (planner, JX_TYPE_PLANNER_VIEW, "measured_switch"));
-    gtk_switch_set_active (measured, TRUE);
-    jx_workload_init (&workload);
-    jx_workload_set_requests_per_day (&workload, 10000);
-    workload.input_tokens = 500;
-    workload.output_tokens = 500;
-    jx_planner_view_set_workload (JX_PLANNER_VIEW (planner), &workload);
-    gtk_switch_set_active (measured, TRUE);
-    jx_planner_view_refresh (JX_PLANNER_VIEW (planner));
-    gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-    g_free (jx_test_save_screenshot (GTK_WIDGET (window), "planner-after-round.png"));
+  g_assert_nonnull (planner);
+  adw_view_stack_set_visible_child_name (window_child (window, "view_stack"), "planner");
+  measured = GTK_SWITCH (gtk_widget_get_template_child (planner, JX_TYPE_PLANNER_VIEW, "measured_switch"));
+  gtk_switch_set_active (measured, TRUE);
+  jx_workload_init (&workload);
+  jx_workload_set_requests_per_day (&workload, 10000);
+  workload.input_tokens = 500;
+  workload.output_tokens = 500;
+  jx_planner_view_set_workload (JX_PLANNER_VIEW (planner), &workload);
+  gtk_switch_set_active (measured, TRUE);
+  jx_planner_view_refresh (JX_PLANNER_VIEW (planner));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_free (jx_test_save_screenshot (GTK_WIDGET (window), "planner-after-round.png"));
 
-    /* Each model priced with its own measured tokens (10 in, 5 out per request), not the
-     * 500/500 typed in: 300,000 requests × (10 × $1 + 5 × $2) / 1M = $6.00, and
-     * 300,000 × (10 × $2 + 5 × $3) / 1M = $10.50. */
-    rows = jx_planner_view_get_rows (JX_PLANNER_VIEW (planner));
-    g_assert_cmpuint (rows->len, >=, 2);
-    for (guint i = 0; i < rows->len; i++)
-      {
-        JxPlanRow *row = g_ptr_array_index (rows, i);
+  /* Each model priced with its own measured tokens (10 in, 5 out per request), not the
+   * 500/500 typed in: 300,000 requests × (10 × $1 + 5 × $2) / 1M = $6.00, and
+   * 300,000 × (10 × $2 + 5 × $3) / 1M = $10.50. */
+  rows = jx_planner_view_get_rows (JX_PLANNER_VIEW (planner));
+  g_assert_cmpuint (rows->len, >=, 2);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      JxPlanRow *row = g_ptr_array_index (rows, i);
 
-        if (g_str_equal (row->provider_id, "fake-a"))
-          {
-            g_assert_true (row->measured);
-            g_assert_false (row->measured_estimated);
-            g_assert_cmpint (row->input_tokens, ==, 10);
-            g_assert_cmpint (row->output_tokens, ==, 5);
-            g_assert_cmpfloat_with_epsilon (row->monthly_usd, 6.00, 1e-9);
-            g_assert_true (row->cheapest);
-            g_assert_cmpuint (i, ==, 0);
-          }
-        else if (g_str_equal (row->provider_id, "fake-b"))
-          g_assert_cmpfloat_with_epsilon (row->monthly_usd, 10.50, 1e-9);
-        else if (g_str_equal (row->provider_id, "fake-slow"))
-          g_assert_true (row->measured && row->measured_estimated);  /* its stream had no usage */
-      }
-  }
+      if (g_str_equal (row->provider_id, "fake-a"))
+        {
+          g_assert_true (row->measured);
+          g_assert_false (row->measured_estimated);
+          g_assert_cmpint (row->input_tokens, ==, 10);
+          g_assert_cmpint (row->output_tokens, ==, 5);
+          g_assert_cmpfloat_with_epsilon (row->monthly_usd, 6.00, 1e-9);
+          g_assert_true (row->cheapest);
+          g_assert_cmpuint (i, ==, 0);
+        }
+      else if (g_str_equal (row->provider_id, "fake-b"))
+        g_assert_cmpfloat_with_epsilon (row->monthly_usd, 10.50, 1e-9);
+      else if (g_str_equal (row->provider_id, "fake-slow"))
+        g_assert_true (row->measured && row->measured_estimated);  /* its stream had no usage */
+    }
+}
+
+static void
+test_three_panes (void)
+{
+  const char *keys[] = { "fake-a:model-a", "fake-b:model-b", "fake-slow:model-s", NULL };
+  g_autoptr(GPtrArray) panes = NULL;
+  g_autofree char *mid = NULL;
+  g_autofree char *after = NULL;
+  JxWindow *window;
+
+  window = new_window (keys);
+  panes = jx_window_get_panes (window);
+  g_assert_cmpuint (panes->len, ==, 3);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "content_stack")), ==, "panes");
+
+  send (window, "Say hi");
+
+  /* Mid-stream: the slow pane has some text but is not done. */
+  jx_test_wait_until (pane_has_text, g_ptr_array_index (panes, 2), 20);
+  drain (300);
+  g_assert_true (jx_pane_is_running (g_ptr_array_index (panes, 2)));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  mid = jx_test_save_screenshot (GTK_WIDGET (window), "compare-mid-stream.png");
+
+  jx_test_wait_until (window_idle, window, 30);
+  drain (100);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  after = jx_test_save_screenshot (GTK_WIDGET (window), "compare-after-round.png");
+
+  assert_fast_panes_done (panes);
+  assert_slow_pane_done (g_ptr_array_index (panes, 2));
+  assert_badges_and_summary (window, panes);
+  assert_planner_uses_round (window);
 
   jx_test_destroy_all_windows ();
 }
@@ -493,11 +513,11 @@ main (int   argc,
   g_assert_no_error (error);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
 
-  g_test_add_func ("/Jx/CompareWindow/three-panes", test_three_panes);
-  g_test_add_func ("/Jx/CompareWindow/stop-keeps-partial-text", test_stop_keeps_partial_text);
-  g_test_add_func ("/Jx/CompareWindow/failing-pane", test_failing_pane);
-  g_test_add_func ("/Jx/CompareWindow/demo-and-session", test_demo);
-  g_test_add_func ("/Jx/CompareWindow/prices-override", test_prices_override);
+  g_test_add_func ("/juxta/gui/compare-window/three-panes", test_three_panes);
+  g_test_add_func ("/juxta/gui/compare-window/stop-keeps-partial-text", test_stop_keeps_partial_text);
+  g_test_add_func ("/juxta/gui/compare-window/failing-pane", test_failing_pane);
+  g_test_add_func ("/juxta/gui/compare-window/demo-and-session", test_demo);
+  g_test_add_func ("/juxta/gui/compare-window/prices-override", test_prices_override);
 
   ret = g_test_run ();
 

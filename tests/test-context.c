@@ -235,10 +235,10 @@ main (int   argc,
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/context/prices-override", test_prices_override);
-  g_test_add_func ("/context/order-and-env", test_order_and_env);
-  g_test_add_func ("/context/reload", test_reload);
-  g_test_add_func ("/context/errors", test_errors);
+  g_test_add_func ("/juxta/core/context/prices-override", test_prices_override);
+  g_test_add_func ("/juxta/core/context/order-and-env", test_order_and_env);
+  g_test_add_func ("/juxta/core/context/reload", test_reload);
+  g_test_add_func ("/juxta/core/context/errors", test_errors);
 
   ret = g_test_run ();
 

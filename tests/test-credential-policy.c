@@ -287,10 +287,10 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/credential-policy/table", test_table);
-  g_test_add_func ("/credential-policy/hosts", test_hosts);
-  g_test_add_func ("/credential-policy/message-has-credential", test_message_has_credential);
-  g_test_add_func ("/credential-policy/opt-in-parsed", test_opt_in_parsed);
+  g_test_add_func ("/juxta/core/credential-policy/table", test_table);
+  g_test_add_func ("/juxta/core/credential-policy/hosts", test_hosts);
+  g_test_add_func ("/juxta/core/credential-policy/message-has-credential", test_message_has_credential);
+  g_test_add_func ("/juxta/core/credential-policy/opt-in-parsed", test_opt_in_parsed);
 
   return g_test_run ();
 }

@@ -99,39 +99,16 @@ window_idle (gpointer data)
   return !jx_window_is_running (data);
 }
 
+/* Fills the "Add Endpoint" form (after one refused attempt) and adds the endpoint. */
 static void
-test_add_and_use (void)
+add_endpoint (JxApplication       *app,
+              JxPreferencesWindow *prefs,
+              const char          *base_url,
+              const char          *path)
 {
-  g_autoptr(JxApplication) app = new_registered_app ();
-  g_autofree char *base_url = g_strdup_printf ("%s/extras/v1", jx_fake_server_get_url (server));
-  g_autofree char *path = g_build_filename (g_get_user_config_dir (), "juxta", "providers.json", NULL);
-  g_autofree char *contents = NULL;
-  g_autofree char *stored = NULL;
-  g_autofree char *auth = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GPtrArray) panes = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *keys[] = { CUSTOM_ID ":extras-large", NULL };
-  JxPreferencesWindow *prefs;
-  JsonObject *entry;
-  JsonArray *models;
-  JxProvider *provider;
-  JxModel *model;
-  JxResponse *response;
-  JxWindow *window;
-  JxPane *pane;
-  GtkWidget *add;
+  GtkWidget *add = jx_test_find_widget (GTK_WIDGET (prefs), jx_test_is_button_labelled, "_Add Endpoint");
   RowWait wait;
 
-  jx_test_keyring_clear (CUSTOM_ID);
-  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-  g_assert_null (jx_catalog_lookup (jx_application_get_catalog (app), CUSTOM_ID));
-
-  prefs = jx_preferences_window_new (jx_application_get_context (app));
-  gtk_window_present (GTK_WINDOW (prefs));
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
-
-  add = jx_test_find_widget (GTK_WIDGET (prefs), jx_test_is_button_labelled, "_Add Endpoint");
   g_assert_nonnull (add);
 
   /* A URL without a host is refused before anything is written. */
@@ -161,8 +138,19 @@ test_add_and_use (void)
   wait.prefs = prefs;
   wait.provider_id = CUSTOM_ID;
   jx_test_wait_until (row_has_stored_key, &wait, 20);
+}
 
-  /* providers.json holds the endpoint, not the key. */
+/* providers.json holds the endpoint, not the key. */
+static void
+assert_providers_file (const char *path,
+                       const char *base_url)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *entry;
+  JsonArray *models;
+
   g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
   g_assert_no_error (error);
   g_test_message ("%s:\n%s", path, contents);
@@ -185,6 +173,16 @@ test_add_and_use (void)
   g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (models, 1), "output_per_mtok"), ==, 4.0);
   jx_test_assert_no_file_holds (g_get_user_config_dir (), CUSTOM_KEY);
   jx_test_assert_no_file_holds (g_get_user_data_dir (), CUSTOM_KEY);
+}
+
+/* The key is in the keyring and the running application knows the endpoint. */
+static void
+assert_endpoint_known (JxApplication *app,
+                       const char    *base_url)
+{
+  g_autofree char *stored = NULL;
+  JxProvider *provider;
+  JxModel *model;
 
   /* The key is in gnome-keyring under the endpoint's id. */
   stored = jx_test_keyring_lookup (CUSTOM_ID);
@@ -201,10 +199,19 @@ test_add_and_use (void)
   g_assert_nonnull (model);
   g_assert_cmpfloat (model->price.input_per_mtok, ==, 1.5);
   g_assert_cmpfloat (model->price.output_per_mtok, ==, 4.0);
+}
 
-  gtk_window_destroy (GTK_WINDOW (prefs));
+/* A pane for it streams from the fake server with the stored key. */
+static void
+assert_pane_uses_endpoint (JxApplication *app)
+{
+  g_autoptr(GPtrArray) panes = NULL;
+  g_autofree char *auth = NULL;
+  const char *keys[] = { CUSTOM_ID ":extras-large", NULL };
+  JxResponse *response;
+  JxWindow *window;
+  JxPane *pane;
 
-  /* A pane for it streams from the fake server with the stored key. */
   window = jx_application_new_window (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
   gtk_window_present (GTK_WINDOW (window));
@@ -235,6 +242,30 @@ test_add_and_use (void)
   g_assert_cmpstr (pane_label (pane, "cost_value"), ==, "$0.000035");
 
   jx_window_set_panes (window, NULL);
+}
+
+static void
+test_add_and_use (void)
+{
+  g_autoptr(JxApplication) app = new_registered_app ();
+  g_autofree char *base_url = g_strdup_printf ("%s/extras/v1", jx_fake_server_get_url (server));
+  g_autofree char *path = g_build_filename (g_get_user_config_dir (), "juxta", "providers.json", NULL);
+  JxPreferencesWindow *prefs;
+
+  jx_test_keyring_clear (CUSTOM_ID);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_null (jx_catalog_lookup (jx_application_get_catalog (app), CUSTOM_ID));
+
+  prefs = jx_preferences_window_new (jx_application_get_context (app));
+  gtk_window_present (GTK_WINDOW (prefs));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
+
+  add_endpoint (app, prefs, base_url, path);
+  assert_providers_file (path, base_url);
+  assert_endpoint_known (app, base_url);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  assert_pane_uses_endpoint (app);
   jx_test_destroy_all_windows ();
   jx_test_keyring_clear (CUSTOM_ID);
 }

@@ -511,28 +511,28 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) jx_test_add (path, LOCAL_JSON, func)
-  ADD ("/engine/errors/key-rejected", test_key_rejected);
-  ADD ("/engine/errors/bad-model", test_bad_model);
-  ADD ("/engine/errors/rate-limited-then-ok", test_rate_limited_then_ok);
-  ADD ("/engine/errors/rate-limited-gives-up", test_rate_limited_gives_up);
-  ADD ("/engine/errors/quota-not-retried", test_quota_not_retried);
-  ADD ("/engine/errors/endless-error-page", test_endless_error_page);
-  ADD ("/engine/errors/overloaded-backoff", test_overloaded_backoff);
-  ADD ("/engine/errors/midstream", test_midstream_error_keeps_text);
-  ADD ("/engine/errors/truncated", test_truncated_stream);
-  ADD ("/engine/errors/dropped-connection", test_dropped_connection);
-  ADD ("/engine/errors/invalid-json", test_invalid_json_event);
-  ADD ("/engine/errors/connect-timeout", test_connect_timeout);
-  ADD ("/engine/errors/idle-timeout", test_idle_timeout_keeps_text);
-  ADD ("/engine/errors/cancel", test_cancel_keeps_text);
-  ADD ("/engine/errors/cancel-while-waiting", test_cancel_while_waiting_to_retry);
-  ADD ("/engine/errors/cancel-with-end-queued", test_cancel_with_end_queued);
-  ADD ("/engine/ratelimit/headers", test_ratelimit_headers);
+  ADD ("/juxta/core/engine-errors/key-rejected", test_key_rejected);
+  ADD ("/juxta/core/engine-errors/bad-model", test_bad_model);
+  ADD ("/juxta/core/engine-errors/rate-limited-then-ok", test_rate_limited_then_ok);
+  ADD ("/juxta/core/engine-errors/rate-limited-gives-up", test_rate_limited_gives_up);
+  ADD ("/juxta/core/engine-errors/quota-not-retried", test_quota_not_retried);
+  ADD ("/juxta/core/engine-errors/endless-error-page", test_endless_error_page);
+  ADD ("/juxta/core/engine-errors/overloaded-backoff", test_overloaded_backoff);
+  ADD ("/juxta/core/engine-errors/midstream", test_midstream_error_keeps_text);
+  ADD ("/juxta/core/engine-errors/truncated", test_truncated_stream);
+  ADD ("/juxta/core/engine-errors/dropped-connection", test_dropped_connection);
+  ADD ("/juxta/core/engine-errors/invalid-json", test_invalid_json_event);
+  ADD ("/juxta/core/engine-errors/connect-timeout", test_connect_timeout);
+  ADD ("/juxta/core/engine-errors/idle-timeout", test_idle_timeout_keeps_text);
+  ADD ("/juxta/core/engine-errors/cancel", test_cancel_keeps_text);
+  ADD ("/juxta/core/engine-errors/cancel-while-waiting", test_cancel_while_waiting_to_retry);
+  ADD ("/juxta/core/engine-errors/cancel-with-end-queued", test_cancel_with_end_queued);
+  ADD ("/juxta/core/engine-errors/ratelimit-headers", test_ratelimit_headers);
 #undef ADD
-  g_test_add_func ("/engine/errors/connection-refused", test_connection_refused);
-  g_test_add_func ("/engine/errors/dns", test_dns_failure);
-  g_test_add_func ("/engine/errors/tls", test_tls_failure);
-  g_test_add_func ("/engine/errors/missing-key", test_missing_key);
+  g_test_add_func ("/juxta/core/engine-errors/connection-refused", test_connection_refused);
+  g_test_add_func ("/juxta/core/engine-errors/dns", test_dns_failure);
+  g_test_add_func ("/juxta/core/engine-errors/tls", test_tls_failure);
+  g_test_add_func ("/juxta/core/engine-errors/missing-key", test_missing_key);
 
   return g_test_run ();
 }

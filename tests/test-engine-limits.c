@@ -378,20 +378,20 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) jx_test_add (path, PROVIDERS_JSON, func)
-  ADD ("/engine/limits/deep-sse-event", test_deep_sse_event);
-  ADD ("/engine/limits/deep-ndjson-line", test_deep_ndjson_line);
-  ADD ("/engine/limits/deep-replicate-body", test_deep_replicate_body);
-  ADD ("/engine/limits/output-cap", test_output_cap);
-  ADD ("/engine/limits/keepalive-only-idle", test_keepalive_only_idle);
-  ADD ("/engine/limits/trickle-idle", test_trickle_idle);
-  ADD ("/engine/limits/max-time", test_max_time);
-  ADD ("/engine/limits/keepalive-before-first-token", test_keepalive_before_first_token);
-  ADD ("/engine/limits/echoed-key-redacted", test_echoed_key_redacted);
-  ADD ("/engine/limits/broken-escapes", test_broken_escapes);
-  ADD ("/engine/limits/html-page", test_html_page);
-  ADD ("/engine/limits/huge-error-text", test_huge_error_text);
-  ADD ("/engine/limits/gemini-retry-info", test_gemini_retry_info);
-  ADD ("/engine/limits/more-than-64-panes", test_more_than_64);
+  ADD ("/juxta/core/engine-limits/deep-sse-event", test_deep_sse_event);
+  ADD ("/juxta/core/engine-limits/deep-ndjson-line", test_deep_ndjson_line);
+  ADD ("/juxta/core/engine-limits/deep-replicate-body", test_deep_replicate_body);
+  ADD ("/juxta/core/engine-limits/output-cap", test_output_cap);
+  ADD ("/juxta/core/engine-limits/keepalive-only-idle", test_keepalive_only_idle);
+  ADD ("/juxta/core/engine-limits/trickle-idle", test_trickle_idle);
+  ADD ("/juxta/core/engine-limits/max-time", test_max_time);
+  ADD ("/juxta/core/engine-limits/keepalive-before-first-token", test_keepalive_before_first_token);
+  ADD ("/juxta/core/engine-limits/echoed-key-redacted", test_echoed_key_redacted);
+  ADD ("/juxta/core/engine-limits/broken-escapes", test_broken_escapes);
+  ADD ("/juxta/core/engine-limits/html-page", test_html_page);
+  ADD ("/juxta/core/engine-limits/huge-error-text", test_huge_error_text);
+  ADD ("/juxta/core/engine-limits/gemini-retry-info", test_gemini_retry_info);
+  ADD ("/juxta/core/engine-limits/more-than-64-panes", test_more_than_64);
 #undef ADD
 
   return g_test_run ();

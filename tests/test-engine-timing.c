@@ -149,8 +149,8 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/engine/timing/ttft-itl", test_ttft_and_itl);
-  g_test_add_func ("/engine/timing/percentiles", test_percentiles_over_runs);
-  g_test_add_func ("/engine/timing/main-loop-stall", test_main_loop_stall_is_not_measured);
+  g_test_add_func ("/juxta/core/engine-timing/ttft-itl", test_ttft_and_itl);
+  g_test_add_func ("/juxta/core/engine-timing/percentiles", test_percentiles_over_runs);
+  g_test_add_func ("/juxta/core/engine-timing/main-loop-stall", test_main_loop_stall_is_not_measured);
   return g_test_run ();
 }

@@ -699,19 +699,19 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/eventstream/crc32", test_crc32);
-  g_test_add_func ("/eventstream/aws-vectors", test_aws_vectors);
-  g_test_add_func ("/eventstream/encode", test_encode);
-  g_test_add_func ("/eventstream/vector-splits", test_vector_splits);
-  g_test_add_func ("/eventstream/bedrock-sequence", test_bedrock_sequence);
-  g_test_add_func ("/eventstream/exception-frame", test_exception_frame);
-  g_test_add_func ("/eventstream/non-string-headers", test_non_string_headers);
-  g_test_add_func ("/eventstream/empty-frame", test_empty_frame);
-  g_test_add_func ("/eventstream/corrupt", test_corrupt);
-  g_test_add_func ("/eventstream/corrupt-split", test_corrupt_split);
-  g_test_add_func ("/eventstream/bad-lengths", test_bad_lengths);
-  g_test_add_func ("/eventstream/too-large", test_too_large);
-  g_test_add_func ("/eventstream/truncated", test_truncated);
+  g_test_add_func ("/juxta/core/eventstream-parser/crc32", test_crc32);
+  g_test_add_func ("/juxta/core/eventstream-parser/aws-vectors", test_aws_vectors);
+  g_test_add_func ("/juxta/core/eventstream-parser/encode", test_encode);
+  g_test_add_func ("/juxta/core/eventstream-parser/vector-splits", test_vector_splits);
+  g_test_add_func ("/juxta/core/eventstream-parser/bedrock-sequence", test_bedrock_sequence);
+  g_test_add_func ("/juxta/core/eventstream-parser/exception-frame", test_exception_frame);
+  g_test_add_func ("/juxta/core/eventstream-parser/non-string-headers", test_non_string_headers);
+  g_test_add_func ("/juxta/core/eventstream-parser/empty-frame", test_empty_frame);
+  g_test_add_func ("/juxta/core/eventstream-parser/corrupt", test_corrupt);
+  g_test_add_func ("/juxta/core/eventstream-parser/corrupt-split", test_corrupt_split);
+  g_test_add_func ("/juxta/core/eventstream-parser/bad-lengths", test_bad_lengths);
+  g_test_add_func ("/juxta/core/eventstream-parser/too-large", test_too_large);
+  g_test_add_func ("/juxta/core/eventstream-parser/truncated", test_truncated);
 
   return g_test_run ();
 }

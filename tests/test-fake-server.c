@@ -670,7 +670,51 @@ test_fake_server_split_events (void)
   g_assert_cmpuint (g_bytes_get_size (g_ptr_array_index (crlf_events, 3)), ==, 1);
 }
 
-/* Every JSON payload in every fixture parses; quirks the fakes promise are present. */
+/* The JSON payload of one event (NDJSON: its line), or NULL when it has none to parse:
+ * no data, the [DONE] marker, or Replicate's plain-text output events. */
+static GString *
+event_payload (GBytes          *event,
+               JxFakeSplitMode  mode)
+{
+  gsize elen;
+  const char *e = g_bytes_get_data (event, &elen);
+  g_autofree char *text = g_strndup (e, elen);
+  g_auto(GStrv) lines = g_regex_split_simple ("\r\n|\n", text, 0, 0);
+  g_autoptr(GString) payload = NULL;
+  const char *event_name = NULL;
+
+  for (guint k = 0; lines[k] != NULL; k++)
+    {
+      const char *line = lines[k];
+
+      if (mode == JX_FAKE_SPLIT_LINES)
+        {
+          if (*line != '\0')
+            payload = g_string_new (line);
+          continue;
+        }
+      if (g_str_has_prefix (line, "event: "))
+        event_name = line + strlen ("event: ");
+      if (g_str_has_prefix (line, "data:"))
+        {
+          const char *v = line + 5;
+
+          if (*v == ' ')
+            v++;
+          if (payload == NULL)
+            payload = g_string_new (v);
+          else
+            g_string_append_printf (payload, "\n%s", v);
+        }
+    }
+
+  if (payload == NULL || g_str_equal (payload->str, "[DONE]") ||
+      g_strcmp0 (event_name, "output") == 0)
+    return NULL;
+  return g_steal_pointer (&payload);
+}
+
+/* Every JSON payload in every fixture parses. */
 static void
 test_fake_server_fixtures (void)
 {
@@ -689,50 +733,16 @@ test_fake_server_fixtures (void)
 
       for (guint j = 0; j < events->len; j++)
         {
-          gsize elen;
-          const char *e = g_bytes_get_data (g_ptr_array_index (events, j), &elen);
-          g_autofree char *text = g_strndup (e, elen);
-          g_auto(GStrv) lines = g_regex_split_simple ("\r\n|\n", text, 0, 0);
-          g_autoptr(GString) payload = NULL;
-          const char *event_name = NULL;
+          g_autoptr(GString) payload = event_payload (g_ptr_array_index (events, j), mode);
+          g_autoptr(JsonParser) parser = NULL;
+          g_autoptr(GError) error = NULL;
 
-          for (guint k = 0; lines[k] != NULL; k++)
-            {
-              const char *line = lines[k];
-
-              if (mode == JX_FAKE_SPLIT_LINES)
-                {
-                  if (*line != '\0')
-                    payload = g_string_new (line);
-                  continue;
-                }
-              if (g_str_has_prefix (line, "event: "))
-                event_name = line + strlen ("event: ");
-              if (g_str_has_prefix (line, "data:"))
-                {
-                  const char *v = line + 5;
-
-                  if (*v == ' ')
-                    v++;
-                  if (payload == NULL)
-                    payload = g_string_new (v);
-                  else
-                    g_string_append_printf (payload, "\n%s", v);
-                }
-            }
-
-          if (payload == NULL || g_str_equal (payload->str, "[DONE]") ||
-              g_strcmp0 (event_name, "output") == 0)
+          if (payload == NULL)
             continue;
-
-          {
-            g_autoptr(JsonParser) parser = json_parser_new ();
-            g_autoptr(GError) error = NULL;
-
-            if (!json_parser_load_from_data (parser, payload->str, -1, &error))
-              g_error ("%s event %u: %s\n%s", name, j, error->message, payload->str);
-            n_json++;
-          }
+          parser = json_parser_new ();
+          if (!json_parser_load_from_data (parser, payload->str, -1, &error))
+            g_error ("%s event %u: %s\n%s", name, j, error->message, payload->str);
+          n_json++;
         }
 
       g_assert_cmpuint (n_json, >, 0);
@@ -741,43 +751,40 @@ test_fake_server_fixtures (void)
       else
         g_assert_true (g_str_has_suffix (all, "}\n"));
     }
+}
 
-  /* Spot checks of the quirks the fake must reproduce (docs/protocols.md, "Common rules"). */
-  {
-    g_autoptr(GBytes) b = jx_fake_load_fixture ("gemini-basic.sse");
-    g_autofree char *s = g_strndup (g_bytes_get_data (b, NULL), g_bytes_get_size (b));
+static char *
+fixture_text (const char *name)
+{
+  g_autoptr(GBytes) b = jx_fake_load_fixture (name);
 
-    g_assert_nonnull (strstr (s, "\xe2\x80\xa8"));  /* Raw U+2028. */
-    g_assert_nonnull (strstr (s, "\xf0\x9f\x98\x80"));  /* U+1F600. */
-    g_assert_null (strstr (s, "\n\n"));
-    g_assert_nonnull (strstr (s, "}\r\n\r\ndata: {"));
-    g_assert_nonnull (strstr (s, "\"thoughtsTokenCount\": 35"));
-  }
-  {
-    g_autoptr(GBytes) b = jx_fake_load_fixture ("anthropic-basic.sse");
-    g_autofree char *s = g_strndup (g_bytes_get_data (b, NULL), g_bytes_get_size (b));
+  return g_strndup (g_bytes_get_data (b, NULL), g_bytes_get_size (b));
+}
 
-    g_assert_nonnull (strstr (s, "event: ping\ndata: {\"type\": \"ping\"}\n\n"));
-    g_assert_nonnull (strstr (s, "{\"type\":\"message_stop\"        }\n\n"));
-  }
-  {
-    g_autoptr(GBytes) b = jx_fake_load_fixture ("replicate-basic.sse");
-    g_autofree char *s = g_strndup (g_bytes_get_data (b, NULL), g_bytes_get_size (b));
+/* Spot checks of the quirks the fake must reproduce (docs/protocols.md, "Common rules"). */
+static void
+test_fake_server_fixture_quirks (void)
+{
+  g_autofree char *gemini = fixture_text ("gemini-basic.sse");
+  g_autofree char *anthropic = fixture_text ("anthropic-basic.sse");
+  g_autofree char *replicate = fixture_text ("replicate-basic.sse");
+  g_autofree char *ollama = fixture_text ("ollama-native.ndjson");
+  g_autofree char *openrouter = fixture_text ("openrouter-basic.sse");
 
-    g_assert_nonnull (strstr (s, "\ndata:  there!\n\n"));
-  }
-  {
-    g_autoptr(GBytes) b = jx_fake_load_fixture ("ollama-native.ndjson");
-    g_autofree char *s = g_strndup (g_bytes_get_data (b, NULL), g_bytes_get_size (b));
+  g_assert_nonnull (strstr (gemini, "\xe2\x80\xa8"));  /* Raw U+2028. */
+  g_assert_nonnull (strstr (gemini, "\xf0\x9f\x98\x80"));  /* U+1F600. */
+  g_assert_null (strstr (gemini, "\n\n"));
+  g_assert_nonnull (strstr (gemini, "}\r\n\r\ndata: {"));
+  g_assert_nonnull (strstr (gemini, "\"thoughtsTokenCount\": 35"));
 
-    g_assert_nonnull (strstr (s, "\\u003cb\\u003e"));
-  }
-  {
-    g_autoptr(GBytes) b = jx_fake_load_fixture ("openrouter-basic.sse");
-    g_autofree char *s = g_strndup (g_bytes_get_data (b, NULL), g_bytes_get_size (b));
+  g_assert_nonnull (strstr (anthropic, "event: ping\ndata: {\"type\": \"ping\"}\n\n"));
+  g_assert_nonnull (strstr (anthropic, "{\"type\":\"message_stop\"        }\n\n"));
 
-    g_assert_true (g_str_has_prefix (s, ": OPENROUTER PROCESSING\n\n"));
-  }
+  g_assert_nonnull (strstr (replicate, "\ndata:  there!\n\n"));
+
+  g_assert_nonnull (strstr (ollama, "\\u003cb\\u003e"));
+
+  g_assert_true (g_str_has_prefix (openrouter, ": OPENROUTER PROCESSING\n\n"));
 }
 
 int
@@ -786,17 +793,18 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/Jx/FakeServer/url", test_fake_server_url);
-  g_test_add_func ("/Jx/FakeServer/not-found", test_fake_server_not_found);
-  g_test_add_func ("/Jx/FakeServer/timing", test_fake_server_timing);
-  g_test_add_func ("/Jx/FakeServer/header-delay", test_fake_server_header_delay);
-  g_test_add_func ("/Jx/FakeServer/random-split", test_fake_server_random_split);
-  g_test_add_func ("/Jx/FakeServer/sequence", test_fake_server_sequence);
-  g_test_add_func ("/Jx/FakeServer/abort", test_fake_server_abort);
-  g_test_add_func ("/Jx/FakeServer/recording", test_fake_server_recording);
-  g_test_add_func ("/Jx/FakeServer/concurrent", test_fake_server_concurrent);
-  g_test_add_func ("/Jx/FakeServer/split-events", test_fake_server_split_events);
-  g_test_add_func ("/Jx/FakeServer/fixtures", test_fake_server_fixtures);
+  g_test_add_func ("/juxta/core/fake-server/url", test_fake_server_url);
+  g_test_add_func ("/juxta/core/fake-server/not-found", test_fake_server_not_found);
+  g_test_add_func ("/juxta/core/fake-server/timing", test_fake_server_timing);
+  g_test_add_func ("/juxta/core/fake-server/header-delay", test_fake_server_header_delay);
+  g_test_add_func ("/juxta/core/fake-server/random-split", test_fake_server_random_split);
+  g_test_add_func ("/juxta/core/fake-server/sequence", test_fake_server_sequence);
+  g_test_add_func ("/juxta/core/fake-server/abort", test_fake_server_abort);
+  g_test_add_func ("/juxta/core/fake-server/recording", test_fake_server_recording);
+  g_test_add_func ("/juxta/core/fake-server/concurrent", test_fake_server_concurrent);
+  g_test_add_func ("/juxta/core/fake-server/split-events", test_fake_server_split_events);
+  g_test_add_func ("/juxta/core/fake-server/fixtures", test_fake_server_fixtures);
+  g_test_add_func ("/juxta/core/fake-server/fixture-quirks", test_fake_server_fixture_quirks);
 
   return g_test_run ();
 }

@@ -698,23 +698,23 @@ main (int   argc,
 
   generate_key ();
 
-  g_test_add_func ("/Jx/GoogleAuth/jwt/vector", test_google_auth_jwt_vector);
-  g_test_add_func ("/Jx/GoogleAuth/jwt/generated-key", test_google_auth_jwt_generated);
-  g_test_add_func ("/Jx/GoogleAuth/new/invalid", test_google_auth_invalid);
-  g_test_add_func ("/Jx/GoogleAuth/new/authorized-user", test_google_auth_authorized_user_fields);
-  g_test_add ("/Jx/GoogleAuth/token/service-account", Fixture, NULL,
+  g_test_add_func ("/juxta/core/google-auth/jwt-vector", test_google_auth_jwt_vector);
+  g_test_add_func ("/juxta/core/google-auth/jwt-generated-key", test_google_auth_jwt_generated);
+  g_test_add_func ("/juxta/core/google-auth/new-invalid", test_google_auth_invalid);
+  g_test_add_func ("/juxta/core/google-auth/new-authorized-user", test_google_auth_authorized_user_fields);
+  g_test_add ("/juxta/core/google-auth/token-service-account", Fixture, NULL,
               fixture_setup, test_google_auth_service_account_token, fixture_teardown);
-  g_test_add ("/Jx/GoogleAuth/token/refresh-after-expiry", Fixture, NULL,
+  g_test_add ("/juxta/core/google-auth/token-refresh-after-expiry", Fixture, NULL,
               fixture_setup, test_google_auth_refresh_after_expiry, fixture_teardown);
-  g_test_add ("/Jx/GoogleAuth/token/authorized-user", Fixture, NULL,
+  g_test_add ("/juxta/core/google-auth/token-authorized-user", Fixture, NULL,
               fixture_setup, test_google_auth_authorized_user_token, fixture_teardown);
-  g_test_add ("/Jx/GoogleAuth/token/invalid-grant", Fixture, NULL,
+  g_test_add ("/juxta/core/google-auth/token-invalid-grant", Fixture, NULL,
               fixture_setup, test_google_auth_invalid_grant, fixture_teardown);
-  g_test_add ("/Jx/GoogleAuth/token/bad-responses", Fixture, NULL,
+  g_test_add ("/juxta/core/google-auth/token-bad-responses", Fixture, NULL,
               fixture_setup, test_google_auth_bad_responses, fixture_teardown);
-  g_test_add ("/Jx/GoogleAuth/token/cancelled", Fixture, NULL,
+  g_test_add ("/juxta/core/google-auth/token-cancelled", Fixture, NULL,
               fixture_setup, test_google_auth_cancelled, fixture_teardown);
-  g_test_add_func ("/Jx/GoogleAuth/token/unreachable", test_google_auth_unreachable);
+  g_test_add_func ("/juxta/core/google-auth/token-unreachable", test_google_auth_unreachable);
 
   ret = g_test_run ();
 

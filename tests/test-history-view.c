@@ -510,10 +510,10 @@ main (int   argc,
   adw_init ();
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
 
-  g_test_add_func ("/Jx/HistoryView/round-after-restart", test_round_after_restart);
-  g_test_add_func ("/Jx/HistoryView/close-mid-round", test_close_mid_round);
-  g_test_add_func ("/Jx/HistoryView/damaged-file", test_damaged_file);
-  g_test_add_func ("/Jx/HistoryView/keep-texts-off", test_keep_texts_off);
+  g_test_add_func ("/juxta/gui/history-view/round-after-restart", test_round_after_restart);
+  g_test_add_func ("/juxta/gui/history-view/close-mid-round", test_close_mid_round);
+  g_test_add_func ("/juxta/gui/history-view/damaged-file", test_damaged_file);
+  g_test_add_func ("/juxta/gui/history-view/keep-texts-off", test_keep_texts_off);
 
   ret = g_test_run ();
 

@@ -1137,25 +1137,25 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  g_test_add_func ("/history/default-path", test_history_default_path);
-  g_test_add_func ("/history/round-trip", test_history_round_trip);
-  g_test_add_func ("/history/list-filters", test_history_list_filters);
-  g_test_add_func ("/history/fts-query", test_history_fts_query);
-  g_test_add_func ("/history/search", test_history_search);
-  g_test_add_func ("/history/delete", test_history_delete);
-  g_test_add_func ("/history/without-texts", test_history_without_texts);
-  g_test_add_func ("/history/median-tokens", test_history_median_tokens);
-  g_test_add_func ("/history/migrates-v1", test_history_migrates_v1);
-  g_test_add_func ("/history/corrupt-moved-aside", test_history_corrupt_moved_aside);
-  g_test_add_func ("/history/newer-schema-refused", test_history_newer_schema_refused);
-  g_test_add_func ("/history/two-writers", test_history_two_writers);
-  g_test_add_func ("/history/survives-sigkill", test_history_survives_sigkill);
-  g_test_add_func ("/history/no-credential-columns", test_history_no_credential_columns);
+  g_test_add_func ("/juxta/core/history/default-path", test_history_default_path);
+  g_test_add_func ("/juxta/core/history/round-trip", test_history_round_trip);
+  g_test_add_func ("/juxta/core/history/list-filters", test_history_list_filters);
+  g_test_add_func ("/juxta/core/history/fts-query", test_history_fts_query);
+  g_test_add_func ("/juxta/core/history/search", test_history_search);
+  g_test_add_func ("/juxta/core/history/delete", test_history_delete);
+  g_test_add_func ("/juxta/core/history/without-texts", test_history_without_texts);
+  g_test_add_func ("/juxta/core/history/median-tokens", test_history_median_tokens);
+  g_test_add_func ("/juxta/core/history/migrates-v1", test_history_migrates_v1);
+  g_test_add_func ("/juxta/core/history/corrupt-moved-aside", test_history_corrupt_moved_aside);
+  g_test_add_func ("/juxta/core/history/newer-schema-refused", test_history_newer_schema_refused);
+  g_test_add_func ("/juxta/core/history/two-writers", test_history_two_writers);
+  g_test_add_func ("/juxta/core/history/survives-sigkill", test_history_survives_sigkill);
+  g_test_add_func ("/juxta/core/history/no-credential-columns", test_history_no_credential_columns);
 
-  g_test_add_func ("/compare-stats/constant", test_compare_constant_samples);
-  g_test_add_func ("/compare-stats/separated", test_compare_separated_samples);
-  g_test_add_func ("/compare-stats/within-noise", test_compare_within_noise);
-  g_test_add_func ("/compare-stats/small-and-nan", test_compare_small_and_nan);
+  g_test_add_func ("/juxta/core/compare-stats/constant", test_compare_constant_samples);
+  g_test_add_func ("/juxta/core/compare-stats/separated", test_compare_separated_samples);
+  g_test_add_func ("/juxta/core/compare-stats/within-noise", test_compare_within_noise);
+  g_test_add_func ("/juxta/core/compare-stats/small-and-nan", test_compare_small_and_nan);
 
   return g_test_run ();
 }

@@ -226,14 +226,14 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/json/depth", test_depth);
-  g_test_add_func ("/json/sanitize", test_sanitize);
-  g_test_add_func ("/json/get-int", test_get_int);
-  g_test_add_func ("/json/files", test_files);
-  g_test_add_func ("/request-error/retry-hint", test_retry_hint);
-  g_test_add_func ("/request-error/cap-text", test_cap_text);
-  g_test_add_func ("/redact", test_redact);
-  g_test_add_func ("/http-log/redact", test_http_log);
+  g_test_add_func ("/juxta/core/json/depth", test_depth);
+  g_test_add_func ("/juxta/core/json/sanitize", test_sanitize);
+  g_test_add_func ("/juxta/core/json/get-int", test_get_int);
+  g_test_add_func ("/juxta/core/json/files", test_files);
+  g_test_add_func ("/juxta/core/request-error/retry-hint", test_retry_hint);
+  g_test_add_func ("/juxta/core/request-error/cap-text", test_cap_text);
+  g_test_add_func ("/juxta/core/redact/credentials", test_redact);
+  g_test_add_func ("/juxta/core/http-log/redact", test_http_log);
 
   return g_test_run ();
 }

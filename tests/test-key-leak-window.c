@@ -324,8 +324,8 @@ main (int   argc,
   add_list ("/an/v1/models", "{\"data\":[{\"id\":\"gateway-claude\"}],\"has_more\":false}");
   add_list ("/own/v1/models", "{\"object\":\"list\",\"data\":[{\"id\":\"own-model\"}]}");
 
-  g_test_add_func ("/Jx/KeyLeakWindow/no-key-leaves", test_no_key_leaves);
-  g_test_add_func ("/Jx/KeyLeakWindow/opt-in-sends-key", test_opt_in_sends_key);
+  g_test_add_func ("/juxta/gui/key-leak-window/no-key-leaves", test_no_key_leaves);
+  g_test_add_func ("/juxta/gui/key-leak-window/opt-in-sends-key", test_opt_in_sends_key);
 
   ret = g_test_run ();
 

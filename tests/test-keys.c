@@ -295,11 +295,11 @@ main (int   argc,
   if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
     g_printerr ("test-keys needs a D-Bus session with an unlocked gnome-keyring: run build-aux/test\n");
 
-  g_test_add_func ("/keys/store-lookup-clear", test_store_lookup_clear);
-  g_test_add_func ("/keys/environment-wins", test_environment_wins);
-  g_test_add_func ("/keys/environment-from-fields", test_environment_from_fields);
-  g_test_add_func ("/keys/multipart-environment", test_multipart_environment);
-  g_test_add_func ("/keys/used-by-request", test_keyring_key_used_by_request);
+  g_test_add_func ("/juxta/core/keys/store-lookup-clear", test_store_lookup_clear);
+  g_test_add_func ("/juxta/core/keys/environment-wins", test_environment_wins);
+  g_test_add_func ("/juxta/core/keys/environment-from-fields", test_environment_from_fields);
+  g_test_add_func ("/juxta/core/keys/multipart-environment", test_multipart_environment);
+  g_test_add_func ("/juxta/core/keys/used-by-request", test_keyring_key_used_by_request);
 
   return g_test_run ();
 }

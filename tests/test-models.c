@@ -159,69 +159,83 @@ engine_for (const char *provider,
   return jx_engine_new (catalog);
 }
 
+#define OPENAI_JSON    "{\"providers\":[{\"id\":\"openai\",\"base_url\":\"@URL@/v1\"}]}"
+#define GROQ_JSON      "{\"providers\":[{\"id\":\"groq\",\"base_url\":\"@URL@/v1\"}]}"
+#define GEMINI_JSON    "{\"providers\":[{\"id\":\"gemini\",\"base_url\":\"@URL@\"}]}"
+#define REPLICATE_JSON "{\"providers\":[{\"id\":\"replicate\",\"base_url\":\"@URL@\"}]}"
+#define BUILTIN_JSON   NULL
+
+/* The fixture for a ShapeCase: its provider on the fake, at the case's base URL. */
 static void
-test_shape (gconstpointer data)
+shape_setup (JxTestFixture *f,
+             gconstpointer  data)
 {
   const ShapeCase *c = data;
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autofree char *base_url = g_strconcat (jx_fake_server_get_url (server), c->base_suffix, NULL);
-  g_autoptr(JxEngine) engine = engine_for (c->provider, base_url);
+  g_autofree char *json = g_strdup_printf ("{\"providers\":[{\"id\":\"%s\",\"base_url\":\"@URL@%s\"}]}",
+                                           c->provider, c->base_suffix);
+
+  jx_test_fixture_init (f, json);
+}
+
+static void
+test_shape (JxTestFixture *f,
+            gconstpointer  data)
+{
+  const ShapeCase *c = data;
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *auth = NULL, *extra = NULL, *query = NULL, *method = NULL;
   JxModelsSource source;
 
-  jx_fake_server_add (server, "GET", c->path, jx_fake_response_new_json (200, c->body));
+  jx_fake_server_add (f->server, "GET", c->path, jx_fake_response_new_json (200, c->body));
 
-  ids = list_models (engine, c->provider, "k-1", NULL, &source, &error);
+  ids = list_models (f->engine, c->provider, "k-1", NULL, &source, &error);
   g_assert_no_error (error);
   g_assert_cmpint (source, ==, JX_MODELS_SOURCE_PROVIDER);
   assert_ids (ids, c->expected);
 
-  g_assert_cmpuint (jx_fake_server_get_request_count (server, c->path), ==, 1);
-  method = jx_fake_server_get_last_method (server, c->path);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, c->path), ==, 1);
+  method = jx_fake_server_get_last_method (f->server, c->path);
   g_assert_cmpstr (method, ==, "GET");
-  auth = jx_fake_server_get_last_header (server, c->path, c->auth_header);
+  auth = jx_fake_server_get_last_header (f->server, c->path, c->auth_header);
   g_assert_cmpstr (auth, ==, c->auth_value);
   if (c->extra_header != NULL)
     {
-      extra = jx_fake_server_get_last_header (server, c->path, c->extra_header);
+      extra = jx_fake_server_get_last_header (f->server, c->path, c->extra_header);
       g_assert_cmpstr (extra, ==, c->extra_value);
     }
-  query = jx_fake_server_get_last_query (server, c->path);
+  query = jx_fake_server_get_last_query (f->server, c->path);
   g_assert_cmpstr (query, ==, c->query);
 }
 
 static void
-test_cache (void)
+test_cache (JxTestFixture *f,
+            gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autofree char *base_url = g_strconcat (jx_fake_server_get_url (server), "/v1", NULL);
-  g_autoptr(JxEngine) engine = engine_for ("openai", base_url);
   g_autoptr(GPtrArray) first = NULL, second = NULL, third = NULL, fourth = NULL;
   JxModelsSource source;
 
-  jx_fake_server_add (server, "GET", "/v1/models",
+  jx_fake_server_add (f->server, "GET", "/v1/models",
                       jx_fake_response_new_json (200, "{\"data\":[{\"id\":\"a\"},{\"id\":\"b\"}]}"));
 
-  first = list_models (engine, "openai", "k-1", NULL, &source, NULL);
+  first = list_models (f->engine, "openai", "k-1", NULL, &source, NULL);
   assert_ids (first, "a,b");
-  second = list_models (engine, "openai", "k-1", NULL, &source, NULL);
+  second = list_models (f->engine, "openai", "k-1", NULL, &source, NULL);
   assert_ids (second, "a,b");
   g_assert_cmpint (source, ==, JX_MODELS_SOURCE_PROVIDER);
   /* The second answer came from memory, and is the caller's own copy. */
-  g_assert_cmpuint (jx_fake_server_get_request_count (server, "/v1/models"), ==, 1);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/v1/models"), ==, 1);
   g_assert_true (first != second);
 
   /* A different key is a different question (the Preferences key check). */
-  third = list_models (engine, "openai", "k-2", NULL, &source, NULL);
+  third = list_models (f->engine, "openai", "k-2", NULL, &source, NULL);
   assert_ids (third, "a,b");
-  g_assert_cmpuint (jx_fake_server_get_request_count (server, "/v1/models"), ==, 2);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/v1/models"), ==, 2);
 
-  jx_models_forget (engine, "openai");
-  fourth = list_models (engine, "openai", "k-2", NULL, &source, NULL);
+  jx_models_forget (f->engine, "openai");
+  fourth = list_models (f->engine, "openai", "k-2", NULL, &source, NULL);
   assert_ids (fourth, "a,b");
-  g_assert_cmpuint (jx_fake_server_get_request_count (server, "/v1/models"), ==, 3);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/v1/models"), ==, 3);
 }
 
 static void
@@ -247,100 +261,94 @@ test_fallback_server_down (void)
 
 /* A failing list is not cached: the next call asks again and gets the real list. */
 static void
-test_fallback_not_cached (void)
+test_fallback_not_cached (JxTestFixture *f,
+                          gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autofree char *base_url = g_strconcat (jx_fake_server_get_url (server), "/v1", NULL);
-  g_autoptr(JxEngine) engine = engine_for ("groq", base_url);
   g_autoptr(GPtrArray) first = NULL, second = NULL, third = NULL;
   g_autoptr(GError) error = NULL;
   JxModelsSource source;
 
-  jx_fake_server_add (server, "GET", "/v1/models",
+  jx_fake_server_add (f->server, "GET", "/v1/models",
                       jx_fake_response_new_json (503, "{\"error\":{\"message\":\"overloaded\"}}"));
-  jx_fake_server_add (server, "GET", "/v1/models", jx_fake_response_new_json (200, "<html>not json"));
-  jx_fake_server_add (server, "GET", "/v1/models",
+  jx_fake_server_add (f->server, "GET", "/v1/models", jx_fake_response_new_json (200, "<html>not json"));
+  jx_fake_server_add (f->server, "GET", "/v1/models",
                       jx_fake_response_new_json (200, "{\"object\":\"list\",\"data\":[{\"id\":\"llama-x\"}]}"));
 
-  first = list_models (engine, "groq", "k-1", NULL, &source, &error);
+  first = list_models (f->engine, "groq", "k-1", NULL, &source, &error);
   g_assert_no_error (error);
   g_assert_cmpint (source, ==, JX_MODELS_SOURCE_FALLBACK);
   g_assert_true (first->len > 0 && g_strcmp0 (g_ptr_array_index (first, 0), "llama-x") != 0);
 
-  second = list_models (engine, "groq", "k-1", NULL, &source, &error);
+  second = list_models (f->engine, "groq", "k-1", NULL, &source, &error);
   g_assert_no_error (error);
   g_assert_cmpint (source, ==, JX_MODELS_SOURCE_FALLBACK);
 
-  third = list_models (engine, "groq", "k-1", NULL, &source, &error);
+  third = list_models (f->engine, "groq", "k-1", NULL, &source, &error);
   g_assert_no_error (error);
   g_assert_cmpint (source, ==, JX_MODELS_SOURCE_PROVIDER);
   assert_ids (third, "llama-x");
-  g_assert_cmpuint (jx_fake_server_get_request_count (server, "/v1/models"), ==, 3);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/v1/models"), ==, 3);
 }
 
 static void
-test_key_rejected (void)
+test_key_rejected (JxTestFixture *f,
+                   gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autofree char *base_url = g_strconcat (jx_fake_server_get_url (server), "/v1", NULL);
-  g_autoptr(JxEngine) engine = engine_for ("openai", base_url);
   g_autoptr(GPtrArray) ids = NULL, anonymous = NULL;
   g_autoptr(GError) error = NULL;
   JxModelsSource source;
 
-  jx_fake_server_add (server, "GET", "/v1/models",
+  jx_fake_server_add (f->server, "GET", "/v1/models",
                       jx_fake_response_new_json (401, "{\"error\":{\"message\":\"Incorrect API key provided: sk-bad.\","
                                                       "\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}"));
 
-  ids = list_models (engine, "openai", "sk-bad", NULL, &source, &error);
+  ids = list_models (f->engine, "openai", "sk-bad", NULL, &source, &error);
   g_assert_null (ids);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
   g_assert_cmpstr (error->message, ==, "key rejected by OpenAI (401)");
   g_clear_error (&error);
 
   /* Without a key a 401 says nothing about any key: the catalog list, no error. */
-  anonymous = list_models (engine, "openai", NULL, NULL, &source, &error);
+  anonymous = list_models (f->engine, "openai", NULL, NULL, &source, &error);
   g_assert_no_error (error);
   g_assert_cmpint (source, ==, JX_MODELS_SOURCE_FALLBACK);
   g_assert_cmpuint (anonymous->len, >, 0);
-  g_assert_cmpuint (jx_fake_server_get_request_count (server, "/v1/models"), ==, 2);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/v1/models"), ==, 2);
 }
 
 /* Gemini says 400 INVALID_ARGUMENT "API key not valid" for a bad key. */
 static void
-test_key_rejected_gemini (void)
+test_key_rejected_gemini (JxTestFixture *f,
+                          gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = engine_for ("gemini", jx_fake_server_get_url (server));
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GError) error = NULL;
   JxModelsSource source;
 
-  jx_fake_server_add (server, "GET", "/v1beta/models",
+  jx_fake_server_add (f->server, "GET", "/v1beta/models",
                       jx_fake_response_new_json (400, "{\"error\":{\"code\":400,\"message\":\"API key not valid. "
                                                       "Please pass a valid API key.\",\"status\":\"INVALID_ARGUMENT\"}}"));
 
-  ids = list_models (engine, "gemini", "AIza-bad", NULL, &source, &error);
+  ids = list_models (f->engine, "gemini", "AIza-bad", NULL, &source, &error);
   g_assert_null (ids);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
   g_assert_cmpstr (error->message, ==, "key rejected by Google Gemini API (400)");
 }
 
 static void
-test_replicate_uses_catalog (void)
+test_replicate_uses_catalog (JxTestFixture *f,
+                             gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxEngine) engine = engine_for ("replicate", jx_fake_server_get_url (server));
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GError) error = NULL;
   JxModelsSource source = JX_MODELS_SOURCE_PROVIDER;
 
-  ids = list_models (engine, "replicate", "r8_x", NULL, &source, &error);
+  ids = list_models (f->engine, "replicate", "r8_x", NULL, &source, &error);
   g_assert_no_error (error);
   g_assert_cmpint (source, ==, JX_MODELS_SOURCE_CATALOG);
   g_assert_cmpuint (ids->len, >, 0);
   g_assert_cmpstr (g_ptr_array_index (ids, 0), ==, "meta/meta-llama-3-8b-instruct");
-  g_assert_cmpuint (jx_fake_server_get_request_count (server, NULL), ==, 0);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, NULL), ==, 0);
 }
 
 static void
@@ -358,11 +366,9 @@ test_plain_http_refused (void)
 }
 
 static void
-test_cancelled (void)
+test_cancelled (JxTestFixture *f,
+                gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autofree char *base_url = g_strconcat (jx_fake_server_get_url (server), "/v1", NULL);
-  g_autoptr(JxEngine) engine = engine_for ("openai", base_url);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GError) error = NULL;
@@ -370,28 +376,26 @@ test_cancelled (void)
   JxModelsSource source;
 
   jx_fake_response_set_header_delay (slow, 5000);
-  jx_fake_server_add (server, "GET", "/v1/models", slow);
+  jx_fake_server_add (f->server, "GET", "/v1/models", slow);
   g_timeout_add_once (50, (GSourceOnceFunc) g_cancellable_cancel, cancellable);
 
-  ids = list_models (engine, "openai", "k-1", cancellable, &source, &error);
+  ids = list_models (f->engine, "openai", "k-1", cancellable, &source, &error);
   g_assert_null (ids);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
 static void
-test_detect_ollama (void)
+test_detect_ollama (JxTestFixture *f,
+                    gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxCatalog) catalog = jx_test_catalog ("", NULL);
-  g_autoptr(JxEngine) engine = jx_engine_new (catalog);
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GError) error = NULL;
 
-  jx_fake_server_add (server, "GET", "/api/tags",
+  jx_fake_server_add (f->server, "GET", "/api/tags",
                       jx_fake_response_new_json (200, "{\"models\":[{\"name\":\"llama3.2:latest\"},"
                                                       "{\"name\":\"gpt-oss:20b\"}]}"));
 
-  ids = detect_ollama (engine, jx_fake_server_get_url (server), &error);
+  ids = detect_ollama (f->engine, jx_fake_server_get_url (f->server), &error);
   g_assert_no_error (error);
   assert_ids (ids, "llama3.2:latest,gpt-oss:20b");
 }
@@ -412,27 +416,25 @@ test_detect_ollama_absent (void)
 
 /* Something answers, but not within the second, or not as Ollama. */
 static void
-test_detect_ollama_slow_or_foreign (void)
+test_detect_ollama_slow_or_foreign (JxTestFixture *f,
+                                    gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) slow_server = jx_fake_server_new ();
   g_autoptr(JxFakeServer) foreign = jx_fake_server_new ();
-  g_autoptr(JxCatalog) catalog = jx_test_catalog ("", NULL);
-  g_autoptr(JxEngine) engine = jx_engine_new (catalog);
   g_autoptr(GPtrArray) late = NULL, other = NULL;
   g_autoptr(GError) error = NULL;
   JxFakeResponse *slow = jx_fake_response_new_json (200, "{\"models\":[{\"name\":\"x\"}]}");
   gint64 start;
 
   jx_fake_response_set_header_delay (slow, 4000);
-  jx_fake_server_add (slow_server, "GET", "/api/tags", slow);
+  jx_fake_server_add (f->server, "GET", "/api/tags", slow);
   start = g_get_monotonic_time ();
-  late = detect_ollama (engine, jx_fake_server_get_url (slow_server), &error);
+  late = detect_ollama (f->engine, jx_fake_server_get_url (f->server), &error);
   g_assert_no_error (error);
   g_assert_null (late);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 2500 * 1000);
 
   jx_fake_server_add (foreign, "GET", "/api/tags", jx_fake_response_new_json (200, "{\"data\":[{\"id\":\"x\"}]}"));
-  other = detect_ollama (engine, jx_fake_server_get_url (foreign), &error);
+  other = detect_ollama (f->engine, jx_fake_server_get_url (foreign), &error);
   g_assert_no_error (error);
   g_assert_null (other);
 }
@@ -445,21 +447,21 @@ main (int   argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/models/shape/%s", shapes[i].provider);
+      g_autofree char *path = g_strdup_printf ("/juxta/core/models/shape-%s", shapes[i].provider);
 
-      g_test_add_data_func (path, &shapes[i], test_shape);
+      g_test_add (path, JxTestFixture, &shapes[i], shape_setup, test_shape, jx_test_fixture_teardown);
     }
-  g_test_add_func ("/models/cache", test_cache);
-  g_test_add_func ("/models/fallback/server-down", test_fallback_server_down);
-  g_test_add_func ("/models/fallback/not-cached", test_fallback_not_cached);
-  g_test_add_func ("/models/key/rejected", test_key_rejected);
-  g_test_add_func ("/models/key/rejected-gemini", test_key_rejected_gemini);
-  g_test_add_func ("/models/key/plain-http", test_plain_http_refused);
-  g_test_add_func ("/models/replicate-catalog", test_replicate_uses_catalog);
-  g_test_add_func ("/models/cancelled", test_cancelled);
-  g_test_add_func ("/models/ollama/detect", test_detect_ollama);
-  g_test_add_func ("/models/ollama/absent", test_detect_ollama_absent);
-  g_test_add_func ("/models/ollama/slow-or-foreign", test_detect_ollama_slow_or_foreign);
+  jx_test_add ("/juxta/core/models/cache", OPENAI_JSON, test_cache);
+  g_test_add_func ("/juxta/core/models/fallback-server-down", test_fallback_server_down);
+  jx_test_add ("/juxta/core/models/fallback-not-cached", GROQ_JSON, test_fallback_not_cached);
+  jx_test_add ("/juxta/core/models/key-rejected", OPENAI_JSON, test_key_rejected);
+  jx_test_add ("/juxta/core/models/key-rejected-gemini", GEMINI_JSON, test_key_rejected_gemini);
+  g_test_add_func ("/juxta/core/models/key-plain-http", test_plain_http_refused);
+  jx_test_add ("/juxta/core/models/replicate-catalog", REPLICATE_JSON, test_replicate_uses_catalog);
+  jx_test_add ("/juxta/core/models/cancelled", OPENAI_JSON, test_cancelled);
+  jx_test_add ("/juxta/core/models/ollama-detect", BUILTIN_JSON, test_detect_ollama);
+  g_test_add_func ("/juxta/core/models/ollama-absent", test_detect_ollama_absent);
+  jx_test_add ("/juxta/core/models/ollama-slow-or-foreign", BUILTIN_JSON, test_detect_ollama_slow_or_foreign);
 
   return g_test_run ();
 }

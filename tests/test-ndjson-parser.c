@@ -245,13 +245,13 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/ndjson/ollama", test_ollama);
-  g_test_add_func ("/ndjson/blank-lines", test_blank_lines);
-  g_test_add_func ("/ndjson/final-unterminated", test_final_unterminated);
-  g_test_add_func ("/ndjson/inner-cr-kept", test_inner_cr_kept);
-  g_test_add_func ("/ndjson/too-large", test_too_large);
-  g_test_add_func ("/ndjson/too-large-exact", test_too_large_exact);
-  g_test_add_func ("/ndjson/too-large-default", test_too_large_default);
+  g_test_add_func ("/juxta/core/ndjson-parser/ollama", test_ollama);
+  g_test_add_func ("/juxta/core/ndjson-parser/blank-lines", test_blank_lines);
+  g_test_add_func ("/juxta/core/ndjson-parser/final-unterminated", test_final_unterminated);
+  g_test_add_func ("/juxta/core/ndjson-parser/inner-cr-kept", test_inner_cr_kept);
+  g_test_add_func ("/juxta/core/ndjson-parser/too-large", test_too_large);
+  g_test_add_func ("/juxta/core/ndjson-parser/too-large-exact", test_too_large_exact);
+  g_test_add_func ("/juxta/core/ndjson-parser/too-large-default", test_too_large_default);
 
   return g_test_run ();
 }

@@ -381,14 +381,14 @@ main (int   argc,
   providers_file = g_build_filename (tmp_dir, "providers.json", NULL);
   g_file_set_contents (providers_file, test_providers, -1, NULL);
 
-  g_test_add_func ("/plan-cli/json", test_json);
-  g_test_add_func ("/plan-cli/json-batch-cached", test_json_batch_cached);
-  g_test_add_func ("/plan-cli/csv", test_csv);
-  g_test_add_func ("/plan-cli/table", test_table);
-  g_test_add_func ("/plan-cli/default-list", test_default_list);
-  g_test_add_func ("/plan-cli/override-used", test_override_used);
-  g_test_add_func ("/plan-cli/usage-errors", test_usage_errors);
-  g_test_add_func ("/cli-output/sanitize", test_output_sanitize);
+  g_test_add_func ("/juxta/cli/plan/json", test_json);
+  g_test_add_func ("/juxta/cli/plan/json-batch-cached", test_json_batch_cached);
+  g_test_add_func ("/juxta/cli/plan/csv", test_csv);
+  g_test_add_func ("/juxta/cli/plan/table", test_table);
+  g_test_add_func ("/juxta/cli/plan/default-list", test_default_list);
+  g_test_add_func ("/juxta/cli/plan/override-used", test_override_used);
+  g_test_add_func ("/juxta/cli/plan/usage-errors", test_usage_errors);
+  g_test_add_func ("/juxta/cli/output/sanitize", test_output_sanitize);
 
   ret = g_test_run ();
 

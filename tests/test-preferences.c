@@ -145,6 +145,6 @@ main (int   argc,
       char *argv[])
 {
   gtk_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/Jx/Preferences/store-key", test_store_key);
+  g_test_add_func ("/juxta/gui/preferences/store-key", test_store_key);
   return g_test_run ();
 }

@@ -386,35 +386,18 @@ read_json (const char *path)
   return json_parser_steal_root (parser);
 }
 
+/* Overrides gpt-4o in @catalog; the file holds it, in the providers format. */
 static void
-test_override_round_trip (void)
+override_and_check_file (JxCatalog     *catalog,
+                         const char    *path,
+                         const JxPrice *price)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JxCatalog) catalog = jx_catalog_new_builtin (&error);
-  g_autoptr(JxCatalog) fresh = NULL;
-  g_autofree char *path = jx_pricing_get_overrides_path ();
-  g_autofree char *expected_path = g_build_filename (g_get_user_data_dir (), "juxta", "prices.json", NULL);
   g_autoptr(JsonNode) root = NULL;
-  JxPrice price = make_price (1.0, 0.25, 4.0);
   JxModel *model;
   JsonObject *entry;
-  double builtin_input, builtin_output;
 
-  g_assert_no_error (error);
-  g_assert_cmpstr (path, ==, expected_path);
-  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-
-  /* No file: nothing to do. */
-  g_assert_true (jx_pricing_load_overrides (catalog, &error));
-  g_assert_no_error (error);
-
-  model = find_model (catalog, "openai", "gpt-4o");
-  builtin_input = model->price.input_per_mtok;
-  builtin_output = model->price.output_per_mtok;
-  g_assert_cmpfloat (builtin_input, ==, 2.5);
-  g_assert_false (model->price_overridden);
-
-  g_assert_true (jx_pricing_set_override (catalog, "openai", "gpt-4o", &price, &error));
+  g_assert_true (jx_pricing_set_override (catalog, "openai", "gpt-4o", price, &error));
   g_assert_no_error (error);
   model = find_model (catalog, "openai", "gpt-4o");
   g_assert_true (model->price_overridden);
@@ -433,11 +416,16 @@ test_override_round_trip (void)
   g_assert_cmpstr (json_object_get_string_member (entry, "id"), ==, "gpt-4o");
   g_assert_cmpfloat (json_object_get_double_member (entry, "input_per_mtok"), ==, 1.0);
   g_assert_true (json_object_get_null_member (entry, "cache_write_per_mtok"));
-  g_clear_pointer (&root, json_node_unref);
+}
 
-  /* A fresh catalog picks it up. */
-  fresh = jx_catalog_new_builtin (&error);
-  g_assert_no_error (error);
+/* A fresh catalog picks the override up; the full setter adds one for Haiku. */
+static void
+load_in_fresh_catalog (JxCatalog     *fresh,
+                       const JxPrice *price)
+{
+  g_autoptr(GError) error = NULL;
+  JxModel *model;
+
   g_assert_false (find_model (fresh, "openai", "gpt-4o")->price_overridden);
   g_assert_true (jx_pricing_load_overrides (fresh, &error));
   g_assert_no_error (error);
@@ -448,7 +436,7 @@ test_override_round_trip (void)
   g_assert_cmpuint (strlen (model->price_checked), ==, 10);  /* today, YYYY-MM-DD */
 
   /* Batch and context through the full setter. */
-  g_assert_true (jx_pricing_set_override_full (fresh, "anthropic", "claude-haiku-4-5", &price,
+  g_assert_true (jx_pricing_set_override_full (fresh, "anthropic", "claude-haiku-4-5", price,
                                                0.25, 50000, &error));
   g_assert_no_error (error);
   model = find_model (fresh, "anthropic", "claude-haiku-4-5");
@@ -456,9 +444,23 @@ test_override_round_trip (void)
   g_assert_cmpint (model->context_window, ==, 50000);
 
   /* Unknown model: error, file unchanged. */
-  g_assert_false (jx_pricing_set_override (fresh, "openai", "gpt-nope", &price, &error));
+  g_assert_false (jx_pricing_set_override (fresh, "openai", "gpt-nope", price, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_clear_error (&error);
+}
+
+/* Resets gpt-4o in both catalogs, then Haiku: each leaves the file consistent. */
+static void
+reset_overrides (JxCatalog  *catalog,
+                 JxCatalog  *fresh,
+                 const char *path,
+                 double      builtin_input,
+                 double      builtin_output)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JxCatalog) third = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JxModel *model;
 
   /* Reset on the fresh catalog (its snapshot predates the overrides). */
   g_assert_true (jx_pricing_reset (fresh, "openai", "gpt-4o", &error));
@@ -483,19 +485,54 @@ test_override_round_trip (void)
   g_assert_true (jx_pricing_reset (catalog, "openai", "gpt-4o", &error));
   g_assert_no_error (error);
   g_assert_cmpfloat (find_model (catalog, "openai", "gpt-4o")->price.input_per_mtok, ==, builtin_input);
-  g_clear_object (&fresh);
-  fresh = jx_catalog_new_builtin (&error);
-  g_assert_true (jx_pricing_load_overrides (fresh, &error));
-  g_assert_false (find_model (fresh, "openai", "gpt-4o")->price_overridden);
-  g_assert_true (find_model (fresh, "anthropic", "claude-haiku-4-5")->price_overridden);
+  third = jx_catalog_new_builtin (&error);
+  g_assert_true (jx_pricing_load_overrides (third, &error));
+  g_assert_false (find_model (third, "openai", "gpt-4o")->price_overridden);
+  g_assert_true (find_model (third, "anthropic", "claude-haiku-4-5")->price_overridden);
 
   /* Reset of the last one leaves an empty, valid file. */
-  g_assert_true (jx_pricing_reset (fresh, "anthropic", "claude-haiku-4-5", &error));
+  g_assert_true (jx_pricing_reset (third, "anthropic", "claude-haiku-4-5", &error));
   g_assert_no_error (error);
-  g_assert_false (find_model (fresh, "anthropic", "claude-haiku-4-5")->price_overridden);
+  g_assert_false (find_model (third, "anthropic", "claude-haiku-4-5")->price_overridden);
   g_clear_pointer (&root, json_node_unref);
   root = read_json (path);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (root), "providers")), ==, 0);
+}
+
+static void
+test_override_round_trip (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JxCatalog) catalog = jx_catalog_new_builtin (&error);
+  g_autoptr(JxCatalog) fresh = NULL;
+  g_autofree char *path = jx_pricing_get_overrides_path ();
+  g_autofree char *expected_path = g_build_filename (g_get_user_data_dir (), "juxta", "prices.json", NULL);
+  JxPrice price = make_price (1.0, 0.25, 4.0);
+  JxModel *model;
+  double builtin_input, builtin_output;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (path, ==, expected_path);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* No file: nothing to do. */
+  g_assert_true (jx_pricing_load_overrides (catalog, &error));
+  g_assert_no_error (error);
+
+  model = find_model (catalog, "openai", "gpt-4o");
+  builtin_input = model->price.input_per_mtok;
+  builtin_output = model->price.output_per_mtok;
+  g_assert_cmpfloat (builtin_input, ==, 2.5);
+  g_assert_false (model->price_overridden);
+
+  override_and_check_file (catalog, path, &price);
+
+  /* A fresh catalog picks it up. */
+  fresh = jx_catalog_new_builtin (&error);
+  g_assert_no_error (error);
+  load_in_fresh_catalog (fresh, &price);
+
+  reset_overrides (catalog, fresh, path, builtin_input, builtin_output);
 }
 
 static void
@@ -657,16 +694,16 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  g_test_add_func ("/pricing/blend", test_blend);
-  g_test_add_func ("/pricing/usage-semantics", test_usage_semantics);
-  g_test_add_func ("/pricing/plan/totals", test_plan_totals);
-  g_test_add_func ("/pricing/plan/sorting", test_plan_sorting);
-  g_test_add_func ("/pricing/plan/from-responses", test_items_from_responses);
-  g_test_add_func ("/pricing/overrides/round-trip", test_override_round_trip);
-  g_test_add_func ("/pricing/overrides/bad-file", test_override_bad_file);
-  g_test_add_func ("/pricing/import/file", test_import_file);
-  g_test_add_func ("/pricing/import/litellm-map", test_litellm_map);
-  g_test_add_func ("/pricing/import/litellm", test_litellm_import);
+  g_test_add_func ("/juxta/core/pricing/blend", test_blend);
+  g_test_add_func ("/juxta/core/pricing/usage-semantics", test_usage_semantics);
+  g_test_add_func ("/juxta/core/pricing/plan-totals", test_plan_totals);
+  g_test_add_func ("/juxta/core/pricing/plan-sorting", test_plan_sorting);
+  g_test_add_func ("/juxta/core/pricing/plan-from-responses", test_items_from_responses);
+  g_test_add_func ("/juxta/core/pricing/overrides-round-trip", test_override_round_trip);
+  g_test_add_func ("/juxta/core/pricing/overrides-bad-file", test_override_bad_file);
+  g_test_add_func ("/juxta/core/pricing/import-file", test_import_file);
+  g_test_add_func ("/juxta/core/pricing/import-litellm-map", test_litellm_map);
+  g_test_add_func ("/juxta/core/pricing/import-litellm", test_litellm_import);
 
   return g_test_run ();
 }

@@ -162,10 +162,10 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/round/winners", test_winners);
-  g_test_add_func ("/round/winners-edge", test_winners_edge);
-  g_test_add_func ("/round/percentiles", test_percentiles);
-  g_test_add_func ("/round/output-tokens", test_output_tokens);
+  g_test_add_func ("/juxta/core/round/winners", test_winners);
+  g_test_add_func ("/juxta/core/round/winners-edge", test_winners_edge);
+  g_test_add_func ("/juxta/core/round/percentiles", test_percentiles);
+  g_test_add_func ("/juxta/core/round/output-tokens", test_output_tokens);
 
   return g_test_run ();
 }

@@ -436,17 +436,17 @@ main (int   argc,
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *replay_path = g_strdup_printf ("/sdk-fixtures/replay/%s", cases[i].fixture);
+      g_autofree char *replay_path = g_strdup_printf ("/juxta/adapter/sdk-fixtures/replay-%s", cases[i].fixture);
 
       g_test_add_data_func (replay_path, &cases[i], test_replay);
       if (cases[i].pace_ms > 0)
         {
-          g_autofree char *paced_path = g_strdup_printf ("/sdk-fixtures/paced/%s", cases[i].fixture);
+          g_autofree char *paced_path = g_strdup_printf ("/juxta/adapter/sdk-fixtures/paced-%s", cases[i].fixture);
 
           g_test_add_data_func (paced_path, &cases[i], test_paced);
         }
     }
-  g_test_add_func ("/sdk-fixtures/eventstream-vectors", test_eventstream_vectors);
+  g_test_add_func ("/juxta/adapter/sdk-fixtures/eventstream-vectors", test_eventstream_vectors);
 
   return g_test_run ();
 }

@@ -511,20 +511,20 @@ main (int   argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (vectors); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/Jx/Sigv4/vector/%s", vectors[i].name);
+      g_autofree char *path = g_strdup_printf ("/juxta/core/sigv4/vector-%s", vectors[i].name);
 
       g_test_add_data_func (path, &vectors[i], test_sigv4_vector);
     }
 
-  g_test_add_func ("/Jx/Sigv4/authorization-literal", test_sigv4_authorization_literal);
-  g_test_add_func ("/Jx/Sigv4/local-time", test_sigv4_local_time);
-  g_test_add_func ("/Jx/Sigv4/raw-paths", test_sigv4_raw_paths);
-  g_test_add_func ("/Jx/Sigv4/derive-key", test_sigv4_derive_key);
-  g_test_add_func ("/Jx/Sigv4/uri-encode", test_sigv4_uri_encode);
-  g_test_add_func ("/Jx/Sigv4/bedrock-arn", test_sigv4_bedrock_arn);
-  g_test_add_func ("/Jx/Sigv4/s3-and-port", test_sigv4_s3_and_port);
-  g_test_add_func ("/Jx/Sigv4/errors", test_sigv4_errors);
-  g_test_add_func ("/Jx/Sigv4/sign-message", test_sigv4_sign_message);
+  g_test_add_func ("/juxta/core/sigv4/authorization-literal", test_sigv4_authorization_literal);
+  g_test_add_func ("/juxta/core/sigv4/local-time", test_sigv4_local_time);
+  g_test_add_func ("/juxta/core/sigv4/raw-paths", test_sigv4_raw_paths);
+  g_test_add_func ("/juxta/core/sigv4/derive-key", test_sigv4_derive_key);
+  g_test_add_func ("/juxta/core/sigv4/uri-encode", test_sigv4_uri_encode);
+  g_test_add_func ("/juxta/core/sigv4/bedrock-arn", test_sigv4_bedrock_arn);
+  g_test_add_func ("/juxta/core/sigv4/s3-and-port", test_sigv4_s3_and_port);
+  g_test_add_func ("/juxta/core/sigv4/errors", test_sigv4_errors);
+  g_test_add_func ("/juxta/core/sigv4/sign-message", test_sigv4_sign_message);
 
   return g_test_run ();
 }

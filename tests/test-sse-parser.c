@@ -849,24 +849,24 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/sse/openai", test_openai);
-  g_test_add_func ("/sse/anthropic", test_anthropic);
-  g_test_add_func ("/sse/gemini", test_gemini);
-  g_test_add_func ("/sse/openrouter", test_openrouter);
-  g_test_add_func ("/sse/replicate", test_replicate);
-  g_test_add_func ("/sse/line-endings", test_line_endings);
-  g_test_add_func ("/sse/cr-at-chunk-end", test_cr_at_chunk_end);
-  g_test_add_func ("/sse/comments", test_comments);
-  g_test_add_func ("/sse/field-parsing", test_field_parsing);
-  g_test_add_func ("/sse/nul-in-data", test_nul_in_data);
-  g_test_add_func ("/sse/no-data-not-dispatched", test_no_data_not_dispatched);
-  g_test_add_func ("/sse/ids", test_ids);
-  g_test_add_func ("/sse/bom", test_bom);
-  g_test_add_func ("/sse/big-event-bytewise", test_big_event_bytewise);
-  g_test_add_func ("/sse/too-large/line", test_too_large_line);
-  g_test_add_func ("/sse/too-large/event", test_too_large_event);
-  g_test_add_func ("/sse/too-large/default", test_too_large_default);
-  g_test_add_func ("/sse/finish-partial", test_finish_partial);
+  g_test_add_func ("/juxta/core/sse-parser/openai", test_openai);
+  g_test_add_func ("/juxta/core/sse-parser/anthropic", test_anthropic);
+  g_test_add_func ("/juxta/core/sse-parser/gemini", test_gemini);
+  g_test_add_func ("/juxta/core/sse-parser/openrouter", test_openrouter);
+  g_test_add_func ("/juxta/core/sse-parser/replicate", test_replicate);
+  g_test_add_func ("/juxta/core/sse-parser/line-endings", test_line_endings);
+  g_test_add_func ("/juxta/core/sse-parser/cr-at-chunk-end", test_cr_at_chunk_end);
+  g_test_add_func ("/juxta/core/sse-parser/comments", test_comments);
+  g_test_add_func ("/juxta/core/sse-parser/field-parsing", test_field_parsing);
+  g_test_add_func ("/juxta/core/sse-parser/nul-in-data", test_nul_in_data);
+  g_test_add_func ("/juxta/core/sse-parser/no-data-not-dispatched", test_no_data_not_dispatched);
+  g_test_add_func ("/juxta/core/sse-parser/ids", test_ids);
+  g_test_add_func ("/juxta/core/sse-parser/bom", test_bom);
+  g_test_add_func ("/juxta/core/sse-parser/big-event-bytewise", test_big_event_bytewise);
+  g_test_add_func ("/juxta/core/sse-parser/too-large-line", test_too_large_line);
+  g_test_add_func ("/juxta/core/sse-parser/too-large-event", test_too_large_event);
+  g_test_add_func ("/juxta/core/sse-parser/too-large-default", test_too_large_default);
+  g_test_add_func ("/juxta/core/sse-parser/finish-partial", test_finish_partial);
 
   return g_test_run ();
 }

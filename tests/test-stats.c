@@ -147,11 +147,11 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/Jx/Stats/percentile/type7", test_stats_percentile_type7);
-  g_test_add_func ("/Jx/Stats/percentile/small", test_stats_percentile_small);
-  g_test_add_func ("/Jx/Stats/percentile/empty", test_stats_percentile_empty);
-  g_test_add_func ("/Jx/Stats/timing/basic", test_stats_timing_basic);
-  g_test_add_func ("/Jx/Stats/timing/unknown", test_stats_timing_unknown);
+  g_test_add_func ("/juxta/core/stats/percentile-type7", test_stats_percentile_type7);
+  g_test_add_func ("/juxta/core/stats/percentile-small", test_stats_percentile_small);
+  g_test_add_func ("/juxta/core/stats/percentile-empty", test_stats_percentile_empty);
+  g_test_add_func ("/juxta/core/stats/timing-basic", test_stats_timing_basic);
+  g_test_add_func ("/juxta/core/stats/timing-unknown", test_stats_timing_unknown);
 
   return g_test_run ();
 }

@@ -357,9 +357,9 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/transfer/events", test_transfer_events);
-  g_test_add_func ("/transfer/back-pressure", test_back_pressure);
-  g_test_add_func ("/transfer/stop-at-any-moment", test_stop_at_any_moment);
+  g_test_add_func ("/juxta/core/transfer/events", test_transfer_events);
+  g_test_add_func ("/juxta/core/transfer/back-pressure", test_back_pressure);
+  g_test_add_func ("/juxta/core/transfer/stop-at-any-moment", test_stop_at_any_moment);
 
   return g_test_run ();
 }

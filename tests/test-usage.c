@@ -284,14 +284,14 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/Jx/Usage/init", test_usage_init);
-  g_test_add_func ("/Jx/Usage/estimate", test_usage_estimate);
-  g_test_add_func ("/Jx/Usage/openai", test_usage_openai);
-  g_test_add_func ("/Jx/Usage/anthropic", test_usage_anthropic);
-  g_test_add_func ("/Jx/Usage/gemini", test_usage_gemini);
-  g_test_add_func ("/Jx/Usage/bedrock", test_usage_bedrock);
-  g_test_add_func ("/Jx/Usage/cohere", test_usage_cohere);
-  g_test_add_func ("/Jx/Usage/cost-edges", test_usage_cost_edges);
+  g_test_add_func ("/juxta/core/usage/init", test_usage_init);
+  g_test_add_func ("/juxta/core/usage/estimate", test_usage_estimate);
+  g_test_add_func ("/juxta/core/usage/openai", test_usage_openai);
+  g_test_add_func ("/juxta/core/usage/anthropic", test_usage_anthropic);
+  g_test_add_func ("/juxta/core/usage/gemini", test_usage_gemini);
+  g_test_add_func ("/juxta/core/usage/bedrock", test_usage_bedrock);
+  g_test_add_func ("/juxta/core/usage/cohere", test_usage_cohere);
+  g_test_add_func ("/juxta/core/usage/cost-edges", test_usage_cost_edges);
 
   return g_test_run ();
 }

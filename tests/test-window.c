@@ -438,11 +438,11 @@ main (int   argc,
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_FORCE_LIGHT);
 
-  g_test_add_func ("/Jx/Window/empty-state", test_window_empty_state);
-  g_test_add_func ("/Jx/Application/actions", test_application_actions);
-  g_test_add_func ("/Jx/Window/size-saved", test_window_size_saved);
-  g_test_add_func ("/Jx/Application/quit-saves-state", test_application_quit_saves_state);
-  g_test_add_func ("/Jx/Window/german", test_window_german);
+  g_test_add_func ("/juxta/gui/window/empty-state", test_window_empty_state);
+  g_test_add_func ("/juxta/gui/application/actions", test_application_actions);
+  g_test_add_func ("/juxta/gui/window/size-saved", test_window_size_saved);
+  g_test_add_func ("/juxta/gui/application/quit-saves-state", test_application_quit_saves_state);
+  g_test_add_func ("/juxta/gui/window/german", test_window_german);
 
   ret = g_test_run ();
 

@@ -1,4 +1,4 @@
-/* test-engine-openai.c — the OpenAI-compatible family end to end over loopback HTTP
+/* test-adapter-openai.c — the OpenAI-compatible family end to end over loopback HTTP
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,6 +11,18 @@
   "{\"providers\":[" \
   "{\"id\":\"%s\",\"base_url\":\"@URL@/v1\",\"api_key_env\":\"JX_TEST_KEY\"," \
   "\"models\":[{\"id\":\"test-model\",\"input_per_mtok\":1.0,\"cached_input_per_mtok\":0.5,\"output_per_mtok\":2.0}]}]}"
+
+#define AZURE_JSON \
+  "{\"providers\":[{\"id\":\"azure-openai\",\"base_url\":\"@URL@\"," \
+  "\"models\":[{\"id\":\"my-gpt\",\"input_per_mtok\":2.5,\"output_per_mtok\":10}]}]}"
+#define LOCAL_PRICED_JSON \
+  "{\"providers\":[{\"id\":\"local\",\"name\":\"Local\",\"protocol\":\"openai\"," \
+  "\"base_url\":\"@URL@/v1\",\"models\":[{\"id\":\"m\",\"input_per_mtok\":1,\"output_per_mtok\":1}]}]}"
+#define LOCAL_JSON \
+  "{\"providers\":[{\"id\":\"local\",\"protocol\":\"openai\",\"base_url\":\"@URL@/v1\"}]}"
+/* A built-in provider moved to another host (the fake). */
+#define MOVED_OPENAI_JSON \
+  "{\"providers\":[{\"id\":\"openai\",\"base_url\":\"@URL@/v1\"}]}"
 
 typedef struct
 {
@@ -34,36 +46,39 @@ static const FamilyCase family[] = {
   { "custom",      "openai-basic.sse",      "Hi there!",                     10, 5,   NAN },
 };
 
+/* The fixture for a FamilyCase: its provider on the fake, with a bearer key from the
+ * environment. */
 static void
-run_family_case (const FamilyCase *c,
+family_setup (JxTestFixture *f,
+              gconstpointer  data)
+{
+  const FamilyCase *c = data;
+  g_autofree char *json = g_strdup_printf (PROVIDERS_JSON, c->provider);
+  g_autoptr(GString) providers = g_string_new (json);
+
+  g_string_replace (providers, "\"base_url\"", "\"auth_kind\":\"bearer\",\"base_url\"", 1);
+  /* Ollama's built-in entry speaks the native protocol; its /v1 endpoint is the OpenAI one. */
+  if (g_str_equal (c->provider, "ollama"))
+    g_string_replace (providers, "\"base_url\"", "\"protocol\":\"openai\",\"base_url\"", 1);
+  jx_test_fixture_init (f, providers->str);
+}
+
+static void
+run_family_case (JxTestFixture    *f,
+                 const FamilyCase *c,
                  guint32           seed)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autofree char *json = NULL;
-  g_autoptr(JxCatalog) catalog = NULL;
-  g_autoptr(JxEngine) engine = NULL;
   g_autoptr(JxResponse) r = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonObject) request = NULL;
   g_autofree char *auth = NULL;
   JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream; charset=utf-8");
-  const char *protocol_override = g_str_equal (c->provider, "ollama") ? ",\"protocol\":\"openai\"" : "";
-  g_autoptr(GString) providers = NULL;
 
   jx_fake_response_add_file (fake, 5, 2, c->fixture);
   jx_fake_response_set_random_split (fake, seed, 7);
-  jx_fake_server_add (server, "POST", "/v1/chat/completions", fake);
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", fake);
 
-  /* Ollama's built-in entry speaks the native protocol; its /v1 endpoint is the OpenAI one. */
-  json = g_strdup_printf (PROVIDERS_JSON, c->provider);
-  providers = g_string_new (json);
-  g_string_replace (providers, "\"base_url\"", "\"auth_kind\":\"bearer\",\"base_url\"", 1);
-  if (*protocol_override != '\0')
-    g_string_replace (providers, "\"base_url\"", "\"protocol\":\"openai\",\"base_url\"", 1);
-
-  catalog = jx_test_catalog (jx_fake_server_get_url (server), providers->str);
-  engine = jx_engine_new (catalog);
-  r = jx_test_run (engine, c->provider, "test-model", NULL, NULL);
+  r = jx_test_run (f->engine, c->provider, "test-model", NULL, NULL);
 
   g_assert_no_error (r->error);
   g_assert_cmpint (r->status, ==, JX_RESPONSE_OK);
@@ -91,9 +106,9 @@ run_family_case (const FamilyCase *c,
   g_assert_cmpuint (r->timing.content_times->len, >, 0);
 
   /* What went over the wire. */
-  auth = jx_fake_server_get_last_header (server, "/v1/chat/completions", "Authorization");
+  auth = jx_fake_server_get_last_header (f->server, "/v1/chat/completions", "Authorization");
   g_assert_cmpstr (auth, ==, "Bearer test-key-123");
-  body = jx_fake_server_get_last_body (server, "/v1/chat/completions");
+  body = jx_fake_server_get_last_body (f->server, "/v1/chat/completions");
   request = jx_test_parse_body (body);
   g_assert_true (json_object_get_boolean_member (request, "stream"));
   g_assert_cmpstr (json_object_get_string_member (request, "model"), ==, "test-model");
@@ -110,7 +125,7 @@ run_family_case (const FamilyCase *c,
     g_assert_cmpint (json_object_get_int_member (request, "max_tokens"), ==, 64);
   if (g_str_equal (c->provider, "openrouter"))
     {
-      g_autofree char *title = jx_fake_server_get_last_header (server, "/v1/chat/completions", "X-Title");
+      g_autofree char *title = jx_fake_server_get_last_header (f->server, "/v1/chat/completions", "X-Title");
       g_assert_cmpstr (title, ==, "Juxta");
     }
   if (g_str_equal (c->provider, "groq"))
@@ -123,21 +138,20 @@ run_family_case (const FamilyCase *c,
 }
 
 static void
-test_family (gconstpointer data)
+test_family (JxTestFixture *f,
+             gconstpointer  data)
 {
   const FamilyCase *c = data;
 
   /* Different random splits, including inside UTF-8 sequences and JSON. */
   for (guint32 seed = 1; seed <= 3; seed++)
-    run_family_case (c, seed);
+    run_family_case (f, c, seed);
 }
 
 static void
-test_azure_deployment (void)
+test_azure_deployment (JxTestFixture *f,
+                       gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxCatalog) catalog = NULL;
-  g_autoptr(JxEngine) engine = NULL;
   g_autoptr(JxResponse) r = NULL;
   g_autofree char *key = NULL, *auth = NULL, *query = NULL;
   JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
@@ -145,13 +159,9 @@ test_azure_deployment (void)
 
   jx_fake_response_add_file (fake, 1, 1, "azure-filter.sse");
   jx_fake_response_set_random_split (fake, 42, 5);
-  jx_fake_server_add (server, "POST", path, fake);
-  catalog = jx_test_catalog (jx_fake_server_get_url (server),
-                             "{\"providers\":[{\"id\":\"azure-openai\",\"base_url\":\"@URL@\","
-                             "\"models\":[{\"id\":\"my-gpt\",\"input_per_mtok\":2.5,\"output_per_mtok\":10}]}]}");
-  engine = jx_engine_new (catalog);
+  jx_fake_server_add (f->server, "POST", path, fake);
 
-  r = jx_test_run (engine, "azure-openai", "my-gpt", "azure-secret", NULL);
+  r = jx_test_run (f->engine, "azure-openai", "my-gpt", "azure-secret", NULL);
   g_assert_no_error (r->error);
   /* The leading prompt_filter_results chunk is neither text nor usage. */
   g_assert_cmpstr (r->text->str, ==, "Hello from Azure.");
@@ -159,34 +169,28 @@ test_azure_deployment (void)
   g_assert_cmpint (r->usage.output_tokens, ==, 4);
   g_assert_cmpfloat_with_epsilon (r->cost_usd, (9 * 2.5 + 4 * 10.0) / 1e6, 1e-12);
 
-  key = jx_fake_server_get_last_header (server, path, "api-key");
-  auth = jx_fake_server_get_last_header (server, path, "Authorization");
-  query = jx_fake_server_get_last_query (server, path);
+  key = jx_fake_server_get_last_header (f->server, path, "api-key");
+  auth = jx_fake_server_get_last_header (f->server, path, "Authorization");
+  query = jx_fake_server_get_last_query (f->server, path);
   g_assert_cmpstr (key, ==, "azure-secret");
   g_assert_null (auth);
   g_assert_cmpstr (query, ==, "api-version=2024-10-21");
 }
 
 static void
-test_no_usage_is_estimated (void)
+test_no_usage_is_estimated (JxTestFixture *f,
+                            gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxCatalog) catalog = NULL;
-  g_autoptr(JxEngine) engine = NULL;
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
 
   jx_fake_response_add (fake, 1, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Four score and seven\"}}]}\n\n", -1);
   jx_fake_response_add (fake, 1, "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n", -1);
   jx_fake_response_add (fake, 1, "data: [DONE]\n\n", -1);
-  jx_fake_server_add (server, "POST", "/v1/chat/completions", fake);
-  catalog = jx_test_catalog (jx_fake_server_get_url (server),
-                             "{\"providers\":[{\"id\":\"local\",\"name\":\"Local\",\"protocol\":\"openai\","
-                             "\"base_url\":\"@URL@/v1\",\"models\":[{\"id\":\"m\",\"input_per_mtok\":1,\"output_per_mtok\":1}]}]}");
-  engine = jx_engine_new (catalog);
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", fake);
 
   /* A local endpoint without a key goes ahead without one. */
-  r = jx_test_run (engine, "local", "m", NULL, NULL);
+  r = jx_test_run (f->engine, "local", "m", NULL, NULL);
   g_assert_no_error (r->error);
   g_assert_cmpstr (r->text->str, ==, "Four score and seven");
   g_assert_cmpint (r->usage.source, ==, JX_USAGE_SOURCE_ESTIMATE);
@@ -198,24 +202,18 @@ test_no_usage_is_estimated (void)
 /* Token counts that are not numbers are not read as 0 (which would bill nothing): they
  * count as unreported and are estimated, and say so. */
 static void
-test_non_numeric_usage_is_estimated (void)
+test_non_numeric_usage_is_estimated (JxTestFixture *f,
+                                     gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxCatalog) catalog = NULL;
-  g_autoptr(JxEngine) engine = NULL;
   g_autoptr(JxResponse) r = NULL;
   JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
 
   jx_fake_response_add (fake, 1, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Four score and seven\"}}]}\n\n", -1);
   jx_fake_response_add (fake, 1, "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":\"12\",\"completion_tokens\":true}}\n\n", -1);
   jx_fake_response_add (fake, 1, "data: [DONE]\n\n", -1);
-  jx_fake_server_add (server, "POST", "/v1/chat/completions", fake);
-  catalog = jx_test_catalog (jx_fake_server_get_url (server),
-                             "{\"providers\":[{\"id\":\"local\",\"name\":\"Local\",\"protocol\":\"openai\","
-                             "\"base_url\":\"@URL@/v1\",\"models\":[{\"id\":\"m\",\"input_per_mtok\":1,\"output_per_mtok\":1}]}]}");
-  engine = jx_engine_new (catalog);
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", fake);
 
-  r = jx_test_run (engine, "local", "m", NULL, NULL);
+  r = jx_test_run (f->engine, "local", "m", NULL, NULL);
   g_assert_no_error (r->error);
   g_assert_cmpint (r->usage.source, ==, JX_USAGE_SOURCE_ESTIMATE);
   g_assert_cmpint (r->usage.output_tokens, ==, jx_usage_estimate_tokens ("Four score and seven"));
@@ -247,8 +245,9 @@ test_key_stays_with_its_host (void)
   g_autoptr(JxEngine) engine = NULL;
   g_autoptr(JxResponse) r = NULL;
 
+  /* Not the fixture: the catalog must name the fake by a host name, not its address. */
   g_string_replace (url, "127.0.0.1", "gateway.localhost", 1);
-  catalog = jx_test_catalog (url->str, "{\"providers\":[{\"id\":\"openai\",\"base_url\":\"@URL@/v1\"}]}");
+  catalog = jx_test_catalog (url->str, MOVED_OPENAI_JSON);
   engine = jx_engine_new (catalog);
   r = jx_test_run (engine, "openai", "gpt-5.4-mini", NULL, NULL);
 
@@ -263,22 +262,19 @@ test_key_stays_with_its_host (void)
 
 /* A built-in provider moved to a loopback address (a local gateway) keeps its usual key. */
 static void
-test_key_goes_to_loopback (void)
+test_key_goes_to_loopback (JxTestFixture *f,
+                           gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxCatalog) catalog = jx_test_catalog (jx_fake_server_get_url (server),
-    "{\"providers\":[{\"id\":\"openai\",\"base_url\":\"@URL@/v1\"}]}");
-  g_autoptr(JxEngine) engine = jx_engine_new (catalog);
   g_autoptr(JxResponse) r = NULL;
   g_autofree char *auth = NULL;
   JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream; charset=utf-8");
 
   jx_fake_response_add_file (fake, 0, 0, "openai-basic.sse");
-  jx_fake_server_add (server, "POST", "/v1/chat/completions", fake);
-  r = jx_test_run (engine, "openai", "gpt-5.4-mini", NULL, NULL);
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", fake);
+  r = jx_test_run (f->engine, "openai", "gpt-5.4-mini", NULL, NULL);
 
   g_assert_cmpint (r->status, ==, JX_RESPONSE_OK);
-  auth = jx_fake_server_get_last_header (server, "/v1/chat/completions", "Authorization");
+  auth = jx_fake_server_get_last_header (f->server, "/v1/chat/completions", "Authorization");
   g_assert_cmpstr (auth, ==, "Bearer sk-must-not-leave");
 }
 
@@ -299,11 +295,9 @@ test_proxy_resolver (void)
 
 /* 16 panes to one host must not queue behind each other (libsoup's default is 2 per host). */
 static void
-test_sixteen_concurrent (void)
+test_sixteen_concurrent (JxTestFixture *f,
+                         gconstpointer  data)
 {
-  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
-  g_autoptr(JxCatalog) catalog = NULL;
-  g_autoptr(JxEngine) engine = NULL;
   g_autoptr(GPtrArray) requests = NULL;
   JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
   JxProvider *provider;
@@ -314,17 +308,14 @@ test_sixteen_concurrent (void)
   for (guint i = 0; i < 100; i++)
     jx_fake_response_add (fake, 2, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\" t\"}}]}\n\n", -1);
   jx_fake_response_add (fake, 1, "data: [DONE]\n\n", -1);
-  jx_fake_server_add (server, "POST", "/v1/chat/completions", fake);
-  catalog = jx_test_catalog (jx_fake_server_get_url (server),
-                             "{\"providers\":[{\"id\":\"local\",\"protocol\":\"openai\",\"base_url\":\"@URL@/v1\"}]}");
-  engine = jx_engine_new (catalog);
-  provider = jx_catalog_lookup (catalog, "local");
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", fake);
+  provider = jx_catalog_lookup (f->catalog, "local");
   jx_prompt_init (&prompt);
   prompt.user = (char *) "go";
 
-  requests = jx_test_run_concurrent (engine, provider, "m", &prompt, 16);
+  requests = jx_test_run_concurrent (f->engine, provider, "m", &prompt, 16);
 
-  g_assert_cmpuint (jx_fake_server_get_request_count (server, "/v1/chat/completions"), ==, 16);
+  g_assert_cmpuint (jx_fake_server_get_request_count (f->server, "/v1/chat/completions"), ==, 16);
   for (guint i = 0; i < requests->len; i++)
     {
       JxResponse *r = jx_request_get_response (g_ptr_array_index (requests, i));
@@ -354,18 +345,18 @@ main (int   argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (family); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/engine/openai-family/%s", family[i].provider);
+      g_autofree char *path = g_strdup_printf ("/juxta/adapter/openai/family-%s", family[i].provider);
 
-      g_test_add_data_func (path, &family[i], test_family);
+      g_test_add (path, JxTestFixture, &family[i], family_setup, test_family, jx_test_fixture_teardown);
     }
-  g_test_add_func ("/engine/azure/deployment", test_azure_deployment);
-  g_test_add_func ("/engine/usage/estimate", test_no_usage_is_estimated);
-  g_test_add_func ("/engine/usage/non-numeric", test_non_numeric_usage_is_estimated);
-  g_test_add_func ("/engine/keys/plain-http", test_key_never_sent_over_plain_http);
-  g_test_add_func ("/engine/keys/own-host", test_key_stays_with_its_host);
-  g_test_add_func ("/engine/keys/loopback", test_key_goes_to_loopback);
-  g_test_add_func ("/engine/proxy/local-direct", test_proxy_resolver);
-  g_test_add_func ("/engine/concurrency/sixteen", test_sixteen_concurrent);
+  jx_test_add ("/juxta/adapter/openai/azure-deployment", AZURE_JSON, test_azure_deployment);
+  jx_test_add ("/juxta/adapter/openai/usage-estimate", LOCAL_PRICED_JSON, test_no_usage_is_estimated);
+  jx_test_add ("/juxta/adapter/openai/usage-non-numeric", LOCAL_PRICED_JSON, test_non_numeric_usage_is_estimated);
+  g_test_add_func ("/juxta/adapter/openai/key-plain-http", test_key_never_sent_over_plain_http);
+  g_test_add_func ("/juxta/adapter/openai/key-own-host", test_key_stays_with_its_host);
+  jx_test_add ("/juxta/adapter/openai/key-loopback", MOVED_OPENAI_JSON, test_key_goes_to_loopback);
+  g_test_add_func ("/juxta/adapter/openai/proxy-local-direct", test_proxy_resolver);
+  jx_test_add ("/juxta/adapter/openai/concurrency-sixteen", LOCAL_JSON, test_sixteen_concurrent);
 
   return g_test_run ();
 }
