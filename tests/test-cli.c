@@ -694,6 +694,8 @@ test_bad_arguments (Fixture       *f,
                              "--timeout", "0", "hi", NULL };
   const char *idle0[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m",
                           "--idle-timeout", "0", "hi", NULL };
+  const char *negative_limit[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m",
+                                   "--max-output", "-1", "hi", NULL };
   const char *good[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m",
                          "--temperature", "0.7", "--timeout", "5", "--format", "json", "hi", NULL };
   g_autoptr(GBytes) body = NULL;
@@ -730,6 +732,10 @@ test_bad_arguments (Fixture       *f,
   g_assert_cmpint (run_juxta (idle0, NULL, &out, &err), ==, 2);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_juxta (negative_limit, NULL, &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "--max-time and --max-output cannot be negative"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
 
   /* Nothing above reached the server; a valid temperature does. */
   g_assert_null (jx_fake_server_get_last_body (f->server, "/v1/chat/completions"));
@@ -747,6 +753,31 @@ test_bad_arguments (Fixture       *f,
   }
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
+}
+
+/* --max-time reaches the engine: a stream that keeps trickling past it ends as a timeout,
+ * with the text that had arrived kept. */
+static void
+test_max_time (Fixture       *f,
+               gconstpointer  data)
+{
+  const char *args[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m",
+                         "--max-time", "1", "--format", "json", "hi", NULL };
+  JxFakeResponse *r = jx_fake_response_new (200, "text/event-stream");
+  char *out = NULL, *err = NULL;
+
+  /* Every piece comes well within the idle timeout, but the whole takes 3 s. */
+  for (guint j = 0; j < 6; j++)
+    jx_fake_response_add (r, 500,
+                          "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tick \"}}]}\n\n", -1);
+  jx_fake_response_add (r, 0, "data: [DONE]\n\n", -1);
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", r);
+
+  g_assert_cmpint (run_juxta (args, NULL, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (out, "\"error_code\":\"timeout\""));
+  g_assert_nonnull (strstr (out, "\"text\":\"tick "));
+  g_free (out);
+  g_free (err);
 }
 
 static gboolean
@@ -937,6 +968,7 @@ main (int   argc,
   ADD ("/juxta/cli/compare/table-failure", test_table_and_failure);
   ADD ("/juxta/cli/compare/json-failure", test_json_failure);
   ADD ("/juxta/cli/compare/usage-errors", test_usage_errors);
+  ADD ("/juxta/cli/compare/max-time", test_max_time);
   ADD ("/juxta/cli/compare/prices-override", test_prices_override);
   ADD ("/juxta/cli/command/short-doubles", test_short_doubles);
   ADD ("/juxta/cli/compare/hostile-server", test_hostile_server);

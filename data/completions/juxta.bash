@@ -46,7 +46,7 @@ _juxta ()
     -p|--pane)
       mapfile -t COMPREPLY < <(compgen -W "$(_juxta_providers)" -- "$cur")
       return 0 ;;
-    --system|--max-tokens|--temperature|--runs|--timeout|--idle-timeout|--requests-per-day|\
+    --system|--max-tokens|--temperature|--runs|--timeout|--idle-timeout|--max-time|--max-output|--requests-per-day|\
     --requests-per-month|--input-tokens|--output-tokens|--cached-share|--model|--since|--until|--search|\
     --series|--limit)
       return 0 ;;
@@ -56,7 +56,7 @@ _juxta ()
   case $command in
     compare|demo)
       words="--pane --providers-file --system --max-tokens --temperature --runs --timeout
-             --idle-timeout --format --no-history --help" ;;
+             --idle-timeout --max-time --max-output --format --no-history --help" ;;
     plan)
       words="--requests-per-day --requests-per-month --input-tokens --output-tokens
              --cached-share --batch --pane --providers-file --format --help" ;;

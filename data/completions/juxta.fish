@@ -25,6 +25,8 @@ complete -c juxta -n "__fish_seen_subcommand_from compare demo" -l temperature -
 complete -c juxta -n "__fish_seen_subcommand_from compare demo" -l runs -x -d 'Sequential rounds'
 complete -c juxta -n "__fish_seen_subcommand_from compare demo" -l timeout -x -d 'Seconds to the start of a response, 1 or more'
 complete -c juxta -n "__fish_seen_subcommand_from compare demo" -l idle-timeout -x -d 'Seconds of silence while streaming, 1 or more'
+complete -c juxta -n "__fish_seen_subcommand_from compare demo" -l max-time -x -d 'Most seconds one answer may take, 0 = no limit'
+complete -c juxta -n "__fish_seen_subcommand_from compare demo" -l max-output -x -d 'Most MiB of text kept per answer, 0 = no limit'
 
 complete -c juxta -n "__fish_seen_subcommand_from plan" -l requests-per-day -x -d 'Requests a day'
 complete -c juxta -n "__fish_seen_subcommand_from plan" -l requests-per-month -x -d 'Requests a month'

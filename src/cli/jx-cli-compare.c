@@ -43,6 +43,8 @@ typedef struct
   int          runs;
   int          timeout;
   int          idle_timeout;
+  int          max_time;
+  int          max_output_mib;
   gboolean     no_history;
 } CompareOptions;
 
@@ -678,6 +680,10 @@ parse_options (int             argc,
       N_("Seconds to wait for a response to start, 1 or more (default 30)"), N_("S") },
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &options->idle_timeout,
       N_("Seconds of silence allowed while streaming, 1 or more (default 60)"), N_("S") },
+    { "max-time", 0, 0, G_OPTION_ARG_INT, &options->max_time,
+      N_("Most seconds one answer may take in all, 0 = no limit (default 1800)"), N_("S") },
+    { "max-output", 0, 0, G_OPTION_ARG_INT, &options->max_output_mib,
+      N_("Most MiB of text kept per answer, 0 = no limit (default 16)"), N_("MIB") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Output format: table, json or csv"), N_("FORMAT") },
     { "no-history", 0, 0, G_OPTION_ARG_NONE, &options->no_history, N_("Do not store the rounds in the history"), NULL },
     { NULL }
@@ -687,6 +693,8 @@ parse_options (int             argc,
   options->runs = 1;
   options->timeout = JX_ENGINE_DEFAULT_CONNECT_TIMEOUT;
   options->idle_timeout = JX_ENGINE_DEFAULT_IDLE_TIMEOUT;
+  options->max_time = JX_ENGINE_DEFAULT_MAX_TIME;
+  options->max_output_mib = (int) (JX_ENGINE_DEFAULT_MAX_OUTPUT_BYTES / (1024 * 1024));
 
   context = g_option_context_new (demo ? "" : _("PROMPT — send PROMPT (or - for standard input) to every pane"));
   g_option_context_set_summary (context,
@@ -712,6 +720,8 @@ parse_options (int             argc,
     FAIL (_("--max-tokens cannot be negative"));
   if (options->timeout < 1 || options->idle_timeout < 1)
     FAIL (_("--timeout and --idle-timeout must be at least 1 second"));
+  if (options->max_time < 0 || options->max_output_mib < 0 || options->max_output_mib > 1024 * 1024)
+    FAIL (_("--max-time and --max-output cannot be negative (0 means no limit)"));
 
   if (options->temperature_text != NULL)
     {
@@ -813,6 +823,8 @@ run (JxContext      *context,
 
   compare.engine = g_object_ref (jx_context_get_engine (context));
   jx_engine_set_timeouts (compare.engine, (guint) options->timeout, (guint) options->idle_timeout);
+  jx_engine_set_max_time (compare.engine, (guint) options->max_time);
+  jx_engine_set_max_output_bytes (compare.engine, (guint64) options->max_output_mib * 1024 * 1024);
   compare.entries = entries;
   compare.requests = g_ptr_array_new_with_free_func (g_object_unref);
   compare.runs = options->runs;
