@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 
 #include "jx-cli.h"
-#include "jx-pricing.h"
+#include "jx-price-overrides.h"
 
 static char *self_path;
 static char *program;   /* the binary to run: juxta or ourselves */

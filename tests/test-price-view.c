@@ -16,7 +16,7 @@
 #include "jx-price-edit-dialog.h"
 #include "jx-price-item.h"
 #include "jx-price-view-private.h"
-#include "jx-pricing.h"
+#include "jx-price-overrides.h"
 
 static char *data_home;
 

@@ -6,7 +6,7 @@
  *
  * Without -p every catalog model with a known price is listed (simulated ones excluded).
  * -p PROVIDER alone lists that provider's priced models. Months have 30 days. The
- * arithmetic is jx_pricing_plan ()'s (jx-pricing.h). Table: 80 columns; json: one object a
+ * arithmetic is jx_pricing_plan ()'s (jx-planner.h). Table: 80 columns; json: one object a
  * line; csv: RFC 4180 with a header and CRLF line ends.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -20,7 +20,7 @@
 #include "jx-cli.h"
 #include "jx-cli-output.h"
 #include "jx-context.h"
-#include "jx-pricing.h"
+#include "jx-planner.h"
 
 static const char * const csv_columns[] = {
   "provider", "model", "requests_per_month", "input_tokens", "output_tokens",

@@ -1,6 +1,6 @@
 /* jx-planner-view.c — monthly cost of a workload across models, with a bar chart
  *
- * The arithmetic is jx_pricing_plan ()'s (jx-pricing.h); this view only gathers the
+ * The arithmetic is jx_pricing_plan ()'s (jx-planner.h); this view only gathers the
  * workload, shows the sorted rows and the chart, and exports them.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "jx-price-item.h"
-#include "jx-pricing.h"
+#include "jx-planner.h"
 
 struct _JxPriceItem
 {

@@ -5,7 +5,7 @@
  * jx-price-view.ui that format through the closures below; only the row buttons are built
  * in C, because their accessible labels name the model.
  *
- * Prices are changed through jx-pricing.h only (overrides file + catalog); after each
+ * Prices are changed through jx-price-overrides.h and jx-litellm.h only (overrides file + catalog); after each
  * change the rows copy the catalog again and the sorter is told to re-sort.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -19,7 +19,9 @@
 #include "jx-price-edit-dialog.h"
 #include "jx-price-item.h"
 #include "jx-price-view-private.h"
-#include "jx-pricing.h"
+#include "jx-litellm.h"
+#include "jx-planner.h"
+#include "jx-price-overrides.h"
 
 struct _JxPriceView
 {
