@@ -602,7 +602,8 @@ static const char litellm_json[] =
   "     \"output_cost_per_token\": 8.8e-07, \"litellm_provider\": \"together_ai\", \"mode\": \"chat\"},\n"
   "  \"command-r-08-2024\": {\"input_cost_per_token\": 1.5e-07, \"output_cost_per_token\": 6e-07,\n"
   "     \"litellm_provider\": \"cohere_chat\", \"mode\": \"chat\"},\n"
-  "  \"gpt-unknown\": {\"input_cost_per_token\": 1e-06, \"output_cost_per_token\": 1e-06, \"litellm_provider\": \"openai\"},\n"
+  "  \"gpt-unknown\": {\"input_cost_per_token\": 1e-06, \"output_cost_per_token\": 1e-06, \"litellm_provider\": \"openai\", \"mode\": \"chat\"},\n"
+  "  \"gpt-no-mode\": {\"input_cost_per_token\": 1e-06, \"output_cost_per_token\": 1e-06, \"litellm_provider\": \"openai\"},\n"
   "  \"qwen-max\": {\"input_cost_per_token\": 1e-06, \"output_cost_per_token\": 1e-06, \"litellm_provider\": \"dashscope\"},\n"
   "  \"gemini/gemini-2.5-pro\": {\"input_cost_per_token\": 1.25e-06, \"output_cost_per_token\": 1e-05,\n"
   "     \"cache_read_input_token_cost\": 3.1e-07, \"input_cost_per_token_above_200k_tokens\": 2.5e-06,\n"
@@ -670,6 +671,7 @@ test_litellm_import (void)
   g_assert_cmpfloat (model->price.input_per_mtok, ==, 1.0);
   g_assert_true (g_str_has_prefix (model->price_source, "LiteLLM 20"));
   g_assert_null (jx_provider_find_model (jx_catalog_lookup (catalog, "openai"), "text-embedding-3-small"));
+  g_assert_null (jx_provider_find_model (jx_catalog_lookup (catalog, "openai"), "gpt-no-mode"));
   model = find_model (catalog, "replicate", "acme/llama-on-a100");
   g_assert_cmpfloat (model->price.per_second_usd, ==, 0.0014);
 

@@ -251,9 +251,9 @@ jx_pricing_import_litellm (JxCatalog   *catalog,
         model_id = g_strdup (model->id);
       else
         {
-          /* Only chat models are added: embeddings, images and audio have no place in a
-           * chat comparison. */
-          mode = json_object_get_string_member_with_default (spec, "mode", "chat");
+          /* Only models marked "mode": "chat" are added: embeddings, images and audio have
+           * no place in a chat comparison, and an entry without a mode is not known to chat. */
+          mode = json_object_get_string_member_with_default (spec, "mode", NULL);
           if (g_strcmp0 (mode, "chat") != 0 ||
               (provider = find_provider (catalog, provider_id)) == NULL)
             continue;

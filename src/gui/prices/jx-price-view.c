@@ -48,6 +48,7 @@ struct _JxPriceView
   GtkColumnViewColumn  *batch_column;
   GtkColumnViewColumn  *context_column;
   GtkColumnViewColumn  *checked_column;
+  GtkColumnViewColumn  *source_column;
   GtkColumnViewColumn  *edited_column;
 };
 
@@ -83,6 +84,19 @@ format_checked_cb (gpointer    unused,
                    const char *checked)
 {
   return g_strdup (checked != NULL && checked[0] != '\0' ? checked : "—");
+}
+
+/* "catalog 2026-07", and the model's status when it has one: "LiteLLM 2026-12-06 · Imported". */
+static char *
+format_source_cb (gpointer    unused,
+                  const char *source,
+                  const char *status)
+{
+  const char *shown = source != NULL && source[0] != '\0' ? source : "—";
+
+  if (status == NULL || status[0] == '\0')
+    return g_strdup (shown);
+  return g_strdup_printf ("%s · %s", shown, status);
 }
 
 /* The full name (ellipsized in its cell) and the id the API uses. */
@@ -150,11 +164,30 @@ sort_model_items_changed_cb (JxPriceView *self,
   update_count (self);
 }
 
+static guint
+count_catalog_models (JxCatalog *catalog)
+{
+  GPtrArray *providers = jx_catalog_get_providers (catalog);
+  guint n = 0;
+
+  for (guint i = 0; i < providers->len; i++)
+    n += ((JxProvider *) g_ptr_array_index (providers, i))->models->len;
+  return n;
+}
+
 /* Copies the catalog's current values into the rows, then re-sorts. */
 static void
 refresh_rows (JxPriceView *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+
+  /* An import added models: start over. */
+  if (n != count_catalog_models (self->catalog))
+    {
+      jx_price_view_reload (self);
+      gtk_sorter_changed (gtk_column_view_get_sorter (self->column_view), GTK_SORTER_CHANGE_DIFFERENT);
+      return;
+    }
 
   for (guint i = 0; i < n; i++)
     {
@@ -524,6 +557,7 @@ set_header_tooltips (JxPriceView *self)
     N_("Discount for asynchronous batch requests"),
     N_("Context window in tokens"),
     N_("When the price was last checked"),
+    N_("Where and when the price came from, and whether the model is retired"),
     N_("Prices you edited or imported"),
   };
   GType title_type = g_type_from_name ("GtkColumnViewTitle");
@@ -589,7 +623,7 @@ jx_price_view_sort_by (JxPriceView   *self,
   GtkColumnViewColumn *columns[] = {
     self->provider_column, self->model_column, self->input_column, self->cached_column,
     self->output_column, self->blend_column, self->batch_column, self->context_column,
-    self->checked_column, self->edited_column,
+    self->checked_column, self->edited_column, self->source_column,
   };
 
   g_return_if_fail (JX_IS_PRICE_VIEW (self));
@@ -664,11 +698,13 @@ jx_price_view_class_init (JxPriceViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JxPriceView, batch_column);
   gtk_widget_class_bind_template_child (widget_class, JxPriceView, context_column);
   gtk_widget_class_bind_template_child (widget_class, JxPriceView, checked_column);
+  gtk_widget_class_bind_template_child (widget_class, JxPriceView, source_column);
   gtk_widget_class_bind_template_child (widget_class, JxPriceView, edited_column);
   gtk_widget_class_bind_template_callback (widget_class, format_price_cb);
   gtk_widget_class_bind_template_callback (widget_class, format_discount_cb);
   gtk_widget_class_bind_template_callback (widget_class, format_context_cb);
   gtk_widget_class_bind_template_callback (widget_class, format_checked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, format_source_cb);
   gtk_widget_class_bind_template_callback (widget_class, model_tooltip_cb);
   gtk_widget_class_bind_template_callback (widget_class, edited_text_cb);
   gtk_widget_class_bind_template_callback (widget_class, price_sort_key_cb);
