@@ -201,8 +201,8 @@ jx_pricing_import_litellm (JxCatalog   *catalog,
   g_autoptr(GList) members = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
-  /* Translators: where a price came from, then the date it was imported */
-  g_autofree char *source = g_strdup_printf (_("LiteLLM %s"), today);
+  /* Stored in the overrides file, so not translated (like "catalog 2026-07"). */
+  g_autofree char *source = g_strdup_printf ("LiteLLM %s", today);
   JsonObject *object;
 
   g_return_val_if_fail (JX_IS_CATALOG (catalog), FALSE);

@@ -488,8 +488,8 @@ jx_pricing_set_override_full (JxCatalog     *catalog,
   if (context_window >= 0)
     json_object_set_int_member (entry->fields, "context_window", context_window);
   json_object_set_string_member (entry->fields, "price_checked", today);
-  /* Translators: where a price came from, then a date */
-  source = g_strdup_printf (_("your override %s"), today);
+  /* Stored in the overrides file, so not translated (like "catalog 2026-07"). */
+  source = g_strdup_printf ("your override %s", today);
   json_object_set_string_member (entry->fields, "price_source", source);
 
   return _jx_price_overrides_store (catalog, entries, NULL, error);
