@@ -27,8 +27,8 @@ jx_pricing_get_overrides_path (void)
 
 JsonNode *
 _jx_price_overrides_parse_file (const char  *path,
-            gboolean     missing_ok,
-            GError     **error)
+                                gboolean     missing_ok,
+                                GError     **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
@@ -183,7 +183,7 @@ _jx_price_entry_free (gpointer data)
 
 Entry *
 _jx_price_entry_new (const char *provider_id,
-           const char *model_id)
+                     const char *model_id)
 {
   Entry *entry = g_new0 (Entry, 1);
 
@@ -195,8 +195,8 @@ _jx_price_entry_new (const char *provider_id,
 
 void
 _jx_price_set_member (JsonObject *object,
-                  const char *name,
-                  double      value)
+                      const char *name,
+                      double      value)
 {
   if (value < 0 || !isfinite (value))
     json_object_set_null_member (object, name);
@@ -353,9 +353,9 @@ entries_from_document (JsonNode    *root,
 
 gboolean
 _jx_price_overrides_store (JxCatalog  *catalog,
-               GPtrArray  *entries,
-               guint      *n_applied,
-               GError    **error)
+                           GPtrArray  *entries,
+                           guint      *n_applied,
+                           GError    **error)
 {
   g_autofree char *path = jx_pricing_get_overrides_path ();
   g_autoptr(JsonNode) root = NULL;
@@ -434,9 +434,9 @@ jx_pricing_load_overrides (JxCatalog  *catalog,
 
 gboolean
 _jx_price_check_model (JxCatalog   *catalog,
-             const char  *provider_id,
-             const char  *model_id,
-             GError     **error)
+                       const char  *provider_id,
+                       const char  *model_id,
+                       GError     **error)
 {
   JxProvider *provider = jx_catalog_lookup (catalog, provider_id);
 

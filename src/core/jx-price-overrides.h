@@ -7,11 +7,18 @@
  *     "cached_input_per_mtok":1.25,"cache_write_per_mtok":null,"output_per_mtok":10,
  *     "batch_discount":0.5,"context_window":128000,"price_checked":"2026-11-25"}]}]}
  *
+ * An entry may also carry the other price members of the providers-file format ("tiers",
+ * "per_request_usd", "per_second_usd", "price_source", "deprecated", "retired"); an
+ * override set here records "price_source": "your override YYYY-MM-DD". An entry with
+ * "imported": true (a model a LiteLLM import added, with its "name") adds the model to
+ * its provider.
+ *
  * They are applied with jx_catalog_load_data (), so the models get price_overridden.
- * Entries naming a provider or model the catalog does not know are kept in the file but
- * skipped when applying. The first pricing call on a catalog snapshots every model's
- * price ("the catalog price": built-in plus providers file); jx_pricing_reset () restores
- * from that snapshot, or from a fresh built-in catalog for models loaded after it.
+ * Entries naming a provider or model the catalog does not know (and not imported) are kept
+ * in the file but skipped when applying. Before applying anything, the catalog records
+ * every model's price ("the catalog price": built-in plus providers file,
+ * jx_catalog_snapshot_prices ()); jx_pricing_reset () restores from that record, or from
+ * the built-in catalog for models loaded after it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
