@@ -523,6 +523,12 @@ test_import_litellm (Fixture       *f,
   g_assert_nonnull (read_override (f->parser, "openai", "gpt-4o"));
 }
 
+static void
+count_signal (guint *n)
+{
+  (*n)++;
+}
+
 /* A LiteLLM chat model the catalog lacks is added: the Prices view lists it with its
  * source and date, and the model picker offers it; a retired model is marked in the view
  * and not offered. */
@@ -544,6 +550,10 @@ test_import_new_model (Fixture       *f,
   GtkWidget *picker;
   JxPriceItem *row;
   guint n_before = g_list_model_get_n_items (jx_price_view_get_model (f->view));
+  guint n_changed = 0;
+
+  /* The window refills its pickers on this signal. */
+  g_signal_connect_swapped (f->view, "prices-changed", G_CALLBACK (count_signal), &n_changed);
 
   /* Before: catalog prices say so, and the retired model is marked. */
   row = find_row (f->view, "openai", "gpt-4o");
@@ -553,6 +563,7 @@ test_import_new_model (Fixture       *f,
   g_assert_null (find_row (f->view, "openai", "gpt-imported-test"));
 
   import_file (f, "model_prices_and_context_window.json", json, 1);
+  g_assert_cmpuint (n_changed, ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (jx_price_view_get_model (f->view)), ==, n_before + 1);
   row = find_row (f->view, "openai", "gpt-imported-test");
   g_assert_nonnull (row);

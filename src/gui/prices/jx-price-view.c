@@ -175,9 +175,26 @@ count_catalog_models (JxCatalog *catalog)
   return n;
 }
 
-/* Copies the catalog's current values into the rows, then re-sorts. */
+enum {
+  PRICES_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void refresh_rows_and_sort (JxPriceView *self);
+
+/* Copies the catalog's current values into the rows, re-sorts, and tells the window
+ * (pickers, planner) that the catalog's prices or models changed. */
 static void
 refresh_rows (JxPriceView *self)
+{
+  refresh_rows_and_sort (self);
+  g_signal_emit (self, signals[PRICES_CHANGED], 0);
+}
+
+static void
+refresh_rows_and_sort (JxPriceView *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
 
@@ -676,6 +693,15 @@ jx_price_view_class_init (JxPriceViewClass *klass)
 
   object_class->dispose = jx_price_view_dispose;
   object_class->finalize = jx_price_view_finalize;
+
+  /**
+   * JxPriceView::prices-changed:
+   *
+   * A price was edited, reset or imported; an import may have added models.
+   */
+  signals[PRICES_CHANGED] = g_signal_new ("prices-changed", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 0);
 
   g_type_ensure (JX_TYPE_PRICE_ITEM);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
