@@ -611,6 +611,8 @@ static const char litellm_json[] =
   "     \"cache_read_input_token_cost_above_200k_tokens\": 6.25e-07, \"litellm_provider\": \"gemini\", \"mode\": \"chat\"},\n"
   "  \"gemini/gemini-2.0-flash\": {\"input_cost_per_token\": 1e-07, \"output_cost_per_token\": 4e-07,\n"
   "     \"deprecation_date\": \"2026-06-01\", \"litellm_provider\": \"gemini\", \"mode\": \"chat\"},\n"
+  "  \"bedrock/us-east-1/anthropic.claude-test-v1:0\": {\"input_cost_per_token\": 1e-06,\n"
+  "     \"output_cost_per_token\": 1e-06, \"litellm_provider\": \"bedrock\", \"mode\": \"chat\"},\n"
   "  \"text-embedding-3-small\": {\"input_cost_per_token\": 2e-08, \"output_cost_per_token\": 0.0,\n"
   "     \"litellm_provider\": \"openai\", \"mode\": \"embedding\"},\n"
   "  \"replicate/acme/llama-on-a100\": {\"input_cost_per_token\": 0.0, \"output_cost_per_token\": 0.0,\n"
@@ -672,6 +674,9 @@ test_litellm_import (void)
   g_assert_true (g_str_has_prefix (model->price_source, "LiteLLM 20"));
   g_assert_null (jx_provider_find_model (jx_catalog_lookup (catalog, "openai"), "text-embedding-3-small"));
   g_assert_null (jx_provider_find_model (jx_catalog_lookup (catalog, "openai"), "gpt-no-mode"));
+  /* A region-prefixed key is a variant, not a model of its own. */
+  g_assert_cmpuint (jx_catalog_lookup (catalog, "bedrock")->models->len, ==,
+                    jx_catalog_lookup (jx_catalog_get_builtin (), "bedrock")->models->len);
   model = find_model (catalog, "replicate", "acme/llama-on-a100");
   g_assert_cmpfloat (model->price.per_second_usd, ==, 0.0014);
 

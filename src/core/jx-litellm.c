@@ -7,9 +7,7 @@
  */
 #include "config.h"
 
-#include <glib/gi18n.h>
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "jx-adapter.h"
@@ -100,6 +98,18 @@ model_id_for_key (const char *key,
       g_strcmp0 (prefix, provider_id) == 0)
     return g_strdup (slash + 1);
   return g_strdup (key);
+}
+
+/* TRUE when some catalog model of @provider has a "/" in its id (Together, OpenRouter,
+ * Replicate): there a slashed id is a model, elsewhere it is a region or route variant
+ * (bedrock/us-east-1/…, azure/eu/…) that the catalog's model already stands for. */
+static gboolean
+provider_has_slashed_ids (JxProvider *provider)
+{
+  for (guint i = 0; i < provider->models->len; i++)
+    if (strchr (((JxModel *) g_ptr_array_index (provider->models, i))->id, '/') != NULL)
+      return TRUE;
+  return FALSE;
 }
 
 /* The first catalog provider with @provider_id as id or built-in id. */
@@ -258,6 +268,8 @@ jx_pricing_import_litellm (JxCatalog   *catalog,
               (provider = find_provider (catalog, provider_id)) == NULL)
             continue;
           model_id = model_id_for_key (key, provider_id);
+          if (strchr (model_id, '/') != NULL && !provider_has_slashed_ids (provider))
+            continue;
         }
       if (!g_hash_table_add (done, g_strconcat (provider->id, "\n", model_id, NULL)))
         continue;
