@@ -418,6 +418,51 @@ test_error_bad_json (void)
 }
 
 static void
+test_error_price_members (void)
+{
+  assert_load_fails ("{\"providers\": [{\"id\": \"openai\", \"models\": [\n{\"id\": \"gpt-4o\",\n"
+                     " \"tiers\": [{\"above_input_tokens\": 0, \"input_per_mtok\": 1, \"output_per_mtok\": 2}]}]}]}",
+                     JX_CATALOG_ERROR_INVALID, "field “tiers” of model “gpt-4o”", "above_input_tokens");
+  assert_load_fails ("{\"providers\": [{\"id\": \"openai\", \"models\": [\n{\"id\": \"gpt-4o\",\n"
+                     " \"tiers\": [{\"above_input_tokens\": 200000, \"input_per_mtok\": 1}]}]}]}",
+                     JX_CATALOG_ERROR_INVALID, "field “tiers” of model “gpt-4o”", "output_per_mtok");
+  assert_load_fails ("{\"providers\": [{\"id\": \"openai\", \"models\": [\n{\"id\": \"gpt-4o\",\n"
+                     " \"per_second_usd\": -1}]}]}",
+                     JX_CATALOG_ERROR_INVALID, "field “per_second_usd” of model “gpt-4o”", NULL);
+  assert_load_fails ("{\"providers\": [{\"id\": \"openai\", \"models\": [\n{\"id\": \"gpt-4o\",\n"
+                     " \"retired\": 2025}]}]}",
+                     JX_CATALOG_ERROR_INVALID, "field “retired” of model “gpt-4o”", NULL);
+}
+
+/* The built-in catalog's long-context tiers, retired models and price sources. */
+static void
+test_builtin_prices_as_billed (void)
+{
+  JxCatalog *catalog = jx_catalog_get_builtin ();
+  JxModel *model;
+
+  model = jx_provider_find_model (jx_catalog_lookup (catalog, "gemini"), "gemini-2.5-pro");
+  g_assert_cmpuint (model->price.n_tiers, ==, 1);
+  g_assert_cmpint (model->price.tiers[0].above_input_tokens, ==, 200000);
+  g_assert_cmpfloat (model->price.tiers[0].input_per_mtok, ==, 2.5);
+  g_assert_cmpfloat (model->price.tiers[0].output_per_mtok, ==, 15.0);
+  g_assert_cmpstr (model->price_source, ==, "catalog 2026-07");
+  model = jx_provider_find_model (jx_catalog_lookup (catalog, "openai"), "gpt-5.5");
+  g_assert_cmpint (model->price.tiers[0].above_input_tokens, ==, 272000);
+  model = jx_provider_find_model (jx_catalog_lookup (catalog, "anthropic"), "claude-sonnet-4-5");
+  g_assert_cmpint (model->price.tiers[0].above_input_tokens, ==, 200000);
+
+  model = jx_provider_find_model (jx_catalog_lookup (catalog, "anthropic"), "claude-3-5-sonnet-20241022");
+  g_assert_cmpstr (model->retired, ==, "2025-10-22");
+  g_assert_true (jx_model_is_retired (model));
+  model = jx_provider_find_model (jx_catalog_lookup (catalog, "anthropic"), "claude-sonnet-4-6");
+  g_assert_false (jx_model_is_retired (model));
+
+  /* One process-wide instance, the one the context hands out. */
+  g_assert_true (jx_catalog_get_builtin () == catalog);
+}
+
+static void
 test_error_unknown_protocol (void)
 {
   assert_load_fails ("{\n"
@@ -884,6 +929,8 @@ main (int   argc,
   g_test_add_func ("/juxta/core/catalog/descriptors-consistent", test_descriptors);
   g_test_add_func ("/juxta/core/catalog/descriptors-defaults", test_descriptor_defaults);
   g_test_add_func ("/juxta/core/catalog/descriptors-compose-credential", test_compose_credential);
+  g_test_add_func ("/juxta/core/catalog/error-price-members", test_error_price_members);
+  g_test_add_func ("/juxta/core/catalog/builtin-prices-as-billed", test_builtin_prices_as_billed);
 
   return g_test_run ();
 }

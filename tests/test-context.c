@@ -8,7 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "jx-context.h"
-#include "jx-pricing.h"
+#include "jx-price-overrides.h"
 #include "jx-test-util.h"
 
 static void

@@ -12,7 +12,7 @@
 #include "jx-catalog.h"
 #include "jx-http-log.h"
 #include "jx-json.h"
-#include "jx-pricing.h"
+#include "jx-price-overrides.h"
 #include "jx-redact.h"
 #include "jx-request-error.h"
 

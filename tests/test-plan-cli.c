@@ -16,7 +16,7 @@
 
 #include "jx-cli.h"
 #include "jx-cli-output.h"
-#include "jx-pricing.h"
+#include "jx-price-overrides.h"
 
 static char *self_path;
 static char *program;   /* the binary to run: juxta or ourselves */
@@ -27,7 +27,9 @@ static const char test_providers[] =
   "\"models\":["
   "{\"id\":\"one\",\"input_per_mtok\":1,\"cached_input_per_mtok\":0.5,\"output_per_mtok\":2,\"batch_discount\":0.5},"
   "{\"id\":\"two\",\"input_per_mtok\":3,\"output_per_mtok\":1},"
-  "{\"id\":\"a-model-with-a-rather-long-name-that-does-not-fit:v1\",\"input_per_mtok\":10,\"output_per_mtok\":10}]}]}";
+  "{\"id\":\"a-model-with-a-rather-long-name-that-does-not-fit:v1\",\"input_per_mtok\":10,\"output_per_mtok\":10}]},"
+  "{\"id\":\"gpuhost\",\"protocol\":\"openai\",\"base_url\":\"https://gpu.example/v1\",\"models\":["
+  "{\"id\":\"gpu\",\"per_second_usd\":0.0014,\"price_checked\":\"2026-12-01\"}]}]}";
 
 typedef struct
 {
@@ -183,14 +185,16 @@ test_csv (void)
   g_assert_cmpuint (g_strv_length (lines), ==, 4);  /* header, 2 rows, "" */
   g_assert_cmpstr (lines[0], ==,
                    "provider,model,requests_per_month,input_tokens,output_tokens,cached_share,"
-                   "per_request_usd,monthly_usd,cheapest,batch");
+                   "per_request_usd,monthly_usd,cheapest,batch,billing,long_context_above,seconds,"
+                   "price_source");
   fields = g_strsplit (lines[1], ",", -1);
-  g_assert_cmpuint (g_strv_length (fields), ==, 10);
+  g_assert_cmpuint (g_strv_length (fields), ==, 14);
   g_assert_cmpstr (fields[0], ==, "\"acme\"");
   g_assert_cmpstr (fields[1], ==, "\"one\"");
   g_assert_cmpfloat_with_epsilon (g_ascii_strtod (fields[7], NULL), 420.0, 1e-6);
   g_assert_cmpstr (fields[8], ==, "true");
   g_assert_cmpstr (fields[9], ==, "\"off\"");
+  g_assert_cmpstr (fields[10], ==, "\"tokens\"");
   g_assert_true (g_str_has_prefix (lines[2], "\"acme\",\"two\","));
   g_assert_cmpstr (lines[3], ==, "");
 }
@@ -291,6 +295,10 @@ test_usage_errors (void)
       "-p", "openai:gpt-nope", NULL },
     { "--requests-per-day", "x", "--input-tokens", "1", "--output-tokens", "1", NULL },
     { "--requests-per-day", "1", "--input-tokens", "1", "--output-tokens", "1", "extra", NULL },
+    { "--requests-per-day", "1", "--input-tokens", "1", "--output-tokens", "1",
+      "--subscription", "team:20:lots:0.01", NULL },
+    { "--requests-per-day", "1", "--input-tokens", "1", "--output-tokens", "1",
+      "--seconds-per-request", "-3", NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -303,6 +311,132 @@ test_usage_errors (void)
       g_assert_cmpstr (run.out, ==, "");
       g_assert_nonnull (strstr (run.err, "juxta plan"));
     }
+}
+
+static JsonObject *
+find_line (GPtrArray  *lines,
+           const char *provider,
+           const char *model)
+{
+  for (guint i = 0; i < lines->len; i++)
+    {
+      JsonObject *o = line_object (lines, i);
+
+      if (g_str_equal (json_object_get_string_member (o, "provider"), provider) &&
+          g_str_equal (json_object_get_string_member (o, "model"), model))
+        return o;
+    }
+
+  g_assert_not_reached ();
+}
+
+/* Above 200k (Gemini 2.5 Pro) and 272k (GPT-5.5) input tokens the whole request is billed at
+ * the long-context rates. */
+static void
+test_long_context (void)
+{
+  g_auto(Run) run;
+  g_auto(Run) table;
+  g_autoptr(GPtrArray) lines = NULL;
+  JsonObject *o;
+
+  run_plan (&run, "--requests-per-month", "1000", "--input-tokens", "300000",
+            "--output-tokens", "1000", "-p", "gemini:gemini-2.5-pro", "-p", "openai:gpt-5.5",
+            "-p", "openai:gpt-4.1", "--format", "json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  lines = json_lines (run.out);
+  g_assert_cmpuint (lines->len, ==, 3);
+
+  /* 300,000 × $2.50 + 1,000 × $15 per 1M = $0.765 (not $0.385 at the base rates). */
+  o = find_line (lines, "gemini", "gemini-2.5-pro");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "per_request_usd"), 0.765, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "monthly_usd"), 765.0, 1e-6);
+  g_assert_cmpint (json_object_get_int_member (o, "long_context_above"), ==, 200000);
+  g_assert_cmpstr (json_object_get_string_member (o, "price_source"), ==, "catalog 2026-07");
+
+  /* 300,000 × $10 + 1,000 × $45 per 1M = $3.045 (not $1.53). */
+  o = find_line (lines, "openai", "gpt-5.5");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "per_request_usd"), 3.045, 1e-9);
+  g_assert_cmpint (json_object_get_int_member (o, "long_context_above"), ==, 272000);
+
+  /* A model without tiers keeps its one price. */
+  o = find_line (lines, "openai", "gpt-4.1");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "per_request_usd"), 0.608, 1e-9);
+  g_assert_true (json_object_get_null_member (o, "long_context_above"));
+
+  /* Below the threshold: the base price. */
+  run_plan (&table, "--requests-per-month", "1000", "--input-tokens", "200000",
+            "--output-tokens", "1000", "-p", "gemini:gemini-2.5-pro", NULL);
+  g_assert_cmpint (table.status, ==, 0);
+  g_assert_nonnull (strstr (table.out, "$0.260000"));
+  g_assert_null (strstr (table.out, "long context"));
+  g_assert_nonnull (strstr (table.out, "Prices: catalog 2026-07"));
+}
+
+/* A model billed by compute time: the seconds come from --seconds-per-request. */
+static void
+test_per_second (void)
+{
+  g_auto(Run) run;
+  g_auto(Run) unknown;
+  g_auto(Run) table;
+  g_autoptr(GPtrArray) lines = NULL;
+  JsonObject *o;
+
+  run_plan (&run, "--requests-per-month", "10000", "--input-tokens", "500", "--output-tokens", "500",
+            "--seconds-per-request", "12.5", "-p", "gpuhost:gpu", "--providers-file", providers_file,
+            "--format", "json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  lines = json_lines (run.out);
+  g_assert_cmpuint (lines->len, ==, 1);
+  o = line_object (lines, 0);
+  g_assert_cmpstr (json_object_get_string_member (o, "billing"), ==, "per-second");
+  /* 12.5 s × $0.0014 = $0.0175 a request, $175 a month. */
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "per_request_usd"), 0.0175, 1e-12);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "monthly_usd"), 175.0, 1e-6);
+  g_assert_cmpfloat (json_object_get_double_member (o, "seconds"), ==, 12.5);
+  g_assert_cmpstr (json_object_get_string_member (o, "price_source"), ==, "juxta-plan-providers.json 2026-12-01");
+
+  /* Without the seconds there is no price, and the table says what is missing. */
+  run_plan (&unknown, "--requests-per-month", "10000", "--input-tokens", "500", "--output-tokens", "500",
+            "-p", "gpuhost:gpu", "--providers-file", providers_file, "--format", "json", NULL);
+  g_assert_cmpint (unknown.status, ==, 0);
+  g_assert_nonnull (strstr (unknown.out, "\"monthly_usd\":null"));
+  run_plan (&table, "--requests-per-month", "10000", "--input-tokens", "500", "--output-tokens", "500",
+            "-p", "gpuhost:gpu", "--providers-file", providers_file, NULL);
+  g_assert_nonnull (strstr (table.out, "--seconds-per-request"));
+}
+
+/* A subscription: monthly fee, included quota, overage. */
+static void
+test_subscription (void)
+{
+  g_auto(Run) run;
+  g_autoptr(GPtrArray) lines = NULL;
+  JsonObject *o;
+
+  run_plan (&run, "--requests-per-month", "3000", "--input-tokens", "1000", "--output-tokens", "200",
+            "-p", "acme:one", "--subscription", "team:20:1000:0.01",
+            "--subscription", "pro:100:5M:0.00001:tokens", "--providers-file", providers_file,
+            "--format", "json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  lines = json_lines (run.out);
+  g_assert_cmpuint (lines->len, ==, 3);
+
+  /* acme:one: 3000 × $0.0014 = $4.20, the cheapest. */
+  o = line_object (lines, 0);
+  g_assert_cmpstr (json_object_get_string_member (o, "model"), ==, "one");
+  g_assert_true (json_object_get_boolean_member (o, "cheapest"));
+
+  /* team: $20 + (3000 − 1000) × $0.01 = $40. */
+  o = find_line (lines, "subscription", "team");
+  g_assert_cmpstr (json_object_get_string_member (o, "billing"), ==, "subscription");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "monthly_usd"), 40.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "per_request_usd"), 40.0 / 3000, 1e-9);
+
+  /* pro counts tokens: 3000 × 1200 = 3.6M, inside the 5M quota: $100. */
+  o = find_line (lines, "subscription", "pro");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "monthly_usd"), 100.0, 1e-9);
 }
 
 /* Does the built juxta know `plan`? */
@@ -389,6 +523,9 @@ main (int   argc,
   g_test_add_func ("/juxta/cli/plan/override-used", test_override_used);
   g_test_add_func ("/juxta/cli/plan/usage-errors", test_usage_errors);
   g_test_add_func ("/juxta/cli/output/sanitize", test_output_sanitize);
+  g_test_add_func ("/juxta/cli/plan/long-context", test_long_context);
+  g_test_add_func ("/juxta/cli/plan/per-second", test_per_second);
+  g_test_add_func ("/juxta/cli/plan/subscription", test_subscription);
 
   ret = g_test_run ();
 

@@ -16,7 +16,8 @@
 #include "jx-price-edit-dialog.h"
 #include "jx-price-item.h"
 #include "jx-price-view-private.h"
-#include "jx-pricing.h"
+#include "jx-price-overrides.h"
+#include "jx-model-picker.h"
 
 static char *data_home;
 
@@ -522,6 +523,74 @@ test_import_litellm (Fixture       *f,
   g_assert_nonnull (read_override (f->parser, "openai", "gpt-4o"));
 }
 
+static void
+count_signal (guint *n)
+{
+  (*n)++;
+}
+
+/* A LiteLLM chat model the catalog lacks is added: the Prices view lists it with its
+ * source and date, and the model picker offers it; a retired model is marked in the view
+ * and not offered. */
+static void
+test_import_new_model (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const char json[] =
+    "{\"gpt-imported-test\": {\"litellm_provider\": \"openai\", \"mode\": \"chat\",\n"
+    "   \"input_cost_per_token\": 4e-06, \"output_cost_per_token\": 1.6e-05,\n"
+    "   \"cache_read_input_token_cost\": 4e-07, \"max_input_tokens\": 400000,\n"
+    "   \"input_cost_per_token_above_272k_tokens\": 8e-06,\n"
+    "   \"output_cost_per_token_above_272k_tokens\": 2.4e-05}}\n";
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *source = g_strdup_printf ("LiteLLM %s", today);
+  g_autofree char *shown = g_strdup_printf ("LiteLLM %s · Imported", today);
+  GtkWidget *window;
+  GtkWidget *picker;
+  JxPriceItem *row;
+  guint n_before = g_list_model_get_n_items (jx_price_view_get_model (f->view));
+  guint n_changed = 0;
+
+  /* The window refills its pickers on this signal. */
+  g_signal_connect_swapped (f->view, "prices-changed", G_CALLBACK (count_signal), &n_changed);
+
+  /* Before: catalog prices say so, and the retired model is marked. */
+  row = find_row (f->view, "openai", "gpt-4o");
+  g_assert_cmpstr (jx_price_item_get_price_source (row), ==, "catalog 2026-07");
+  row = find_row (f->view, "anthropic", "claude-3-5-sonnet-20241022");
+  g_assert_cmpstr (jx_price_item_get_status (row), ==, "Retired 2025-10-22");
+  g_assert_null (find_row (f->view, "openai", "gpt-imported-test"));
+
+  import_file (f, "model_prices_and_context_window.json", json, 1);
+  g_assert_cmpuint (n_changed, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (jx_price_view_get_model (f->view)), ==, n_before + 1);
+  row = find_row (f->view, "openai", "gpt-imported-test");
+  g_assert_nonnull (row);
+  g_assert_cmpfloat_with_epsilon (jx_price_item_get_input_price (row), 4.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (jx_price_item_get_cached_price (row), 0.4, 1e-9);
+  g_assert_cmpfloat_with_epsilon (jx_price_item_get_output_price (row), 16.0, 1e-9);
+  g_assert_cmpstr (jx_price_item_get_price_source (row), ==, source);
+  g_assert_cmpstr (jx_price_item_get_price_checked (row), ==, today);
+  g_assert_cmpstr (jx_price_item_get_status (row), ==, "Imported");
+
+  /* On screen: the Source column shows where and when. */
+  jx_price_view_set_filter (f->view, "gpt-imported-test");
+  gtk_test_widget_wait_for_draw (f->window);
+  g_assert_nonnull (find_label (f->widget, shown));
+
+  /* The picker offers the imported model, not the retired one. */
+  window = gtk_window_new ();
+  picker = jx_model_picker_new ();
+  gtk_window_set_child (GTK_WINDOW (window), picker);
+  jx_model_picker_fill (JX_MODEL_PICKER (picker), f->catalog, NULL, NULL, NULL);
+  g_assert_true (jx_model_picker_select (JX_MODEL_PICKER (picker), "openai", "gpt-imported-test"));
+  g_assert_false (jx_model_picker_select (JX_MODEL_PICKER (picker), "anthropic",
+                                          "claude-3-5-sonnet-20241022"));
+  g_assert_true (jx_model_picker_select (JX_MODEL_PICKER (picker), "anthropic", "claude-sonnet-4-5"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Our own format is told apart by its top-level "providers" array. */
 static void
 test_import_own (Fixture       *f,
@@ -599,6 +668,7 @@ main (int   argc,
   add_test ("reset", test_reset);
   add_test ("import-litellm", test_import_litellm);
   add_test ("import-own", test_import_own);
+  add_test ("import-new-model", test_import_new_model);
   add_test ("import-invalid", test_import_invalid);
   add_test ("sort-edited-first", test_sort_edited_first);
 #undef add_test

@@ -8,7 +8,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "jx-pricing.h"
+#include "jx-litellm.h"
+#include "jx-planner.h"
+#include "jx-price-overrides.h"
 
 #define EPS 1e-9
 
@@ -289,7 +291,7 @@ test_plan_sorting (void)
   g_assert_nonnull (strstr (error->message, "nope"));
   g_clear_error (&error);
 
-  /* No items: every priced model, simulated ones left out, ascending. */
+  /* No items: every priced model, simulated and retired ones left out, ascending. */
   rows = jx_pricing_plan (catalog, &workload, NULL, 0, &error);
   g_assert_no_error (error);
   providers = jx_catalog_get_providers (catalog);
@@ -299,9 +301,12 @@ test_plan_sorting (void)
 
       if (g_strcmp0 (provider->protocol, "simulated") != 0)
         for (guint j = 0; j < provider->models->len; j++)
-          n_priced += jx_price_is_known (&((JxModel *) provider->models->pdata[j])->price);
+          n_priced += jx_price_is_known (&((JxModel *) provider->models->pdata[j])->price) &&
+                      !jx_model_is_retired (provider->models->pdata[j]);
     }
   g_assert_cmpuint (rows->len, ==, n_priced);
+  for (guint i = 0; i < rows->len; i++)
+    g_assert_cmpstr (((JxPlanRow *) rows->pdata[i])->model_id, !=, "claude-3-5-sonnet-20241022");
   g_assert_cmpuint (rows->len, >, 40);
   for (guint i = 0; i < rows->len; i++)
     {
@@ -634,8 +639,21 @@ static const char litellm_json[] =
   "     \"output_cost_per_token\": 8.8e-07, \"litellm_provider\": \"together_ai\", \"mode\": \"chat\"},\n"
   "  \"command-r-08-2024\": {\"input_cost_per_token\": 1.5e-07, \"output_cost_per_token\": 6e-07,\n"
   "     \"litellm_provider\": \"cohere_chat\", \"mode\": \"chat\"},\n"
-  "  \"gpt-unknown\": {\"input_cost_per_token\": 1e-06, \"output_cost_per_token\": 1e-06, \"litellm_provider\": \"openai\"},\n"
-  "  \"qwen-max\": {\"input_cost_per_token\": 1e-06, \"output_cost_per_token\": 1e-06, \"litellm_provider\": \"dashscope\"}\n"
+  "  \"gpt-unknown\": {\"input_cost_per_token\": 1e-06, \"output_cost_per_token\": 1e-06, \"litellm_provider\": \"openai\", \"mode\": \"chat\"},\n"
+  "  \"gpt-no-mode\": {\"input_cost_per_token\": 1e-06, \"output_cost_per_token\": 1e-06, \"litellm_provider\": \"openai\"},\n"
+  "  \"qwen-max\": {\"input_cost_per_token\": 1e-06, \"output_cost_per_token\": 1e-06, \"litellm_provider\": \"dashscope\"},\n"
+  "  \"gemini/gemini-2.5-pro\": {\"input_cost_per_token\": 1.25e-06, \"output_cost_per_token\": 1e-05,\n"
+  "     \"cache_read_input_token_cost\": 3.1e-07, \"input_cost_per_token_above_200k_tokens\": 2.5e-06,\n"
+  "     \"output_cost_per_token_above_200k_tokens\": 1.5e-05,\n"
+  "     \"cache_read_input_token_cost_above_200k_tokens\": 6.25e-07, \"litellm_provider\": \"gemini\", \"mode\": \"chat\"},\n"
+  "  \"gemini/gemini-2.0-flash\": {\"input_cost_per_token\": 1e-07, \"output_cost_per_token\": 4e-07,\n"
+  "     \"deprecation_date\": \"2026-06-01\", \"litellm_provider\": \"gemini\", \"mode\": \"chat\"},\n"
+  "  \"bedrock/us-east-1/anthropic.claude-test-v1:0\": {\"input_cost_per_token\": 1e-06,\n"
+  "     \"output_cost_per_token\": 1e-06, \"litellm_provider\": \"bedrock\", \"mode\": \"chat\"},\n"
+  "  \"text-embedding-3-small\": {\"input_cost_per_token\": 2e-08, \"output_cost_per_token\": 0.0,\n"
+  "     \"litellm_provider\": \"openai\", \"mode\": \"embedding\"},\n"
+  "  \"replicate/acme/llama-on-a100\": {\"input_cost_per_token\": 0.0, \"output_cost_per_token\": 0.0,\n"
+  "     \"input_cost_per_second\": 0.0014, \"litellm_provider\": \"replicate\", \"mode\": \"chat\"}\n"
   "}\n";
 
 static void
@@ -652,7 +670,9 @@ test_litellm_import (void)
   g_assert_no_error (error);
   g_assert_true (jx_pricing_import_litellm (catalog, path, &n, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (n, ==, 6);
+  /* 6 catalog models, gemini-2.5-pro and gemini-2.0-flash updated, gpt-unknown and the
+   * Replicate model added; the embedding model and the unknown provider are not. */
+  g_assert_cmpuint (n, ==, 10);
 
   model = find_model (catalog, "openai", "gpt-4o");
   g_assert_true (model->price_overridden);
@@ -674,12 +694,38 @@ test_litellm_import (void)
                      ==, 0.88);
   g_assert_cmpfloat (find_model (catalog, "cohere", "command-r-08-2024")->price.input_per_mtok, ==, 0.15);
 
+  /* Long-context tiers, deprecation, source and date. */
+  model = find_model (catalog, "gemini", "gemini-2.5-pro");
+  g_assert_cmpuint (model->price.n_tiers, ==, 1);
+  g_assert_cmpint (model->price.tiers[0].above_input_tokens, ==, 200000);
+  g_assert_cmpfloat (model->price.tiers[0].input_per_mtok, ==, 2.5);
+  g_assert_cmpfloat (model->price.tiers[0].output_per_mtok, ==, 15.0);
+  g_assert_cmpfloat (model->price.tiers[0].cached_input_per_mtok, ==, 0.625);
+  g_assert_true (g_str_has_prefix (model->price_source, "LiteLLM 20"));
+  g_assert_cmpstr (find_model (catalog, "gemini", "gemini-2.0-flash")->deprecated, ==, "2026-06-01");
+
+  /* A chat model the catalog lacked is added with its prices; others are not. */
+  model = find_model (catalog, "openai", "gpt-unknown");
+  g_assert_true (model->imported);
+  g_assert_cmpfloat (model->price.input_per_mtok, ==, 1.0);
+  g_assert_true (g_str_has_prefix (model->price_source, "LiteLLM 20"));
+  g_assert_null (jx_provider_find_model (jx_catalog_lookup (catalog, "openai"), "text-embedding-3-small"));
+  g_assert_null (jx_provider_find_model (jx_catalog_lookup (catalog, "openai"), "gpt-no-mode"));
+  /* A region-prefixed key is a variant, not a model of its own. */
+  g_assert_cmpuint (jx_catalog_lookup (catalog, "bedrock")->models->len, ==,
+                    jx_catalog_lookup (jx_catalog_get_builtin (), "bedrock")->models->len);
+  model = find_model (catalog, "replicate", "acme/llama-on-a100");
+  g_assert_cmpfloat (model->price.per_second_usd, ==, 0.0014);
+
   /* Persisted as overrides. */
   fresh = jx_catalog_new_builtin (&error);
   g_assert_true (jx_pricing_load_overrides (fresh, &error));
   g_assert_no_error (error);
   g_assert_cmpfloat (find_model (fresh, "vertex", "gemini-2.5-flash")->price.output_per_mtok, ==, 9.0);
   g_assert_true (find_model (fresh, "cohere", "command-r-08-2024")->price_overridden);
+  g_assert_cmpfloat (find_model (fresh, "openai", "gpt-unknown")->price.output_per_mtok, ==, 1.0);
+  g_assert_true (find_model (fresh, "openai", "gpt-unknown")->imported);
+  g_assert_cmpuint (find_model (fresh, "gemini", "gemini-2.5-pro")->price.n_tiers, ==, 1);
 
   /* Not LiteLLM's shape. */
   g_file_set_contents (path, "[1,2]", -1, &error);

@@ -278,6 +278,54 @@ test_usage_cost_edges (void)
   g_assert_cmpfloat_with_epsilon (jx_price_cost (&price, &usage), 225e-6, EPS);
 }
 
+/* Long-context tiers pick the rates for the whole request from its input tokens; a
+ * per-request fee is added to every request. */
+static void
+test_usage_cost_tiers (void)
+{
+  const JxPriceTier tier = { 200000, 2.5, 0.25, -1, 15 };
+  const JxPriceTier higher = { 500000, 5, -1, -1, 20 };
+  JxUsage usage;
+  JxPrice price;
+  JxPrice effective;
+  gint64 above = 0;
+
+  set_price (&price, 1.25, 0.125, -1, 10);
+  g_assert_true (jx_price_add_tier (&price, &higher));
+  g_assert_true (jx_price_add_tier (&price, &tier));
+  g_assert_cmpint (price.tiers[0].above_input_tokens, ==, 200000);  /* kept sorted */
+
+  /* At the threshold: base rates, 200,000 × 1.25 + 1000 × 10 = 0.26. */
+  jx_usage_from_openai (&usage, 200000, 0, 1000, -1);
+  g_assert_cmpfloat_with_epsilon (jx_price_cost (&price, &usage), 0.26, EPS);
+  effective = jx_price_for_input (&price, 200000, &above);
+  g_assert_cmpint (above, ==, -1);
+  g_assert_cmpfloat (effective.input_per_mtok, ==, 1.25);
+
+  /* Above it, every token at the tier: 300,000 × 2.5 + 1000 × 15 = 0.765. */
+  jx_usage_from_openai (&usage, 300000, 0, 1000, -1);
+  g_assert_cmpfloat_with_epsilon (jx_price_cost (&price, &usage), 0.765, EPS);
+  /* Cached reads at the tier's cache price: 200,000 × 2.5 + 100,000 × 0.25 + 1000 × 15. */
+  jx_usage_from_openai (&usage, 300000, 100000, 1000, -1);
+  g_assert_cmpfloat_with_epsilon (jx_price_cost (&price, &usage), 0.54, EPS);
+
+  /* The highest tier passed wins; its unknown cache price falls back to its input price. */
+  effective = jx_price_for_input (&price, 600000, &above);
+  g_assert_cmpint (above, ==, 500000);
+  g_assert_cmpfloat (effective.input_per_mtok, ==, 5);
+  g_assert_cmpfloat (effective.cached_input_per_mtok, ==, 5);
+  g_assert_cmpfloat (effective.output_per_mtok, ==, 20);
+
+  /* A per-request fee. */
+  price.per_request_usd = 0.01;
+  jx_usage_from_openai (&usage, 1000, 0, 100, -1);
+  g_assert_cmpfloat_with_epsilon (jx_price_cost (&price, &usage), 0.00225 + 0.01, EPS);
+
+  /* No room for a fourth tier. */
+  g_assert_true (jx_price_add_tier (&price, &tier));
+  g_assert_false (jx_price_add_tier (&price, &tier));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -292,6 +340,7 @@ main (int   argc,
   g_test_add_func ("/juxta/core/usage/bedrock", test_usage_bedrock);
   g_test_add_func ("/juxta/core/usage/cohere", test_usage_cohere);
   g_test_add_func ("/juxta/core/usage/cost-edges", test_usage_cost_edges);
+  g_test_add_func ("/juxta/core/usage/cost-tiers", test_usage_cost_tiers);
 
   return g_test_run ();
 }

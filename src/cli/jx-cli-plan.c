@@ -2,11 +2,12 @@
  *
  *   juxta plan --requests-per-day N | --requests-per-month N
  *              --input-tokens N --output-tokens N [--cached-share F] [--batch]
+ *              [--seconds-per-request S] [--subscription NAME:USD:INCLUDED:OVERAGE[:UNIT] …]
  *              [-p PROVIDER:MODEL …] [--providers-file F] [--format table|json|csv]
  *
  * Without -p every catalog model with a known price is listed (simulated ones excluded).
  * -p PROVIDER alone lists that provider's priced models. Months have 30 days. The
- * arithmetic is jx_pricing_plan ()'s (jx-pricing.h). Table: 80 columns; json: one object a
+ * arithmetic is jx_pricing_plan ()'s (jx-planner.h). Table: 80 columns; json: one object a
  * line; csv: RFC 4180 with a header and CRLF line ends.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -20,11 +21,12 @@
 #include "jx-cli.h"
 #include "jx-cli-output.h"
 #include "jx-context.h"
-#include "jx-pricing.h"
+#include "jx-planner.h"
 
 static const char * const csv_columns[] = {
   "provider", "model", "requests_per_month", "input_tokens", "output_tokens",
   "cached_share", "per_request_usd", "monthly_usd", "cheapest", "batch",
+  "billing", "long_context_above", "seconds", "price_source",
   NULL  /* for g_strjoinv() */
 };
 
@@ -68,6 +70,21 @@ batch_state (const JxPlanRow *row)
   return "off";
 }
 
+static const char *
+billing_name (const JxPlanRow *row)
+{
+  switch (row->billing)
+    {
+    case JX_PLAN_BILLING_PER_SECOND:
+      return "per-second";
+    case JX_PLAN_BILLING_SUBSCRIPTION:
+      return "subscription";
+    case JX_PLAN_BILLING_TOKENS:
+    default:
+      return "tokens";
+    }
+}
+
 static JsonNode *
 row_to_json (const JxPlanRow  *row,
              const JxWorkload *workload)
@@ -101,6 +118,23 @@ row_to_json (const JxPlanRow  *row,
   json_builder_add_boolean_value (builder, row->cheapest);
   json_builder_set_member_name (builder, "batch");
   json_builder_add_string_value (builder, batch_state (row));
+  json_builder_set_member_name (builder, "billing");
+  json_builder_add_string_value (builder, billing_name (row));
+  json_builder_set_member_name (builder, "long_context_above");
+  if (row->tier_above >= 0)
+    json_builder_add_int_value (builder, row->tier_above);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "seconds");
+  if (!isnan (row->seconds))
+    json_builder_add_double_value (builder, round (row->seconds * 1e6) / 1e6);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "price_source");
+  if (row->price_source != NULL)
+    json_builder_add_string_value (builder, row->price_source);
+  else
+    json_builder_add_null_value (builder);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
@@ -155,7 +189,7 @@ print_table (GPtrArray        *rows,
       g_autofree char *label = jx_cli_output_sanitize (raw_label, FALSE);
       g_autofree char *per_request = NULL;
       g_autofree char *monthly = NULL;
-      g_autoptr(GPtrArray) notes = g_ptr_array_new ();
+      g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
 
       if (row->price_known)
         {
@@ -168,14 +202,27 @@ print_table (GPtrArray        *rows,
         {
           per_request = g_strdup ("–");
           monthly = g_strdup ("–");
-          g_ptr_array_add (notes, (gpointer) _("no price"));
+          g_ptr_array_add (notes, g_strdup (_("no price")));
         }
       if (row->cheapest)
-        g_ptr_array_add (notes, (gpointer) _("cheapest"));
+        g_ptr_array_add (notes, g_strdup (_("cheapest")));
       if (row->batch_applied)
-        g_ptr_array_add (notes, (gpointer) _("batch"));
+        g_ptr_array_add (notes, g_strdup (_("batch")));
       if (row->batch_unavailable)
-        g_ptr_array_add (notes, (gpointer) _("no batch price"));
+        g_ptr_array_add (notes, g_strdup (_("no batch price")));
+      if (row->tier_above >= 0)
+        g_ptr_array_add (notes, g_strdup_printf (_("long context (>%lldk input)"),
+                                                 (long long) row->tier_above / 1000));
+      if (row->billing == JX_PLAN_BILLING_PER_SECOND && !isnan (row->seconds))
+        g_ptr_array_add (notes, g_strdup_printf (_("%.1f s billed per second"), row->seconds));
+      else if (row->billing == JX_PLAN_BILLING_PER_SECOND)
+        g_ptr_array_add (notes, g_strdup (_("billed per second: give --seconds-per-request")));
+      if (row->billing == JX_PLAN_BILLING_SUBSCRIPTION)
+        {
+          g_autofree char *over = format_thousands (row->overage_units, 0);
+
+          g_ptr_array_add (notes, g_strdup_printf (_("subscription, %s over quota"), over));
+        }
       g_ptr_array_add (notes, NULL);
 
       g_string_truncate (line, 0);
@@ -196,6 +243,25 @@ print_table (GPtrArray        *rows,
 
   if (rows->len == 0)
     jx_cli_output_printf (_("No model with a known price.\n"));
+
+  /* Where the prices come from, one line per source ("catalog 2026-07"). */
+  for (guint i = 0; i < rows->len; i++)
+    {
+      JxPlanRow *row = g_ptr_array_index (rows, i);
+      gboolean seen = FALSE;
+
+      if (row->price_source == NULL)
+        continue;
+      for (guint j = 0; j < i && !seen; j++)
+        seen = g_strcmp0 (((JxPlanRow *) g_ptr_array_index (rows, j))->price_source,
+                          row->price_source) == 0;
+      if (!seen)
+        {
+          g_autofree char *source = jx_cli_output_sanitize (row->price_source, FALSE);
+
+          jx_cli_output_printf (_("Prices: %s\n"), source);
+        }
+    }
 }
 
 /* "openai:gpt-4o" → one item; "openai" → every priced model of the provider. Only the first
@@ -236,7 +302,8 @@ add_items (JxCatalog   *catalog,
     {
       JxModel *model = g_ptr_array_index (provider->models, i);
 
-      if (!jx_price_is_known (&model->price))
+      if ((!jx_price_is_known (&model->price) && model->price.per_second_usd <= 0) ||
+          jx_model_is_retired (model))
         continue;
       jx_plan_item_init (&item, provider_id, model->id);
       g_array_append_val (items, item);
@@ -262,7 +329,10 @@ jx_cli_plan_main (int    argc,
   gint64 output_tokens = -1;
   double cached_share = 0;
   gboolean batch = FALSE;
+  double seconds_per_request = -1;
   g_auto(GStrv) specs = NULL;
+  g_auto(GStrv) subscription_specs = NULL;
+  g_autoptr(GArray) subscriptions = g_array_new (FALSE, TRUE, sizeof (JxSubscription));
   g_autofree char *providers_file = NULL;
   g_autofree char *format = NULL;
   g_autoptr(GOptionContext) context = NULL;
@@ -283,6 +353,12 @@ jx_cli_plan_main (int    argc,
     { "cached-share", 0, 0, G_OPTION_ARG_DOUBLE, &cached_share,
       N_("Share of input tokens read from the prompt cache, 0 to 1"), N_("F") },
     { "batch", 0, 0, G_OPTION_ARG_NONE, &batch, N_("Use the batch (asynchronous) price"), NULL },
+    { "seconds-per-request", 0, 0, G_OPTION_ARG_DOUBLE, &seconds_per_request,
+      N_("Compute time of one request, for models billed per second"), N_("S") },
+    { "subscription", 0, 0, G_OPTION_ARG_STRING_ARRAY, &subscription_specs,
+      N_("Also price a subscription: monthly fee in USD, included requests (or tokens with "
+         ":tokens; k and M allowed), USD per unit over the quota (repeat for more)"),
+      N_("NAME:USD:INCLUDED:OVERAGE[:requests|tokens]") },
     /* Bytes, not converted from the locale's charset (LC_ALL=C would refuse UTF-8). */
     { "pane", 'p', 0, G_OPTION_ARG_FILENAME_ARRAY, &specs,
       N_("A provider and model to price (repeat for more; default: every priced model)"),
@@ -294,6 +370,7 @@ jx_cli_plan_main (int    argc,
   };
 
   g_array_set_clear_func (items, (GDestroyNotify) jx_plan_item_clear);
+  g_array_set_clear_func (subscriptions, (GDestroyNotify) jx_subscription_clear);
 
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context,
@@ -317,6 +394,16 @@ jx_cli_plan_main (int    argc,
     return usage_error (_("--cached-share must be between 0 and 1"));
   if (!jx_cli_format_parse (format, &output_format))
     return usage_error (_("--format must be table, json or csv"));
+  if (seconds_per_request != -1 && !(seconds_per_request >= 0 && isfinite (seconds_per_request)))
+    return usage_error (_("--seconds-per-request must be 0 or more"));
+  for (guint i = 0; subscription_specs != NULL && subscription_specs[i] != NULL; i++)
+    {
+      JxSubscription subscription;
+
+      if (!jx_subscription_parse (&subscription, subscription_specs[i], &error))
+        return usage_error (error->message);
+      g_array_append_val (subscriptions, subscription);
+    }
 
   jx_workload_init (&workload);
   if (per_day >= 0)
@@ -327,6 +414,10 @@ jx_cli_plan_main (int    argc,
   workload.output_tokens = output_tokens;
   workload.cached_share = cached_share;
   workload.batch = batch;
+  if (seconds_per_request >= 0)
+    workload.seconds_per_request = seconds_per_request;
+  workload.subscriptions = (JxSubscription *) (gpointer) subscriptions->data;
+  workload.n_subscriptions = subscriptions->len;
 
   if ((jx_context = jx_context_new (providers_file, &stage, &error)) == NULL)
     {

@@ -24,6 +24,7 @@ struct _JxCatalog
 
   GPtrArray  *providers;   /* JxProvider* (owned), catalog order */
   GHashTable *by_id;       /* id → JxProvider* (borrowed from providers) */
+  GHashTable *catalog_prices; /* "provider\nmodel" → JxModel* copy: the price before overrides */
 };
 
 G_DEFINE_FINAL_TYPE (JxCatalog, jx_catalog, G_TYPE_OBJECT)
@@ -73,6 +74,7 @@ jx_catalog_finalize (GObject *object)
 
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->providers, g_ptr_array_unref);
+  g_clear_pointer (&self->catalog_prices, g_hash_table_unref);
 
   G_OBJECT_CLASS (jx_catalog_parent_class)->finalize (object);
 }
@@ -90,6 +92,85 @@ jx_catalog_init (JxCatalog *self)
 {
   self->providers = g_ptr_array_new_with_free_func ((GDestroyNotify) jx_provider_unref);
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->catalog_prices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                (GDestroyNotify) jx_model_free);
+}
+
+JxCatalog *
+jx_catalog_get_builtin (void)
+{
+  static gsize builtin;
+
+  if (g_once_init_enter (&builtin))
+    {
+      g_autoptr(GError) error = NULL;
+      JxCatalog *catalog = jx_catalog_new_builtin (&error);
+
+      /* The catalog is compiled into the binary: failing to parse it is a build bug. */
+      if (catalog == NULL)
+        g_error ("The built-in catalog does not load: %s", error->message);
+      g_once_init_leave (&builtin, (gsize) catalog);
+    }
+
+  return (JxCatalog *) builtin;
+}
+
+static char *
+price_key (const char *provider_id,
+           const char *model_id)
+{
+  return g_strconcat (provider_id, "\n", model_id, NULL);
+}
+
+void
+jx_catalog_snapshot_prices (JxCatalog *self)
+{
+  g_return_if_fail (JX_IS_CATALOG (self));
+
+  for (guint i = 0; i < self->providers->len; i++)
+    {
+      JxProvider *provider = g_ptr_array_index (self->providers, i);
+
+      for (guint j = 0; j < provider->models->len; j++)
+        {
+          JxModel *model = g_ptr_array_index (provider->models, j);
+          char *key = price_key (provider->id, model->id);
+
+          if (g_hash_table_contains (self->catalog_prices, key))
+            g_free (key);
+          else
+            g_hash_table_insert (self->catalog_prices, key, jx_model_copy (model));
+        }
+    }
+}
+
+const JxModel *
+jx_catalog_get_catalog_price (JxCatalog  *self,
+                              const char *provider_id,
+                              const char *model_id)
+{
+  g_autofree char *key = NULL;
+  JxModel *model;
+  JxProvider *provider;
+  JxCatalog *builtin;
+
+  g_return_val_if_fail (JX_IS_CATALOG (self), NULL);
+  g_return_val_if_fail (provider_id != NULL && model_id != NULL, NULL);
+
+  jx_catalog_snapshot_prices (self);
+  key = price_key (provider_id, model_id);
+  if ((model = g_hash_table_lookup (self->catalog_prices, key)) != NULL)
+    return model;
+
+  builtin = jx_catalog_get_builtin ();
+  provider = jx_catalog_lookup (builtin, provider_id);
+  model = provider != NULL ? jx_provider_find_model (provider, model_id) : NULL;
+  if (model == NULL)
+    return NULL;
+
+  model = jx_model_copy (model);
+  g_hash_table_insert (self->catalog_prices, g_steal_pointer (&key), model);
+  return model;
 }
 
 JxCatalog *

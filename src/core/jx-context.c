@@ -10,7 +10,7 @@
 #include "jx-context.h"
 #include "jx-keys.h"
 #include "jx-models.h"
-#include "jx-pricing.h"
+#include "jx-price-overrides.h"
 
 struct _JxContext
 {
@@ -47,22 +47,9 @@ static guint signals[N_SIGNALS];
 JxCatalog *
 jx_context_get_builtin_catalog (JxContext *self)
 {
-  static gsize builtin;
-
   g_return_val_if_fail (self == NULL || JX_IS_CONTEXT (self), NULL);
 
-  if (g_once_init_enter (&builtin))
-    {
-      g_autoptr(GError) error = NULL;
-      JxCatalog *catalog = jx_catalog_new_builtin (&error);
-
-      /* The catalog is compiled into the binary: failing to parse it is a build bug. */
-      if (catalog == NULL)
-        g_error ("The built-in catalog does not load: %s", error->message);
-      g_once_init_leave (&builtin, (gsize) catalog);
-    }
-
-  return (JxCatalog *) builtin;
+  return jx_catalog_get_builtin ();
 }
 
 static const char *

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "jx-adapter.h"
 #include "jx-net.h"
 #include "jx-provider-private.h"
@@ -68,6 +70,10 @@ jx_model_copy (const JxModel *src)
   model->context_window = src->context_window;
   model->price_checked = g_strdup (src->price_checked);
   model->price_overridden = src->price_overridden;
+  model->price_source = g_strdup (src->price_source);
+  model->retired = g_strdup (src->retired);
+  model->deprecated = g_strdup (src->deprecated);
+  model->imported = src->imported;
   return model;
 }
 
@@ -81,7 +87,26 @@ jx_model_free (JxModel *model)
   g_free (model->id);
   g_free (model->name);
   g_free (model->price_checked);
+  g_free (model->price_source);
+  g_free (model->retired);
+  g_free (model->deprecated);
   g_free (model);
+}
+
+gboolean
+jx_model_is_retired (const JxModel *model)
+{
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *today = NULL;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+
+  if (model->retired == NULL || model->retired[0] == '\0')
+    return FALSE;
+  now = g_date_time_new_now_utc ();
+  today = g_date_time_format (now, "%Y-%m-%d");
+  /* ISO dates compare as strings. */
+  return strcmp (model->retired, today) <= 0;
 }
 
 G_DEFINE_BOXED_TYPE (JxModel, jx_model, jx_model_copy, jx_model_free)

@@ -40,6 +40,11 @@ typedef struct
   gint64   context_window;   /* tokens, 0 = unknown */
   char    *price_checked;    /* date the price was checked, e.g. "2026-07" */
   gboolean price_overridden; /* set by the user's price overrides */
+  char    *price_source;     /* where and when the price came from: "catalog 2026-07",
+                                "LiteLLM 2026-12-06", "your override 2026-12-06"; NULL = unknown */
+  char    *retired;          /* "YYYY-MM-DD": the provider retires (retired) the model then */
+  char    *deprecated;       /* "YYYY-MM-DD" or "": announced for retirement */
+  gboolean imported;         /* added by a price import, not by the catalog */
 } JxModel;
 
 typedef struct
@@ -81,6 +86,8 @@ GType       jx_provider_get_type     (void) G_GNUC_CONST;
 GType       jx_model_get_type        (void) G_GNUC_CONST;
 JxModel    *jx_model_copy            (const JxModel *model);
 void        jx_model_free            (JxModel       *model);
+/* TRUE when the model's retirement date is today or earlier: pickers hide it. */
+gboolean    jx_model_is_retired      (const JxModel *model);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JxProvider, jx_provider_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JxModel, jx_model_free)

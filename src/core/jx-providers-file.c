@@ -13,6 +13,19 @@
  *                             "batch_discount":0.5,"context_window":1050000,
  *                             "price_checked":"2026-07"}]}]}
  *
+ * Further model members, all optional:
+ *   "tiers":[{"above_input_tokens":200000,"input_per_mtok":2.5,"output_per_mtok":15,
+ *             "cached_input_per_mtok":0.625}]   long-context prices (at most 3 tiers); a
+ *             request whose input exceeds the threshold pays these rates for all its tokens
+ *   "per_request_usd":0.01    a fee on every request
+ *   "per_second_usd":0.000225 compute time (e.g. Replicate models billed by the second)
+ *   "retired":"2025-10-22"    the provider retires the model on that date (pickers hide it)
+ *   "deprecated":"2026-02-01" retirement announced ("" when no date is given)
+ *   "price_source":"…"        where and when the price came from; by default "catalog
+ *                             <price_checked>" for the built-in catalog and "<file name>
+ *                             <price_checked>" for other files
+ *   "imported":true           the model was added by a price import
+ *
  * Merging: an entry whose id is already in the catalog overrides only the fields it gives
  * (options are merged key by key, a null option removes the key; models are merged by id:
  * a known model id overrides the fields given, a new one is appended) and keeps the
@@ -275,6 +288,67 @@ read_price (const Loc  *loc,
   return TRUE;
 }
 
+/* "tiers": an array of long-context tiers replacing the model's; null or [] removes them. */
+static gboolean
+read_tiers (const Loc  *loc,
+            JsonObject *object,
+            JxPrice    *price,
+            gboolean   *present,
+            GError    **error)
+{
+  JsonNode *node = json_object_get_member (object, "tiers");
+  JsonArray *array;
+  JxPrice parsed = *price;
+
+  *present = node != NULL;
+  if (node == NULL)
+    return TRUE;
+
+  parsed.n_tiers = 0;
+  memset (parsed.tiers, 0, sizeof parsed.tiers);
+  if (JSON_NODE_HOLDS_NULL (node))
+    {
+      *price = parsed;
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return loc_error (loc, error, "tiers", "expected an array, got %s", describe_node (node));
+
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *tobject;
+      JxPriceTier tier = { 0, -1, -1, -1, -1 };
+      gboolean changed = FALSE, has;
+      double above = -1;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        return loc_error (loc, error, "tiers", "expected an object, got %s",
+                          describe_node (element));
+      tobject = json_node_get_object (element);
+      if (!read_number (loc, tobject, "above_input_tokens", -1.0, &above, &has, error) ||
+          !read_price (loc, tobject, "input_per_mtok", &tier.input_per_mtok, &changed, error) ||
+          !read_price (loc, tobject, "cached_input_per_mtok", &tier.cached_input_per_mtok,
+                       &changed, error) ||
+          !read_price (loc, tobject, "cache_write_per_mtok", &tier.cache_write_per_mtok,
+                       &changed, error) ||
+          !read_price (loc, tobject, "output_per_mtok", &tier.output_per_mtok, &changed, error))
+        return FALSE;
+      if (above <= 0 || above != floor (above) || above > (double) G_MAXINT64 / 2)
+        return loc_error (loc, error, "tiers",
+                          "above_input_tokens must be a whole number of tokens above 0");
+      if (tier.input_per_mtok < 0 || tier.output_per_mtok < 0)
+        return loc_error (loc, error, "tiers", "a tier needs input_per_mtok and output_per_mtok");
+      tier.above_input_tokens = (gint64) above;
+      if (!jx_price_add_tier (&parsed, &tier))
+        return loc_error (loc, error, "tiers", "at most %d tiers", JX_PRICE_MAX_TIERS);
+    }
+
+  *price = parsed;
+  return TRUE;
+}
+
 static char *
 join_strv (const char * const *strv)
 {
@@ -482,6 +556,43 @@ apply_model (const LoadCtx *ctx,
     return loc_error (&loc, error, "context_window",
                       "expected a whole number of tokens, got %g", d);
   model->context_window = (gint64) d;
+
+  if (!read_number (&loc, object, "per_request_usd", 0.0, &model->price.per_request_usd,
+                    &present, error))
+    return FALSE;
+  if (present && model->price.per_request_usd < 0)
+    return loc_error (&loc, error, "per_request_usd", "a fee cannot be negative");
+  price_changed |= present;
+  if (!read_number (&loc, object, "per_second_usd", 0.0, &model->price.per_second_usd,
+                    &present, error))
+    return FALSE;
+  if (present && model->price.per_second_usd < 0)
+    return loc_error (&loc, error, "per_second_usd", "a price cannot be negative");
+  price_changed |= present;
+  if (!read_tiers (&loc, object, &model->price, &present, error))
+    return FALSE;
+  price_changed |= present;
+
+  if (!read_string (&loc, object, "retired", TRUE, &model->retired, error) ||
+      !read_string (&loc, object, "deprecated", TRUE, &model->deprecated, error))
+    return FALSE;
+  if (json_object_has_member (object, "imported"))
+    model->imported = json_object_get_boolean_member_with_default (object, "imported", FALSE);
+
+  if (json_object_has_member (object, "price_source"))
+    {
+      if (!read_string (&loc, object, "price_source", TRUE, &model->price_source, error))
+        return FALSE;
+    }
+  else if (price_changed || fresh != NULL)
+    {
+      g_autofree char *base = ctx->builtin ? g_strdup ("catalog") : g_path_get_basename (ctx->source);
+
+      g_free (model->price_source);
+      model->price_source = model->price_checked != NULL
+                            ? g_strdup_printf ("%s %s", base, model->price_checked)
+                            : g_steal_pointer (&base);
+    }
 
   if (model->name == NULL)
     model->name = g_strdup (model->id);

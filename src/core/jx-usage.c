@@ -75,6 +75,57 @@ jx_price_init (JxPrice *price)
   price->cached_input_per_mtok = -1;
   price->cache_write_per_mtok = -1;
   price->output_per_mtok = -1;
+  price->per_request_usd = 0;
+  price->per_second_usd = 0;
+  price->n_tiers = 0;
+  memset (price->tiers, 0, sizeof price->tiers);
+}
+
+JxPrice
+jx_price_for_input (const JxPrice *price,
+                    gint64         input_tokens,
+                    gint64        *tier_above)
+{
+  JxPrice result = *price;
+  gint64 above = -1;
+
+  for (guint i = 0; i < MIN (price->n_tiers, JX_PRICE_MAX_TIERS); i++)
+    {
+      const JxPriceTier *tier = &price->tiers[i];
+
+      if (input_tokens > tier->above_input_tokens && tier->above_input_tokens >= above)
+        {
+          above = tier->above_input_tokens;
+          result.input_per_mtok = tier->input_per_mtok;
+          result.output_per_mtok = tier->output_per_mtok;
+          result.cached_input_per_mtok = tier->cached_input_per_mtok >= 0
+                                         ? tier->cached_input_per_mtok : tier->input_per_mtok;
+          result.cache_write_per_mtok = tier->cache_write_per_mtok >= 0
+                                        ? tier->cache_write_per_mtok : tier->input_per_mtok;
+        }
+    }
+
+  if (tier_above != NULL)
+    *tier_above = above;
+  return result;
+}
+
+gboolean
+jx_price_add_tier (JxPrice           *price,
+                   const JxPriceTier *tier)
+{
+  guint i;
+
+  g_return_val_if_fail (price != NULL && tier != NULL, FALSE);
+
+  if (price->n_tiers >= JX_PRICE_MAX_TIERS)
+    return FALSE;
+
+  for (i = price->n_tiers; i > 0 && price->tiers[i - 1].above_input_tokens > tier->above_input_tokens; i--)
+    price->tiers[i] = price->tiers[i - 1];
+  price->tiers[i] = *tier;
+  price->n_tiers++;
+  return TRUE;
 }
 
 gboolean
@@ -96,21 +147,28 @@ jx_price_is_known (const JxPrice *price)
  *
  * Where the provider bills other counts than it reports (Cohere billed_units), the billed
  * figures replace input/output and are charged at the plain rates: they already are
- * what the provider charges, so no cache split is applied to them. */
+ * what the provider charges, so no cache split is applied to them.
+ *
+ * The request's input tokens (billed, else reported) pick the long-context tier, and a
+ * per-request fee is added. */
 double
-jx_price_cost (const JxPrice *price,
+jx_price_cost (const JxPrice *base,
                const JxUsage *usage)
 {
+  JxPrice tiered;
+  const JxPrice *price = &tiered;
   double cached_price;
   double write_price;
   gint64 output;
   double usd;
 
-  g_return_val_if_fail (price != NULL, NAN);
+  g_return_val_if_fail (base != NULL, NAN);
   g_return_val_if_fail (usage != NULL, NAN);
 
-  if (!jx_price_is_known (price))
+  if (!jx_price_is_known (base))
     return NAN;
+  tiered = jx_price_for_input (base, usage->billed_input_tokens >= 0 ? usage->billed_input_tokens
+                                                                     : usage->input_tokens, NULL);
 
   output = usage->billed_output_tokens >= 0 ? usage->billed_output_tokens
                                             : usage->output_tokens;
@@ -145,7 +203,7 @@ jx_price_cost (const JxPrice *price,
       usd += (double) writes * write_price;
     }
 
-  return usd / 1e6;
+  return usd / 1e6 + MAX (price->per_request_usd, 0);
 }
 
 /* @total plus the extras that are known; -1 when @total itself is unknown. */

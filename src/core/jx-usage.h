@@ -31,13 +31,32 @@ typedef struct
   JxUsageSource source;
 } JxUsage;
 
-/* Prices in USD per 1M tokens; negative = unknown. */
+#define JX_PRICE_MAX_TIERS 3
+
+/* A long-context tier: a request whose input exceeds @above_input_tokens is charged at
+ * these rates for all its tokens (Gemini 2.5 Pro above 200k, GPT-5.x above 272k). A
+ * negative cache price falls back to the tier's input price. */
+typedef struct
+{
+  gint64 above_input_tokens;
+  double input_per_mtok;
+  double cached_input_per_mtok;
+  double cache_write_per_mtok;
+  double output_per_mtok;
+} JxPriceTier;
+
+/* Prices in USD per 1M tokens; negative = unknown. All-zero extras mean "none", so a
+ * price filled in member by member stays a plain per-token price. */
 typedef struct
 {
   double input_per_mtok;
   double cached_input_per_mtok;
   double cache_write_per_mtok;
   double output_per_mtok;
+  double per_request_usd;  /* fee on every request; 0 = none */
+  double per_second_usd;   /* compute time (Replicate); 0 = not billed per second */
+  guint  n_tiers;          /* long-context tiers, ascending by threshold */
+  JxPriceTier tiers[JX_PRICE_MAX_TIERS];
 } JxPrice;
 
 void     jx_usage_init             (JxUsage       *usage);
@@ -50,6 +69,15 @@ void     jx_price_init             (JxPrice       *price);
 gboolean jx_price_is_known         (const JxPrice *price);
 double   jx_price_cost             (const JxPrice *price,
                                     const JxUsage *usage);
+/* The per-token rates that apply to a request with @input_tokens: the highest tier whose
+ * threshold it exceeds, else the base price (fees copied). @tier_above (optional) gets
+ * that tier's threshold, -1 for the base price. */
+JxPrice  jx_price_for_input        (const JxPrice *price,
+                                    gint64         input_tokens,
+                                    gint64        *tier_above);
+/* Adds a tier, keeping them sorted; FALSE when all JX_PRICE_MAX_TIERS are used. */
+gboolean jx_price_add_tier         (JxPrice           *price,
+                                    const JxPriceTier *tier);
 
 /* For the normalisers: @total plus the extras that are known (-1 when @total is unknown),
  * and source PROVIDER when any count is known. */

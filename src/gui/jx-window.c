@@ -668,6 +668,14 @@ on_catalog_changed (JxWindow   *self,
     jx_pane_set_catalog (g_ptr_array_index (panes, i), jx_context_get_catalog (context));
 }
 
+/* An import can add models: the pickers list them, and the planner prices anew. */
+static void
+on_prices_changed (JxWindow *self)
+{
+  on_catalog_changed (self, NULL, self->context);
+  jx_planner_view_refresh (JX_PLANNER_VIEW (self->planner));
+}
+
 /**
  * jx_window_new:
  * @application: the application the window belongs to
@@ -686,6 +694,7 @@ jx_window_new (GtkApplication     *application,
 {
   g_auto(GStrv) saved = NULL;
   GtkWidget *history;
+  GtkWidget *prices;
   JxWindow *self;
 
   g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
@@ -711,8 +720,10 @@ jx_window_new (GtkApplication     *application,
 
   self->planner = jx_planner_view_new (jx_context_get_catalog (context));
   jx_window_add_view (self, self->planner, "planner", _("Planner"), "accessories-calculator-symbolic");
-  jx_window_add_view (self, jx_price_view_new (jx_context_get_catalog (context)),
-                      "prices", _("Prices"), "view-list-symbolic");
+  prices = jx_price_view_new (jx_context_get_catalog (context));
+  g_signal_connect_object (prices, "prices-changed", G_CALLBACK (on_prices_changed), self,
+                           G_CONNECT_SWAPPED);
+  jx_window_add_view (self, prices, "prices", _("Prices"), "view-list-symbolic");
   history = jx_history_view_new (context);
   g_signal_connect_object (history, "run-again", G_CALLBACK (jx_window_load_round), self, G_CONNECT_SWAPPED);
   /* A damaged history file was replaced: the switcher points at the page that says so. */

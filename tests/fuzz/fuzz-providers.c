@@ -14,7 +14,8 @@
 #include <glib/gstdio.h>
 
 #include "jx-catalog.h"
-#include "jx-pricing.h"
+#include "jx-litellm.h"
+#include "jx-price-overrides.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data,
                             size_t         size);

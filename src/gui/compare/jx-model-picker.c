@@ -72,9 +72,10 @@ add_choice (GPtrArray  *choices,
  * @provider_id: (nullable): the provider of the model to select
  * @model: (nullable): the model to select
  *
- * Lists the catalog's models (with prices) of every provider, then the models the
- * providers report that the catalog lacks, and selects @model of @provider_id. A model
- * neither lists (a fine-tune, a local model) is added at the end. Does not notify
+ * Lists the catalog's models (with prices, imported ones included, retired ones left
+ * out) of every provider, then the models the providers report that the catalog lacks,
+ * and selects @model of @provider_id. A model neither lists (a fine-tune, a local model,
+ * a retired model still selected) is added at the end. Does not notify
  * #JxModelPicker:selected-choice.
  */
 void
@@ -102,8 +103,12 @@ jx_model_picker_fill (JxModelPicker *self,
 
       /* The catalog's models (with prices) first, then what the provider itself lists. */
       for (guint j = 0; j < provider->models->len; j++)
-        add_choice (choices, provider, ((JxModel *) g_ptr_array_index (provider->models, j))->id,
-                    provider_id, model, &selected);
+        {
+          JxModel *catalog_model = g_ptr_array_index (provider->models, j);
+
+          if (!jx_model_is_retired (catalog_model))
+            add_choice (choices, provider, catalog_model->id, provider_id, model, &selected);
+        }
       for (guint j = 0; listed != NULL && listed[j] != NULL; j++)
         if (jx_provider_find_model (provider, listed[j]) == NULL)
           add_choice (choices, provider, listed[j], provider_id, model, &selected);

@@ -6,7 +6,7 @@
 
 #include <gtk/gtk.h>
 
-#include "jx-pricing.h"
+#include "jx-planner.h"
 
 G_BEGIN_DECLS
 

@@ -1,6 +1,6 @@
 /* jx-planner-view.c — monthly cost of a workload across models, with a bar chart
  *
- * The arithmetic is jx_pricing_plan ()'s (jx-pricing.h); this view only gathers the
+ * The arithmetic is jx_pricing_plan ()'s (jx-planner.h); this view only gathers the
  * workload, shows the sorted rows and the chart, and exports them.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -21,6 +21,7 @@ struct _JxPlannerView
   JxCatalog      *catalog;
   GArray         *measured;   /* JxPlanItem, NULL = no round yet */
   GPtrArray      *rows;       /* JxPlanRow* */
+  GArray         *subscriptions; /* JxSubscription from the subscription row */
   gboolean        filling;    /* set_workload in progress: one refresh at the end */
 
   /* Template widgets */
@@ -28,6 +29,8 @@ struct _JxPlannerView
   GtkSpinButton  *input_spin;
   GtkSpinButton  *output_spin;
   GtkSpinButton  *cached_spin;
+  GtkSpinButton  *seconds_spin;
+  AdwEntryRow    *subscription_row;
   GtkSwitch      *batch_switch;
   GtkSwitch      *measured_switch;
   AdwActionRow   *measured_row;
@@ -47,6 +50,40 @@ get_workload (JxPlannerView *self,
   workload->output_tokens = (gint64) gtk_spin_button_get_value (self->output_spin);
   workload->cached_share = gtk_spin_button_get_value (self->cached_spin) / 100.0;
   workload->batch = gtk_switch_get_active (self->batch_switch);
+  /* 0 s: not given; models billed per second then use the round's measured time. */
+  if (gtk_spin_button_get_value (self->seconds_spin) > 0)
+    workload->seconds_per_request = gtk_spin_button_get_value (self->seconds_spin);
+  workload->subscriptions = (JxSubscription *) (gpointer) self->subscriptions->data;
+  workload->n_subscriptions = self->subscriptions->len;
+}
+
+/* "team:20:1000:0.01; pro:200:50M:0.000004:tokens" → self->subscriptions; a part that does
+ * not parse marks the row as an error and is left out. */
+static void
+parse_subscriptions (JxPlannerView *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->subscription_row));
+  g_auto(GStrv) parts = g_strsplit (text, ";", -1);
+  gboolean ok = TRUE;
+
+  g_array_set_size (self->subscriptions, 0);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      JxSubscription subscription;
+      char *spec = g_strstrip (parts[i]);
+
+      if (spec[0] == '\0')
+        continue;
+      if (jx_subscription_parse (&subscription, spec, NULL))
+        g_array_append_val (self->subscriptions, subscription);
+      else
+        ok = FALSE;
+    }
+
+  if (ok)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->subscription_row), "error");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->subscription_row), "error");
 }
 
 static GtkWidget *
@@ -71,8 +108,19 @@ create_row (JxPlanRow *row)
     g_string_append_printf (subtitle, _(" · TTFT %.0f ms"), row->ttft_ms);
   if (!isnan (row->tokens_per_s))
     g_string_append_printf (subtitle, _(" · %.0f tok/s"), row->tokens_per_s);
-  if (row->batch_unavailable)
+  if (row->batch_unavailable && row->billing != JX_PLAN_BILLING_SUBSCRIPTION)
     g_string_append (subtitle, _(" · no batch price"));
+  if (row->tier_above >= 0)
+    g_string_append_printf (subtitle, _(" · long context (>%lldk input)"),
+                            (long long) row->tier_above / 1000);
+  if (row->billing == JX_PLAN_BILLING_PER_SECOND && !isnan (row->seconds))
+    g_string_append_printf (subtitle, _(" · %.1f s billed per second"), row->seconds);
+  else if (row->billing == JX_PLAN_BILLING_PER_SECOND)
+    g_string_append (subtitle, _(" · billed per second: give the seconds per request"));
+  if (row->billing == JX_PLAN_BILLING_SUBSCRIPTION)
+    g_string_append_printf (subtitle, _(" · %.0f over the included quota"), row->overage_units);
+  if (row->price_source != NULL)
+    g_string_append_printf (subtitle, " · %s", row->price_source);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (action_row), subtitle->str);
 
   if (row->price_known)
@@ -144,6 +192,7 @@ jx_planner_view_refresh (JxPlannerView *self)
           item.measured = src->measured;
           item.ttft_ms = src->ttft_ms;
           item.tokens_per_s = src->tokens_per_s;
+          item.seconds = src->seconds;
           g_array_append_val (items, item);
         }
     }
@@ -169,6 +218,13 @@ jx_planner_view_refresh (JxPlannerView *self)
 static void
 input_changed_cb (JxPlannerView *self)
 {
+  jx_planner_view_refresh (self);
+}
+
+static void
+subscription_changed_cb (JxPlannerView *self)
+{
+  parse_subscriptions (self);
   jx_planner_view_refresh (self);
 }
 
@@ -291,6 +347,7 @@ jx_planner_view_dispose (GObject *object)
   g_clear_object (&self->catalog);
   g_clear_pointer (&self->measured, g_array_unref);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->subscriptions, g_array_unref);
 
   G_OBJECT_CLASS (jx_planner_view_parent_class)->dispose (object);
 }
@@ -311,12 +368,15 @@ jx_planner_view_class_init (JxPlannerViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JxPlannerView, input_spin);
   gtk_widget_class_bind_template_child (widget_class, JxPlannerView, output_spin);
   gtk_widget_class_bind_template_child (widget_class, JxPlannerView, cached_spin);
+  gtk_widget_class_bind_template_child (widget_class, JxPlannerView, seconds_spin);
+  gtk_widget_class_bind_template_child (widget_class, JxPlannerView, subscription_row);
   gtk_widget_class_bind_template_child (widget_class, JxPlannerView, batch_switch);
   gtk_widget_class_bind_template_child (widget_class, JxPlannerView, measured_switch);
   gtk_widget_class_bind_template_child (widget_class, JxPlannerView, measured_row);
   gtk_widget_class_bind_template_child (widget_class, JxPlannerView, chart);
   gtk_widget_class_bind_template_child (widget_class, JxPlannerView, list);
   gtk_widget_class_bind_template_callback (widget_class, input_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, subscription_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, copy_markdown_cb);
   gtk_widget_class_bind_template_callback (widget_class, export_csv_cb);
 }
@@ -324,6 +384,8 @@ jx_planner_view_class_init (JxPlannerViewClass *klass)
 static void
 jx_planner_view_init (JxPlannerView *self)
 {
+  self->subscriptions = g_array_new (FALSE, TRUE, sizeof (JxSubscription));
+  g_array_set_clear_func (self->subscriptions, (GDestroyNotify) jx_subscription_clear);
   self->filling = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   self->filling = FALSE;
@@ -372,6 +434,26 @@ jx_planner_view_set_workload (JxPlannerView    *self,
   gtk_spin_button_set_value (self->output_spin, (double) workload->output_tokens);
   gtk_spin_button_set_value (self->cached_spin, workload->cached_share * 100);
   gtk_switch_set_active (self->batch_switch, workload->batch);
+  gtk_spin_button_set_value (self->seconds_spin, isnan (workload->seconds_per_request)
+                                                 ? 0 : workload->seconds_per_request);
+  {
+    g_autoptr(GString) text = g_string_new (NULL);
+
+    for (guint i = 0; i < workload->n_subscriptions; i++)
+      {
+        const JxSubscription *sub = &workload->subscriptions[i];
+        char fee[G_ASCII_DTOSTR_BUF_SIZE], included[G_ASCII_DTOSTR_BUF_SIZE];
+        char overage[G_ASCII_DTOSTR_BUF_SIZE];
+
+        g_string_append_printf (text, "%s%s:%s:%s:%s%s", i > 0 ? "; " : "", sub->name,
+                                g_ascii_dtostr (fee, sizeof fee, sub->monthly_usd),
+                                g_ascii_dtostr (included, sizeof included, sub->included),
+                                g_ascii_dtostr (overage, sizeof overage, sub->overage_usd),
+                                sub->per_token ? ":tokens" : "");
+      }
+    gtk_editable_set_text (GTK_EDITABLE (self->subscription_row), text->str);
+    parse_subscriptions (self);
+  }
   self->filling = FALSE;
 
   jx_planner_view_refresh (self);

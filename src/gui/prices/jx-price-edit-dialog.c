@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "jx-price-edit-dialog.h"
-#include "jx-pricing.h"
+#include "jx-price-overrides.h"
 
 struct _JxPriceEditDialog
 {

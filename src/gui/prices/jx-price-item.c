@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "jx-price-item.h"
-#include "jx-pricing.h"
+#include "jx-planner.h"
 
 struct _JxPriceItem
 {
@@ -29,6 +29,8 @@ struct _JxPriceItem
   double    batch_discount;
   gint64    context_window;
   char     *price_checked;
+  char     *price_source;
+  char     *status;
   gboolean  overridden;
   gboolean  simulated;
 };
@@ -49,6 +51,8 @@ enum {
   PROP_BATCH_DISCOUNT,
   PROP_CONTEXT_WINDOW,
   PROP_PRICE_CHECKED,
+  PROP_PRICE_SOURCE,
+  PROP_STATUS,
   PROP_OVERRIDDEN,
   PROP_SIMULATED,
   N_PROPS,
@@ -80,6 +84,8 @@ jx_price_item_finalize (GObject *object)
   g_free (self->model_name);
   g_free (self->search_text);
   g_free (self->price_checked);
+  g_free (self->price_source);
+  g_free (self->status);
 
   G_OBJECT_CLASS (jx_price_item_parent_class)->finalize (object);
 }
@@ -142,6 +148,14 @@ jx_price_item_get_property (GObject    *object,
       g_value_set_string (value, self->price_checked);
       break;
 
+    case PROP_PRICE_SOURCE:
+      g_value_set_string (value, self->price_source);
+      break;
+
+    case PROP_STATUS:
+      g_value_set_string (value, self->status);
+      break;
+
     case PROP_OVERRIDDEN:
       g_value_set_boolean (value, self->overridden);
       break;
@@ -183,6 +197,10 @@ jx_price_item_class_init (JxPriceItemClass *klass)
   properties[PROP_CONTEXT_WINDOW] =
     g_param_spec_int64 ("context-window", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_PRICE_CHECKED] = g_param_spec_string ("price-checked", NULL, NULL, "", flags);
+  /* Where and when the price came from: "catalog 2026-07", "LiteLLM 2026-12-06". */
+  properties[PROP_PRICE_SOURCE] = g_param_spec_string ("price-source", NULL, NULL, "", flags);
+  /* "Retired 2025-10-22", "Deprecated 2026-06-01", "Imported" or "". */
+  properties[PROP_STATUS] = g_param_spec_string ("status", NULL, NULL, "", flags);
   properties[PROP_OVERRIDDEN] = g_param_spec_boolean ("overridden", NULL, NULL, FALSE, flags);
   properties[PROP_SIMULATED] = g_param_spec_boolean ("simulated", NULL, NULL, FALSE, flags);
 
@@ -194,6 +212,40 @@ jx_price_item_init (JxPriceItem *self)
 {
   jx_price_init (&self->price);
   self->price_checked = g_strdup ("");
+  self->price_source = g_strdup ("");
+  self->status = g_strdup ("");
+}
+
+static char *
+model_status (const JxModel *model)
+{
+  if (jx_model_is_retired (model))
+    /* Translators: a model the provider no longer serves, then the date */
+    return g_strdup_printf (_("Retired %s"), model->retired);
+  if (model->retired != NULL && model->retired[0] != '\0')
+    /* Translators: a model the provider will stop serving on a date */
+    return g_strdup_printf (_("Retires %s"), model->retired);
+  if (model->deprecated != NULL && model->deprecated[0] != '\0')
+    return g_strdup_printf (_("Deprecated %s"), model->deprecated);
+  if (model->deprecated != NULL)
+    return g_strdup (_("Deprecated"));
+  if (model->imported)
+    /* Translators: a model added by a price import, not listed in the catalog */
+    return g_strdup (_("Imported"));
+  return g_strdup ("");
+}
+
+static void
+set_string (JxPriceItem  *self,
+            char        **field,
+            const char   *value,
+            guint         prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
 JxPriceItem *
@@ -267,6 +319,14 @@ jx_price_item_update (JxPriceItem *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRICE_CHECKED]);
     }
 
+  set_string (self, &self->price_source, model->price_source != NULL ? model->price_source : "",
+              PROP_PRICE_SOURCE);
+  {
+    g_autofree char *status = model_status (model);
+
+    set_string (self, &self->status, status, PROP_STATUS);
+  }
+
   if (self->overridden != !!model->price_overridden)
     {
       self->overridden = !!model->price_overridden;
@@ -274,6 +334,22 @@ jx_price_item_update (JxPriceItem *self,
     }
 
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+const char *
+jx_price_item_get_price_source (JxPriceItem *self)
+{
+  g_return_val_if_fail (JX_IS_PRICE_ITEM (self), NULL);
+
+  return self->price_source;
+}
+
+const char *
+jx_price_item_get_status (JxPriceItem *self)
+{
+  g_return_val_if_fail (JX_IS_PRICE_ITEM (self), NULL);
+
+  return self->status;
 }
 
 const char *

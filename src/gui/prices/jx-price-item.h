@@ -35,6 +35,10 @@ double       jx_price_item_get_batch_discount (JxPriceItem   *self);
 gint64       jx_price_item_get_context_window (JxPriceItem   *self);
 /* "" when unknown. */
 const char  *jx_price_item_get_price_checked  (JxPriceItem   *self);
+/* "catalog 2026-07", "LiteLLM 2026-12-06", "your override 2026-12-06"; "" when unknown. */
+const char  *jx_price_item_get_price_source   (JxPriceItem   *self);
+/* "Retired 2025-10-22", "Deprecated …", "Imported" or "". */
+const char  *jx_price_item_get_status         (JxPriceItem   *self);
 gboolean     jx_price_item_get_overridden     (JxPriceItem   *self);
 gboolean     jx_price_item_get_simulated      (JxPriceItem   *self);
 

@@ -5,7 +5,7 @@
  * jx-price-view.ui that format through the closures below; only the row buttons are built
  * in C, because their accessible labels name the model.
  *
- * Prices are changed through jx-pricing.h only (overrides file + catalog); after each
+ * Prices are changed through jx-price-overrides.h and jx-litellm.h only (overrides file + catalog); after each
  * change the rows copy the catalog again and the sorter is told to re-sort.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -19,7 +19,9 @@
 #include "jx-price-edit-dialog.h"
 #include "jx-price-item.h"
 #include "jx-price-view-private.h"
-#include "jx-pricing.h"
+#include "jx-litellm.h"
+#include "jx-planner.h"
+#include "jx-price-overrides.h"
 
 struct _JxPriceView
 {
@@ -46,6 +48,7 @@ struct _JxPriceView
   GtkColumnViewColumn  *batch_column;
   GtkColumnViewColumn  *context_column;
   GtkColumnViewColumn  *checked_column;
+  GtkColumnViewColumn  *source_column;
   GtkColumnViewColumn  *edited_column;
 };
 
@@ -81,6 +84,19 @@ format_checked_cb (gpointer    unused,
                    const char *checked)
 {
   return g_strdup (checked != NULL && checked[0] != '\0' ? checked : "—");
+}
+
+/* "catalog 2026-07", and the model's status when it has one: "LiteLLM 2026-12-06 · Imported". */
+static char *
+format_source_cb (gpointer    unused,
+                  const char *source,
+                  const char *status)
+{
+  const char *shown = source != NULL && source[0] != '\0' ? source : "—";
+
+  if (status == NULL || status[0] == '\0')
+    return g_strdup (shown);
+  return g_strdup_printf ("%s · %s", shown, status);
 }
 
 /* The full name (ellipsized in its cell) and the id the API uses. */
@@ -148,11 +164,47 @@ sort_model_items_changed_cb (JxPriceView *self,
   update_count (self);
 }
 
-/* Copies the catalog's current values into the rows, then re-sorts. */
+static guint
+count_catalog_models (JxCatalog *catalog)
+{
+  GPtrArray *providers = jx_catalog_get_providers (catalog);
+  guint n = 0;
+
+  for (guint i = 0; i < providers->len; i++)
+    n += ((JxProvider *) g_ptr_array_index (providers, i))->models->len;
+  return n;
+}
+
+enum {
+  PRICES_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void refresh_rows_and_sort (JxPriceView *self);
+
+/* Copies the catalog's current values into the rows, re-sorts, and tells the window
+ * (pickers, planner) that the catalog's prices or models changed. */
 static void
 refresh_rows (JxPriceView *self)
 {
+  refresh_rows_and_sort (self);
+  g_signal_emit (self, signals[PRICES_CHANGED], 0);
+}
+
+static void
+refresh_rows_and_sort (JxPriceView *self)
+{
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+
+  /* An import added models: start over. */
+  if (n != count_catalog_models (self->catalog))
+    {
+      jx_price_view_reload (self);
+      gtk_sorter_changed (gtk_column_view_get_sorter (self->column_view), GTK_SORTER_CHANGE_DIFFERENT);
+      return;
+    }
 
   for (guint i = 0; i < n; i++)
     {
@@ -522,6 +574,7 @@ set_header_tooltips (JxPriceView *self)
     N_("Discount for asynchronous batch requests"),
     N_("Context window in tokens"),
     N_("When the price was last checked"),
+    N_("Where and when the price came from, and whether the model is retired"),
     N_("Prices you edited or imported"),
   };
   GType title_type = g_type_from_name ("GtkColumnViewTitle");
@@ -587,7 +640,7 @@ jx_price_view_sort_by (JxPriceView   *self,
   GtkColumnViewColumn *columns[] = {
     self->provider_column, self->model_column, self->input_column, self->cached_column,
     self->output_column, self->blend_column, self->batch_column, self->context_column,
-    self->checked_column, self->edited_column,
+    self->checked_column, self->edited_column, self->source_column,
   };
 
   g_return_if_fail (JX_IS_PRICE_VIEW (self));
@@ -641,6 +694,15 @@ jx_price_view_class_init (JxPriceViewClass *klass)
   object_class->dispose = jx_price_view_dispose;
   object_class->finalize = jx_price_view_finalize;
 
+  /**
+   * JxPriceView::prices-changed:
+   *
+   * A price was edited, reset or imported; an import may have added models.
+   */
+  signals[PRICES_CHANGED] = g_signal_new ("prices-changed", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 0);
+
   g_type_ensure (JX_TYPE_PRICE_ITEM);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -662,11 +724,13 @@ jx_price_view_class_init (JxPriceViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JxPriceView, batch_column);
   gtk_widget_class_bind_template_child (widget_class, JxPriceView, context_column);
   gtk_widget_class_bind_template_child (widget_class, JxPriceView, checked_column);
+  gtk_widget_class_bind_template_child (widget_class, JxPriceView, source_column);
   gtk_widget_class_bind_template_child (widget_class, JxPriceView, edited_column);
   gtk_widget_class_bind_template_callback (widget_class, format_price_cb);
   gtk_widget_class_bind_template_callback (widget_class, format_discount_cb);
   gtk_widget_class_bind_template_callback (widget_class, format_context_cb);
   gtk_widget_class_bind_template_callback (widget_class, format_checked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, format_source_cb);
   gtk_widget_class_bind_template_callback (widget_class, model_tooltip_cb);
   gtk_widget_class_bind_template_callback (widget_class, edited_text_cb);
   gtk_widget_class_bind_template_callback (widget_class, price_sort_key_cb);

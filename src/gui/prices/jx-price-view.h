@@ -22,6 +22,7 @@ typedef enum
   JX_PRICE_COLUMN_CONTEXT,
   JX_PRICE_COLUMN_CHECKED,
   JX_PRICE_COLUMN_EDITED,
+  JX_PRICE_COLUMN_SOURCE,
 } JxPriceColumn;
 
 #define JX_TYPE_PRICE_VIEW (jx_price_view_get_type ())

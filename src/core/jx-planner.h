@@ -1,17 +1,4 @@
-/* jx-pricing.h — user price overrides, LiteLLM import and the monthly cost planner
- *
- * Overrides live in $XDG_DATA_HOME/juxta/prices.json (g_get_user_data_dir ()), in the
- * providers-file format reduced to prices:
- *
- *   {"providers":[{"id":"openai","models":[{"id":"gpt-4o","input_per_mtok":2.5,
- *     "cached_input_per_mtok":1.25,"cache_write_per_mtok":null,"output_per_mtok":10,
- *     "batch_discount":0.5,"context_window":128000,"price_checked":"2026-11-25"}]}]}
- *
- * They are applied with jx_catalog_load_data (), so the models get price_overridden.
- * Entries naming a provider or model the catalog does not know are kept in the file but
- * skipped when applying. The first pricing call on a catalog snapshots every model's
- * price ("the catalog price": built-in plus providers file); jx_pricing_reset () restores
- * from that snapshot, or from a fresh built-in catalog for models loaded after it.
+/* jx-planner.h — the monthly cost planner: workloads, plan items and plan rows
  *
  * Planner arithmetic (all in USD, nothing rounded before the output):
  *   months have 30 days: requests_per_month = requests_per_day × 30 (JX_PRICING_DAYS_PER_MONTH);
@@ -26,7 +13,17 @@
  *   batch:            per_request × (1 − batch_discount) when batch is asked for and the
  *                     model has a discount; otherwise unchanged and the row says
  *                     batch_unavailable;
+ *   long context:     the request's input tokens pick the model's price tier (JxPrice.tiers):
+ *                     above a tier's threshold the whole request is charged at its rates;
+ *   per-request fee:  + price.per_request_usd for every request;
+ *   compute time:     + price.per_second_usd × seconds of one request (the item's measured
+ *                     seconds, else the workload's seconds_per_request; unknown → no price);
  *   monthly_usd = per_request × requests_per_month.
+ * Subscriptions (JxWorkload.subscriptions) are rows of their own:
+ *   units        = requests_per_month, or requests_per_month × (input + output tokens)
+ *                  when the plan counts tokens;
+ *   monthly_usd  = monthly fee + max (units − included, 0) × overage per unit;
+ *   per_request  = monthly_usd / requests_per_month.
  * Rows are sorted by monthly_usd (unknown prices last), then provider, then model; every
  * row whose monthly_usd equals the lowest is flagged cheapest.
  *
@@ -46,51 +43,26 @@ G_BEGIN_DECLS
 #define JX_PRICING_DAYS_PER_MONTH 30
 #define JX_PRICING_BLEND_LABEL    "3:1 blend"
 
-/* $XDG_DATA_HOME/juxta/prices.json (newly allocated). */
-char     *jx_pricing_get_overrides_path (void);
-/* Applies the overrides file; TRUE when it does not exist. */
-gboolean  jx_pricing_load_overrides     (JxCatalog     *catalog,
-                                         GError       **error);
-/* Stores @price (negative members = unknown) for one catalog model, atomically rewriting
- * the overrides file, and applies it. price_checked becomes today's date. */
-gboolean  jx_pricing_set_override       (JxCatalog     *catalog,
-                                         const char    *provider_id,
-                                         const char    *model_id,
-                                         const JxPrice *price,
-                                         GError       **error);
-/* As above; batch_discount (0..1) and context_window (tokens) are left alone when negative. */
-gboolean  jx_pricing_set_override_full  (JxCatalog     *catalog,
-                                         const char    *provider_id,
-                                         const char    *model_id,
-                                         const JxPrice *price,
-                                         double         batch_discount,
-                                         gint64         context_window,
-                                         GError       **error);
-/* Removes the model's override from the file and restores the catalog price. */
-gboolean  jx_pricing_reset              (JxCatalog     *catalog,
-                                         const char    *provider_id,
-                                         const char    *model_id,
-                                         GError       **error);
-/* Imports a prices file in the overrides format: models the catalog knows are stored as
- * overrides and applied. @n_imported (optional) receives how many. */
-gboolean  jx_pricing_import_file        (JxCatalog     *catalog,
-                                         const char    *path,
-                                         guint         *n_imported,
-                                         GError       **error);
-/* Imports LiteLLM's model_prices_and_context_window.json: per-token costs × 1e6 (rounded
- * to 1e-6 $/1M), cache_read → cached, cache_creation → cache write, max_input_tokens →
- * context, 1 − input_cost_per_token_batches / input_cost_per_token → batch discount, for
- * catalog models whose id equals the key or the key without its "provider/" prefix and
- * whose provider matches litellm_provider. The first matching key wins. */
-gboolean  jx_pricing_import_litellm     (JxCatalog     *catalog,
-                                         const char    *path,
-                                         guint         *n_imported,
-                                         GError       **error);
-/* Juxta provider id for a litellm_provider value, or NULL. */
-const char *jx_pricing_map_litellm_provider (const char *litellm_provider);
-
 /* (3 × input + output) / 4 per 1M tokens, NAN when unknown. */
 double    jx_price_blended              (const JxPrice *price);
+
+/* A purchase with an included quota: a monthly fee, @included units a month, then
+ * @overage_usd per unit. Units are requests, or tokens (input + output) when @per_token. */
+typedef struct
+{
+  char     *name;
+  double    monthly_usd;
+  double    included;
+  double    overage_usd;
+  gboolean  per_token;
+} JxSubscription;
+
+void      jx_subscription_clear         (JxSubscription *subscription);
+/* "NAME:MONTHLY_USD:INCLUDED:OVERAGE_PER_UNIT[:requests|tokens]", e.g.
+ * "team:20:1000:0.01" or "pro:200:50M:0.000004:tokens" (k/M suffixes allowed on INCLUDED). */
+gboolean  jx_subscription_parse         (JxSubscription *subscription,
+                                         const char     *text,
+                                         GError        **error);
 
 typedef struct
 {
@@ -99,6 +71,9 @@ typedef struct
   gint64   output_tokens;    /* per request */
   double   cached_share;     /* 0..1 of input_tokens read from the cache */
   gboolean batch;
+  double   seconds_per_request; /* compute time of one request for per-second prices; NAN = unknown */
+  const JxSubscription *subscriptions; /* borrowed; each becomes a row of its own */
+  guint    n_subscriptions;
 } JxWorkload;
 
 void      jx_workload_init              (JxWorkload    *workload);
@@ -113,6 +88,7 @@ typedef struct
   JxUsage   measured;        /* tokens of one request as measured */
   double    ttft_ms;         /* measured median, NAN = unknown */
   double    tokens_per_s;    /* measured median decode rate, NAN = unknown */
+  double    seconds;         /* measured median duration of one request, NAN = unknown */
 } JxPlanItem;
 
 void      jx_plan_item_init             (JxPlanItem    *item,
@@ -121,12 +97,20 @@ void      jx_plan_item_init             (JxPlanItem    *item,
 void      jx_plan_item_clear            (JxPlanItem    *item);
 /* One item per provider/model among the successful @responses (JxResponse*) that have
  * usage: the usage counts are the means over those responses (rounded to whole tokens),
- * TTFT and decode tokens/s are medians. Array of JxPlanItem with a clear func. */
+ * TTFT, decode tokens/s and the request's duration are medians. Array of JxPlanItem with a clear func. */
 GArray   *jx_plan_items_from_responses  (GPtrArray     *responses);
+
+/* How a row is billed. */
+typedef enum
+{
+  JX_PLAN_BILLING_TOKENS,        /* per token (with any per-request fee) */
+  JX_PLAN_BILLING_PER_SECOND,    /* compute time (plus any token and per-request prices) */
+  JX_PLAN_BILLING_SUBSCRIPTION,  /* monthly fee with an included quota plus overage */
+} JxPlanBilling;
 
 typedef struct
 {
-  char     *provider_id;
+  char     *provider_id;         /* "subscription" for a subscription row */
   char     *provider_name;
   char     *model_id;
   char     *model_name;
@@ -142,6 +126,11 @@ typedef struct
   gint64    output_tokens;
   double    ttft_ms;
   double    tokens_per_s;
+  JxPlanBilling billing;
+  gint64    tier_above;       /* the long-context tier applied (its threshold), -1 = base price */
+  double    seconds;          /* seconds of one request as priced, NAN when not per second */
+  double    overage_units;    /* subscription: units above the included quota */
+  char     *price_source;     /* where and when the price came from, NULL = unknown */
 } JxPlanRow;
 
 void      jx_plan_row_free              (JxPlanRow     *row);
