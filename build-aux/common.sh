@@ -12,6 +12,8 @@ JX_BUILD_PACKAGES=(
 JX_TEST_PACKAGES=(
   xvfb xauth dbus-daemon dbus-bin gnome-keyring libsecret-tools
   appstream desktop-file-utils python3 locales clang libclang-rt-14-dev
+  # test-cli: the JSON Lines read by pandas, the man page rendered by man.
+  python3-pandas man-db
 )
 
 jx_install_missing ()

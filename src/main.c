@@ -22,7 +22,8 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  /* Headless subcommands (compare, plan, demo) never touch GTK. */
+  /* Headless subcommands (compare, plan, demo), --help and --version never touch GTK, nor
+   * does an unknown command (a usage error). */
   if (argc > 1 && jx_cli_is_command (argv[1]))
     return jx_cli_main (argc, argv);
 

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 
 #include "jx-test-util.h"
 
@@ -52,9 +53,12 @@ fixture_setup (Fixture       *f,
                           "  {\"id\":\"local\",\"name\":\"Local vLLM\",\"protocol\":\"openai\",\n"
                           "   \"base_url\":\"%s/v1\",\"api_key_env\":\"JX_CLI_TEST_KEY\",\n"
                           "   \"models\":[{\"id\":\"m\",\"input_per_mtok\":1.0,\"cached_input_per_mtok\":0.5,\"output_per_mtok\":2.0}]},\n"
-                          "  {\"id\":\"broken\",\"protocol\":\"openai\",\"base_url\":\"%s/broken/v1\"}\n"
+                          "  {\"id\":\"broken\",\"protocol\":\"openai\",\"base_url\":\"%s/broken/v1\"},\n"
+                          "  {\"id\":\"slow\",\"protocol\":\"openai\",\"base_url\":\"%s/slow/v1\",\n"
+                          "   \"models\":[{\"id\":\"a-very-long-model-identifier-that-does-not-fit-in-24-columns-at-all\"}]}\n"
                           "]}\n",
-                          jx_fake_server_get_url (f->server), jx_fake_server_get_url (f->server));
+                          jx_fake_server_get_url (f->server), jx_fake_server_get_url (f->server),
+                          jx_fake_server_get_url (f->server));
   g_file_set_contents (f->providers_file, json, -1, &error);
   g_assert_no_error (error);
 }
@@ -70,20 +74,18 @@ fixture_teardown (Fixture       *f,
   jx_fake_server_free (f->server);
 }
 
-/* With @data_home set, the child reads its prices.json from there. */
-static int
-run_juxta_in (const char * const *args,
-              const char         *data_home,
-              const char         *stdin_text,
-              char              **out,
-              char              **err)
+/* Starts juxta with @args; @env is NAME=VALUE pairs added to the environment. Never with
+ * a display: no command-line path may need one. */
+static GSubprocess *
+spawn_juxta (const char * const *args,
+             const char * const *env)
 {
   g_autofree char *juxta = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "src", "juxta", NULL);
   g_autoptr(GStrvBuilder) argv_builder = g_strv_builder_new ();
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) argv = NULL;
+  GSubprocess *process;
 
   g_strv_builder_add (argv_builder, juxta);
   g_strv_builder_addv (argv_builder, (const char **) args);
@@ -92,15 +94,72 @@ run_juxta_in (const char * const *args,
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE |
                                         G_SUBPROCESS_FLAGS_STDIN_PIPE);
   g_subprocess_launcher_setenv (launcher, "JX_CLI_TEST_KEY", "cli-secret", TRUE);
-  if (data_home != NULL)
-    g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "COLUMNS");
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (env[i], "=", 2);
+
+      g_subprocess_launcher_setenv (launcher, pair[0], pair[1], TRUE);
+    }
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, stdin_text, NULL, out, err, &error);
+
+  return process;
+}
+
+/* Waits for @process; its standard output and error must be valid UTF-8 whatever the
+ * locale. */
+static int
+communicate (GSubprocess *process,
+             const char  *stdin_text,
+             char       **out,
+             char       **err)
+{
+  g_autoptr(GBytes) in = g_bytes_new (stdin_text, stdin_text != NULL ? strlen (stdin_text) : 0);
+  g_autoptr(GBytes) out_bytes = NULL;
+  g_autoptr(GBytes) err_bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate (process, in, NULL, &out_bytes, &err_bytes, &error);
   g_assert_no_error (error);
+  /* An empty GBytes may have NULL data. */
+  *out = g_strndup (g_bytes_get_size (out_bytes) > 0 ? g_bytes_get_data (out_bytes, NULL) : "",
+                    g_bytes_get_size (out_bytes));
+  *err = g_strndup (g_bytes_get_size (err_bytes) > 0 ? g_bytes_get_data (err_bytes, NULL) : "",
+                    g_bytes_get_size (err_bytes));
+  g_assert_cmpuint (strlen (*out), ==, g_bytes_get_size (out_bytes));
+  g_assert_true (g_utf8_validate (*out, -1, NULL));
   g_assert_true (g_subprocess_get_if_exited (process));
 
   return g_subprocess_get_exit_status (process);
+}
+
+static int
+run_juxta_env (const char * const *args,
+               const char * const *env,
+               const char         *stdin_text,
+               char              **out,
+               char              **err)
+{
+  g_autoptr(GSubprocess) process = spawn_juxta (args, env);
+
+  return communicate (process, stdin_text, out, err);
+}
+
+/* With @data_home set, the child reads its prices.json from there. */
+static int
+run_juxta_in (const char * const *args,
+              const char         *data_home,
+              const char         *stdin_text,
+              char              **out,
+              char              **err)
+{
+  g_autofree char *xdg = data_home != NULL ? g_strconcat ("XDG_DATA_HOME=", data_home, NULL) : NULL;
+  const char *env[] = { xdg, NULL };
+
+  return run_juxta_env (args, env, stdin_text, out, err);
 }
 
 static int
@@ -142,6 +201,7 @@ test_json (Fixture       *f,
   const char *args[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m", "-p", "local",
                          "--format", "json", "--max-tokens", "32", "Say hi", NULL };
   g_autofree char *auth = NULL;
+  gint64 before = g_get_real_time ();
   JsonObject *o;
 
   queue_streams (f, 2);
@@ -169,14 +229,38 @@ test_json (Fixture       *f,
       g_assert_cmpint (json_object_get_int_member (o, "retries"), ==, 0);
       g_assert_true (json_object_has_member (o, "itl_ms_p95"));
       g_assert_true (json_object_has_member (o, "ratelimit_remaining_tokens"));
+      /* Every response record is flat and says which request and when. */
+      g_assert_true (g_uuid_string_is_valid (json_object_get_string_member (o, "request_id")));
+      {
+        g_autoptr(GDateTime) started = g_date_time_new_from_iso8601 (json_object_get_string_member (o, "started_at"), NULL);
+
+        g_assert_nonnull (started);
+        g_assert_true (g_str_has_suffix (json_object_get_string_member (o, "started_at"), "Z"));
+        g_assert_cmpint (g_date_time_to_unix (started), >=, before / G_USEC_PER_SEC - 1);
+        g_assert_cmpint (g_date_time_to_unix (started), <=, g_get_real_time () / G_USEC_PER_SEC + 1);
+      }
+      {
+        g_autoptr(GList) members = json_object_get_members (o);
+
+        for (GList *m = members; m != NULL; m = m->next)
+          g_assert_true (JSON_NODE_HOLDS_VALUE (json_object_get_member (o, m->data)) ||
+                         JSON_NODE_HOLDS_NULL (json_object_get_member (o, m->data)));
+      }
     }
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (objects, 0), "request_id"), !=,
+                   json_object_get_string_member (g_ptr_array_index (objects, 1), "request_id"));
 
   o = g_ptr_array_index (objects, 2);
   g_assert_cmpstr (json_object_get_string_member (o, "type"), ==, "summary");
   g_assert_cmpint (json_object_get_int_member (o, "runs"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (o, "ok"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (o, "errors"), ==, 0);
-  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (o, "ttft_ms"), "p50"), >=, 30.0);
+  /* Summary figures are flat too, named apart from the response's own ttft_ms. */
+  g_assert_cmpfloat (json_object_get_double_member (o, "ttft_ms_p50"), >=, 30.0);
+  g_assert_cmpfloat (json_object_get_double_member (o, "ttft_ms_p99"), >=, 30.0);
+  g_assert_cmpfloat (json_object_get_double_member (o, "e2e_ms_p95"), >=, 30.0);
+  g_assert_true (json_object_has_member (o, "decode_tokens_per_s_p50"));
+  g_assert_false (json_object_has_member (o, "ttft_ms"));
 
   auth = jx_fake_server_get_last_header (f->server, "/v1/chat/completions", "Authorization");
   g_assert_cmpstr (auth, ==, "Bearer cli-secret");
@@ -223,12 +307,12 @@ test_csv (Fixture       *f,
   queue_streams (f, 1);
   g_assert_cmpint (run_juxta (args, NULL, &out, &err), ==, 0);
   lines = g_strsplit (out, "\r\n", -1);
-  g_assert_cmpstr (lines[0], ==, "provider,model,run,status,text,error,error_code,http_status,ttft_ms,e2e_ms,"
+  g_assert_cmpstr (lines[0], ==, "request_id,started_at,provider,model,run,status,text,error,error_code,http_status,ttft_ms,e2e_ms,"
                                  "itl_ms_mean,itl_ms_p95,itl_ms_max,decode_tokens_per_s,input_tokens,"
                                  "cached_input_tokens,output_tokens,reasoning_tokens,usage_source,cost_usd,"
                                  "retries,ratelimit_remaining_requests,ratelimit_remaining_tokens");
   /* RFC 4180 quoting of the answer's own quotes. */
-  g_assert_true (g_str_has_prefix (lines[1], "\"local\",\"m\",1,\"ok\",\"Hi there, \"\"friend\"\"\",,,200,"));
+  g_assert_nonnull (strstr (lines[1], "Z\",\"local\",\"m\",1,\"ok\",\"Hi there, \"\"friend\"\"\",,,200,"));
   g_assert_cmpstr (lines[2], ==, "");
 }
 
@@ -445,6 +529,401 @@ test_demo (void)
     }
 }
 
+static void
+assert_lines_fit (const char *out,
+                  glong       width)
+{
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_utf8_strlen (lines[i], -1) > width)
+      g_error ("line wider than %ld columns: %s", width, lines[i]);
+}
+
+/* `juxta --help` lists every command without a display; so do -h and COMMAND --help. */
+static void
+test_help (void)
+{
+  const char *help[] = { "--help", NULL };
+  const char *h[] = { "-h", NULL };
+  const char *version[] = { "--version", NULL };
+  const char *compare_help[] = { "compare", "--help", NULL };
+  const char *plan_help[] = { "plan", "--help", NULL };
+  const char *demo_help[] = { "demo", "--help", NULL };
+  const char *bogus[] = { "bogus", NULL };
+  const char *bogus_option[] = { "bogus", "--help", NULL };
+  char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (run_juxta (help, NULL, &out, &err), ==, 0);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_nonnull (strstr (out, "\n  compare "));
+      g_assert_nonnull (strstr (out, "\n  plan "));
+      g_assert_nonnull (strstr (out, "\n  demo "));
+      g_assert_nonnull (strstr (out, "--pane"));
+      g_assert_nonnull (strstr (out, "--version"));
+      g_assert_nonnull (strstr (out, "130"));
+      assert_lines_fit (out, 100);
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+      if (i == 0)
+        g_assert_cmpint (run_juxta (h, NULL, &out, &err), ==, 0);
+    }
+
+  g_assert_cmpint (run_juxta (version, NULL, &out, &err), ==, 0);
+  g_assert_cmpstr (out, ==, "juxta " PACKAGE_VERSION "\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_juxta (compare_help, NULL, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "--pane"));
+  g_assert_nonnull (strstr (out, "--temperature"));
+  g_assert_nonnull (strstr (out, "1 or more"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_juxta (plan_help, NULL, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "--requests-per-day"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_juxta (demo_help, NULL, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "simulated"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A usage error, never an attempt to open a window. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_cmpint (run_juxta (i == 0 ? bogus : bogus_option, NULL, &out, &err), ==, 2);
+      g_assert_nonnull (strstr (err, "unknown command “bogus”"));
+      g_assert_null (strstr (err, "display"));
+      g_assert_cmpstr (out, ==, "");
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+    }
+}
+
+static const char *hostile_body[] = {
+  "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Grüße \"}}]}\n\n",
+  "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"half \\ud800 pair \"}}]}\n\n",
+  "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\\u001b]0;pwned\\u0007\\u001b[2J\\u009b31m done\"}}]}\n\n",
+  "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"cost\":1e308}}\n\n",
+  "data: [DONE]\n\n",
+};
+
+static void
+queue_hostile (Fixture *f)
+{
+  JxFakeResponse *r = jx_fake_response_new (200, "text/event-stream");
+
+  for (guint j = 0; j < G_N_ELEMENTS (hostile_body); j++)
+    jx_fake_response_add (r, 2, hostile_body[j], -1);
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", r);
+}
+
+/* What a server sends cannot break the output: UTF-8 in the C locale, a lone surrogate,
+ * escape sequences, a cost too large to print. */
+static void
+test_hostile_server (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *c_locale[] = { "LC_ALL=C", NULL };
+  const char *json[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m",
+                         "--system", "Sei höflich", "--format", "json", "Grüße?", NULL };
+  const char *csv[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m",
+                        "--format", "csv", "hi", NULL };
+  const char *table[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m", "hi", NULL };
+  g_autoptr(GPtrArray) objects = NULL;
+  g_autoptr(GBytes) body = NULL;
+  char *out = NULL, *err = NULL;
+  JsonObject *o;
+  const char *text;
+
+  queue_hostile (f);
+  g_assert_cmpint (run_juxta_env (json, c_locale, NULL, &out, &err), ==, 0);
+  body = jx_fake_server_get_last_body (f->server, "/v1/chat/completions");
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (body, NULL), g_bytes_get_size (body), "Sei höflich"));
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (body, NULL), g_bytes_get_size (body), "Grüße?"));
+  /* communicate() checked that it is valid UTF-8. */
+  g_assert_nonnull (strstr (out, "Grüße"));
+  g_assert_null (strstr (out, "inf"));
+  g_assert_null (strchr (out, '\033'));
+  objects = parse_lines (out);
+  o = g_ptr_array_index (objects, 0);
+  text = json_object_get_string_member (o, "text");
+  g_assert_true (g_str_has_prefix (text, "Grüße half "));
+  g_assert_nonnull (strstr (text, "pwned"));
+  g_assert_true (json_object_get_null_member (o, "cost_usd"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  queue_hostile (f);
+  g_assert_cmpint (run_juxta_env (csv, c_locale, NULL, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "Grüße"));
+  g_assert_null (strstr (out, "inf"));
+  g_assert_null (strstr (out, "null"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The table shows the text without a single control character. */
+  queue_hostile (f);
+  g_assert_cmpint (run_juxta_env (table, c_locale, NULL, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "Grüße half "));
+  g_assert_nonnull (strstr (out, "pwned"));
+  for (const char *p = out; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      g_assert_true (c == '\n' || c >= 0xa0 || (c >= 0x20 && c < 0x7f));
+    }
+  g_assert_null (strstr (out, "inf"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+}
+
+/* Numbers and text the providers would get wrong are refused up front: exit 2. */
+static void
+test_bad_arguments (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *temperatures[] = { "inf", "nan", "-5", "2.5", "abc", "1e400", "" };
+  const char *bad_utf8[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m", "Gr\xfc\xdf" "e", NULL };
+  const char *bad_stdin[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m", "-", NULL };
+  const char *bad_system[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m",
+                               "--system", "\xff", "hi", NULL };
+  const char *timeout0[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m",
+                             "--timeout", "0", "hi", NULL };
+  const char *idle0[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m",
+                          "--idle-timeout", "0", "hi", NULL };
+  const char *good[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m",
+                         "--temperature", "0.7", "--timeout", "5", "--format", "json", "hi", NULL };
+  g_autoptr(GBytes) body = NULL;
+  char *out = NULL, *err = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (temperatures); i++)
+    {
+      const char *args[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m",
+                             "--temperature", temperatures[i], "hi", NULL };
+
+      g_assert_cmpint (run_juxta (args, NULL, &out, &err), ==, 2);
+      g_assert_nonnull (strstr (err, "--temperature must be a number from 0 to 2"));
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+    }
+
+  g_assert_cmpint (run_juxta (bad_utf8, NULL, &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "not valid UTF-8"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_juxta (bad_stdin, "caf\xe9\n", &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "not valid UTF-8"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_juxta (bad_system, NULL, &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "--system is not valid UTF-8"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_juxta (timeout0, NULL, &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "at least 1 second"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_juxta (idle0, NULL, &out, &err), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Nothing above reached the server; a valid temperature does. */
+  g_assert_null (jx_fake_server_get_last_body (f->server, "/v1/chat/completions"));
+  queue_streams (f, 1);
+  g_assert_cmpint (run_juxta (good, NULL, &out, &err), ==, 0);
+  body = jx_fake_server_get_last_body (f->server, "/v1/chat/completions");
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(GError) error = NULL;
+
+    json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
+    g_assert_no_error (error);
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (json_node_get_object (json_parser_get_root (parser)),
+                                                                   "temperature"), 0.7, 1e-9);
+  }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* SIGINT stops the round: the finished answer is printed, the stopped one reported, 130. */
+static void
+test_interrupt (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *formats[] = { "table", "json" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      const char *args[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m", "-p", "slow",
+                             "--runs", "3", "--format", formats[i], "hi", NULL };
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+      JxFakeResponse *slow = jx_fake_response_new (200, "text/event-stream");
+      g_autofree char *out = NULL, *err = NULL;
+
+      queue_streams (f, 1);
+      jx_fake_response_add (slow, 2, stream_body[0], -1);
+      jx_fake_response_add (slow, 30000, stream_body[1], -1);
+      jx_fake_server_add (f->server, "POST", "/slow/v1/chat/completions", slow);
+
+      guint slow_before = jx_fake_server_get_request_count (f->server, "/slow/v1/chat/completions");
+
+      process = spawn_juxta (args, NULL);
+      /* Once the slow request is in, the fast one (sent with it, ~40 ms long) gets 700 ms to
+       * finish. */
+      for (guint waited = 0;
+           jx_fake_server_get_request_count (f->server, "/slow/v1/chat/completions") == slow_before;
+           waited += 50)
+        {
+          g_assert_cmpuint (waited, <, 60000);
+          g_timeout_add (50, quit_cb, loop);
+          g_main_loop_run (loop);
+        }
+      g_timeout_add (700, quit_cb, loop);
+      g_main_loop_run (loop);
+      g_subprocess_send_signal (process, SIGINT);
+      g_assert_cmpint (communicate (process, NULL, &out, &err), ==, 130);
+      g_assert_nonnull (strstr (err, "interrupted"));
+
+      if (i == 0)
+        {
+          g_assert_nonnull (strstr (out, "Hi there, \"friend\""));
+          g_assert_nonnull (strstr (out, "⏹"));
+          g_assert_nonnull (strstr (out, "TTFT"));
+        }
+      else
+        {
+          g_autoptr(GPtrArray) objects = parse_lines (out);
+
+          /* One round: two responses and two summaries; the later rounds never started. */
+          g_assert_cmpuint (objects->len, ==, 4);
+          g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (objects, 0), "status"), ==, "ok");
+          g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (objects, 1), "status"), ==, "cancelled");
+          g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (objects, 2), "type"), ==, "summary");
+        }
+    }
+}
+
+/* A long model id widens the label column instead of breaking it; a terminal's width cuts it. */
+static void
+test_long_model_id (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *args[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m", "-p", "slow",
+                         "--timeout", "1", "hi", NULL };
+  const char *columns[] = { "COLUMNS=200", NULL };
+  const char *id = "slow:a-very-long-model-identifier-that-does-not-fit-in-24-columns-at-all";
+  char *out = NULL, *err = NULL;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_auto(GStrv) lines = NULL;
+      glong header_ttft = -1;
+
+      queue_streams (f, 1);
+      jx_fake_server_add (f->server, "POST", "/slow/v1/chat/completions", jx_fake_response_new (500, "text/plain"));
+      /* A wide terminal, then no terminal: 80 columns. */
+      g_assert_cmpint (run_juxta_env (args, i == 0 ? columns : NULL, NULL, &out, &err), ==, 1);
+      lines = g_strsplit (out, "\n", -1);
+      for (guint j = 0; lines[j] != NULL; j++)
+        {
+          const char *ttft = strstr (lines[j], "TTFT");
+          const char *ms = strstr (lines[j], " ms");
+
+          if (ttft != NULL && g_str_has_prefix (lines[j], "Provider"))
+            header_ttft = g_utf8_pointer_to_offset (lines[j], ttft);
+          /* The figures of local:m end under the header's TTFT column. */
+          if (g_str_has_prefix (lines[j], "local:m ") && ms != NULL)
+            {
+              g_assert_cmpint (header_ttft, >, 0);
+              g_assert_cmpint (g_utf8_pointer_to_offset (lines[j], ms) + 3, ==, header_ttft + 4);
+            }
+          if (g_str_has_prefix (lines[j], "Provider") || g_str_has_prefix (lines[j], "local:") ||
+              g_str_has_prefix (lines[j], "slow:"))
+            g_assert_cmpint (g_utf8_strlen (lines[j], -1), <=, i == 0 ? 200 : 80);
+        }
+      g_assert_cmpint (header_ttft, >, 0);
+      if (i == 0)
+        {
+          g_autofree char *row = g_strconcat ("\n", id, " ", NULL);
+
+          g_assert_nonnull (strstr (out, row));
+        }
+      else
+        g_assert_nonnull (strstr (out, "\nslow:a-very-long-model… "));
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+    }
+}
+
+/* The man page renders; the bash completion loads and completes command names. */
+static void
+test_man_and_completion (void)
+{
+  g_autofree char *man_page = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "data", "juxta.1", NULL);
+  g_autofree char *bash_completion = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "data",
+                                                       "completions", "juxta.bash", NULL);
+  g_autofree char *man = g_find_program_in_path ("man");
+  g_autofree char *bash = g_find_program_in_path ("bash");
+  g_autofree char *script = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_assert_nonnull (man);
+  g_assert_nonnull (bash);
+  {
+    const char *argv[] = { man, "--warnings", "-E", "UTF-8", "-l", man_page, NULL };
+    g_auto(GStrv) envp = g_get_environ ();
+
+    envp = g_environ_setenv (envp, "MANWIDTH", "80", TRUE);
+    envp = g_environ_setenv (envp, "MANPAGER", "cat", TRUE);
+    envp = g_environ_setenv (envp, "PAGER", "cat", TRUE);
+    envp = g_environ_setenv (envp, "LC_ALL", "C.UTF-8", TRUE);
+
+    g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_assert_cmpstr (err, ==, "");
+    g_assert_nonnull (strstr (out, "compare"));
+    g_assert_nonnull (strstr (out, "demo"));
+    g_assert_nonnull (strstr (out, "EXIT STATUS"));
+    g_assert_nonnull (strstr (out, "ttft_ms_p50"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
+  script = g_strdup_printf ("set -e; source '%s'; "
+                            "COMP_WORDS=(juxta co); COMP_CWORD=1; COMP_LINE='juxta co'; COMP_POINT=8; "
+                            "_juxta; echo \"${COMPREPLY[*]}\"; "
+                            "COMP_WORDS=(juxta compare --fo); COMP_CWORD=2; _juxta; echo \"${COMPREPLY[*]}\"; "
+                            "COMP_WORDS=(juxta compare --format ''); COMP_CWORD=3; _juxta; echo \"${COMPREPLY[*]}\"",
+                            bash_completion);
+  {
+    const char *argv[] = { bash, "--norc", "--noprofile", "-c", script, NULL };
+    const char *syntax[] = { bash, "-n", bash_completion, NULL };
+
+    g_spawn_sync (NULL, (char **) syntax, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_assert_cmpstr (out, ==, "compare\n--format\ntable json csv\n");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -460,8 +939,14 @@ main (int   argc,
   ADD ("/cli/compare/usage-errors", test_usage_errors);
   ADD ("/cli/compare/prices-override", test_prices_override);
   ADD ("/cli/short-doubles", test_short_doubles);
+  ADD ("/cli/compare/hostile-server", test_hostile_server);
+  ADD ("/cli/compare/bad-arguments", test_bad_arguments);
+  ADD ("/cli/compare/interrupt", test_interrupt);
+  ADD ("/cli/compare/long-model-id", test_long_model_id);
 #undef ADD
   g_test_add_func ("/cli/demo", test_demo);
+  g_test_add_func ("/cli/help", test_help);
+  g_test_add_func ("/cli/man-and-completion", test_man_and_completion);
 
   return g_test_run ();
 }

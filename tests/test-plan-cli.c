@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 
 #include "jx-cli.h"
+#include "jx-cli-output.h"
 #include "jx-pricing.h"
 
 static char *self_path;
@@ -324,11 +325,41 @@ juxta_has_plan (const char *juxta)
   return g_spawn_check_wait_status (status, NULL) && strstr (out, "\"provider\":\"ollama\"") != NULL;
 }
 
+/* The shared writers: what a server sends cannot reach the terminal or break JSON. */
+static void
+test_output_sanitize (void)
+{
+  g_autofree char *line = jx_cli_output_sanitize ("a\033]0;pwned\007b\tc\nd\302\233e\177f\377", FALSE);
+  g_autofree char *text = jx_cli_output_sanitize ("x\ty\nz\r", TRUE);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+
+  g_assert_cmpstr (line, ==, "a]0;pwnedb c def\357\277\275");
+  g_assert_cmpstr (text, ==, "x\ty\nz");
+  g_assert_null (jx_cli_output_sanitize (NULL, TRUE));
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, "Grüße\033[2J\"\\\n\355\240\200");
+  json_builder_set_member_name (builder, "cost");
+  json_builder_add_double_value (builder, INFINITY);
+  json_builder_set_member_name (builder, "nan");
+  json_builder_add_double_value (builder, NAN);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json = jx_cli_output_json_to_string (root);
+  g_assert_true (g_utf8_validate (json, -1, NULL));
+  g_assert_cmpstr (json, ==, "{\"text\":\"Grüße\\u001b[2J\\\"\\\\\\n\357\277\275\357\277\275\357\277\275\","
+                             "\"cost\":null,\"nan\":null}");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autofree char *juxta = NULL;
+  char *tmp_dir;
   int ret;
 
   /* Child mode: behave as `juxta plan`. */
@@ -344,7 +375,10 @@ main (int   argc,
   juxta = g_test_build_filename (G_TEST_BUILT, "..", "src", "juxta", NULL);
   program = juxta_has_plan (juxta) ? g_strdup (juxta) : g_strdup (self_path);
 
-  providers_file = g_build_filename (g_get_tmp_dir (), "juxta-plan-providers.json", NULL);
+  /* A directory of its own: tests of other checkouts may run at the same time. */
+  tmp_dir = g_dir_make_tmp ("juxta-plan-XXXXXX", NULL);
+  g_assert_nonnull (tmp_dir);
+  providers_file = g_build_filename (tmp_dir, "providers.json", NULL);
   g_file_set_contents (providers_file, test_providers, -1, NULL);
 
   g_test_add_func ("/plan-cli/json", test_json);
@@ -354,11 +388,14 @@ main (int   argc,
   g_test_add_func ("/plan-cli/default-list", test_default_list);
   g_test_add_func ("/plan-cli/override-used", test_override_used);
   g_test_add_func ("/plan-cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli-output/sanitize", test_output_sanitize);
 
   ret = g_test_run ();
 
   g_unlink (providers_file);
+  g_rmdir (tmp_dir);
   g_free (providers_file);
+  g_free (tmp_dir);
   g_free (program);
   g_free (self_path);
   return ret;

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -23,6 +24,8 @@ typedef struct
   char       *model;
   char       *label;       /* "provider:model" */
   GPtrArray  *responses;   /* JxResponse*, one per run */
+  GPtrArray  *request_ids; /* char*, one per run */
+  GArray     *started_at;  /* gint64 wall-clock µs the request was sent, one per run */
 } JxCompareEntry;
 
 /* What the command line asked for. */
@@ -32,6 +35,7 @@ typedef struct
   char        *providers_file;
   char        *system;
   char        *prompt_text;
+  char        *temperature_text;
   JxCliFormat  format;
   int          max_tokens;
   double       temperature;
@@ -50,8 +54,10 @@ typedef struct
   guint         runs;
   guint         pending;
   GMainLoop    *loop;
+  GCancellable *cancellable;  /* the current round's */
   gboolean      tty;
   gboolean      any_failed;
+  gboolean      interrupted;  /* SIGINT or SIGTERM: the round was stopped */
 } Compare;
 
 static void
@@ -61,6 +67,8 @@ compare_entry_free (JxCompareEntry *entry)
   g_free (entry->model);
   g_free (entry->label);
   g_ptr_array_unref (entry->responses);
+  g_ptr_array_unref (entry->request_ids);
+  g_array_unref (entry->started_at);
   g_free (entry);
 }
 
@@ -71,6 +79,7 @@ compare_options_clear (CompareOptions *options)
   g_clear_pointer (&options->providers_file, g_free);
   g_clear_pointer (&options->system, g_free);
   g_clear_pointer (&options->prompt_text, g_free);
+  g_clear_pointer (&options->temperature_text, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CompareOptions, compare_options_clear)
@@ -114,14 +123,30 @@ add_string_or_null (JsonBuilder *builder,
     json_builder_add_string_value (builder, value);
 }
 
-static void
-build_response_object (JsonBuilder *builder,
-                       JxResponse  *r)
+/* "2026-12-06T04:28:20.123Z" */
+static char *
+format_iso8601 (gint64 real_us)
 {
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (real_us / G_USEC_PER_SEC);
+  g_autofree char *seconds = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
+
+  return g_strdup_printf ("%s.%03dZ", seconds, (int) (real_us % G_USEC_PER_SEC / 1000));
+}
+
+/* One flat record a response: every key is a string, a number or null. */
+static void
+build_response_object (JsonBuilder    *builder,
+                       JxCompareEntry *entry,
+                       guint           index)
+{
+  JxResponse *r = g_ptr_array_index (entry->responses, index);
   gint64 output_tokens = r->usage.output_tokens;
+  g_autofree char *started_at = format_iso8601 (g_array_index (entry->started_at, gint64, index));
 
   json_builder_begin_object (builder);
   add_string_or_null (builder, "type", "response");
+  add_string_or_null (builder, "request_id", g_ptr_array_index (entry->request_ids, index));
+  add_string_or_null (builder, "started_at", started_at);
   add_string_or_null (builder, "provider", r->provider_id);
   add_string_or_null (builder, "model", r->model);
   json_builder_set_member_name (builder, "run");
@@ -151,21 +176,23 @@ build_response_object (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
+/* NAME_p50, NAME_p95, NAME_p99: flat, and named apart from the response's NAME, so no key
+ * is a number in one record type and an object in another. */
 static void
 add_percentiles (JsonBuilder    *builder,
                  const char     *name,
                  JxCompareEntry *entry,
                  JxRoundFigure   figure)
 {
+  g_autofree char *p50 = g_strconcat (name, "_p50", NULL);
+  g_autofree char *p95 = g_strconcat (name, "_p95", NULL);
+  g_autofree char *p99 = g_strconcat (name, "_p99", NULL);
   JxRoundPercentiles p;
 
   jx_round_percentiles (entry->responses, figure, &p);
-  json_builder_set_member_name (builder, name);
-  json_builder_begin_object (builder);
-  add_number_or_null (builder, "p50", p.p50, 1000);
-  add_number_or_null (builder, "p95", p.p95, 1000);
-  add_number_or_null (builder, "p99", p.p99, 1000);
-  json_builder_end_object (builder);
+  add_number_or_null (builder, p50, p.p50, 1000);
+  add_number_or_null (builder, p95, p.p95, 1000);
+  add_number_or_null (builder, p99, p.p99, 1000);
 }
 
 static void
@@ -205,6 +232,7 @@ print_json_summaries (Compare *compare)
 }
 
 static const char * const csv_columns[] = {
+  "request_id", "started_at",
   "provider", "model", "run", "status", "text", "error", "error_code", "http_status", "ttft_ms", "e2e_ms",
   "itl_ms_mean", "itl_ms_p95", "itl_ms_max", "decode_tokens_per_s", "input_tokens",
   "cached_input_tokens", "output_tokens", "reasoning_tokens", "usage_source", "cost_usd",
@@ -213,12 +241,13 @@ static const char * const csv_columns[] = {
 };
 
 static void
-print_csv_row (JxResponse *r)
+print_csv_row (JxCompareEntry *entry,
+               guint           index)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
 
-  build_response_object (builder, r);
+  build_response_object (builder, entry, index);
   root = json_builder_get_root (builder);
   jx_cli_output_csv_row (json_node_get_object (root), csv_columns);
 }
@@ -237,7 +266,7 @@ static char *
 format_cost (double usd,
              gboolean estimate)
 {
-  if (isnan (usd))
+  if (!isfinite (usd))
     return g_strdup ("–");
   return g_strdup_printf ("%s$%.6f", estimate ? "~" : "", usd);
 }
@@ -251,30 +280,55 @@ format_count (gint64 n,
   return g_strdup_printf ("%s%" G_GINT64_FORMAT, estimate ? "~" : "", n);
 }
 
+/* Width of the figures after the label column. */
+#define FIGURES_WIDTH 56
+
 static void
 print_table (Compare *compare)
 {
   g_autoptr(GString) line = g_string_new (NULL);
+  guint terminal_width = jx_cli_output_terminal_width ();
+  glong label_width = 24;
 
-  /* The answers first, then figures that line up in 80 columns. */
-  if (compare->runs == 1)
+  /* The answers first, then figures that line up in the terminal's width. Everything a
+   * server sent is sanitized: no escape sequence reaches the terminal. */
+  if (compare->runs == 1 || compare->interrupted)
     for (guint i = 0; i < compare->entries->len; i++)
       {
         JxCompareEntry *entry = g_ptr_array_index (compare->entries, i);
-        JxResponse *r = g_ptr_array_index (entry->responses, 0);
-        const char *error = jx_cli_output_response_error (r);
+        JxResponse *r;
+        g_autofree char *label = jx_cli_output_sanitize (entry->label, FALSE);
+        g_autofree char *text = NULL;
+        g_autofree char *error = NULL;
 
-        g_print ("── %s %s\n", entry->label,
-                 jx_provider_is_simulated (entry->provider) ? _("(simulated)") : "");
-        if (r->text->len > 0)
-          g_print ("%s\n", r->text->str);
-        if (error != NULL)
-          g_print ("%s %s\n", r->status == JX_RESPONSE_CANCELLED ? "⏹" : "✗", error);
-        g_print ("\n");
+        if (entry->responses->len == 0)
+          continue;
+        r = g_ptr_array_index (entry->responses, entry->responses->len - 1);
+        text = jx_cli_output_sanitize (r->text->str, TRUE);
+        error = jx_cli_output_sanitize (jx_cli_output_response_error (r), FALSE);
+        jx_cli_output_printf ("── %s %s\n", label,
+                              jx_provider_is_simulated (entry->provider) ? _("(simulated)") : "");
+        if (*text != '\0')
+          jx_cli_output_printf ("%s\n", text);
+        if (r->status == JX_RESPONSE_CANCELLED)
+          jx_cli_output_printf ("⏹ %s\n", error != NULL ? error : _("stopped"));
+        else if (error != NULL)
+          jx_cli_output_printf ("✗ %s\n", error);
+        jx_cli_output_printf ("\n");
       }
 
-  g_string_append (line, "");
-  jx_cli_output_cell (line, _("Provider:model"), 24, FALSE);
+  /* The label column fits the longest provider:model, cut only to fit the terminal. */
+  for (guint i = 0; i < compare->entries->len; i++)
+    {
+      JxCompareEntry *entry = g_ptr_array_index (compare->entries, i);
+
+      label_width = MAX (label_width, g_utf8_strlen (entry->label, -1) + 1);
+    }
+  label_width = MIN (label_width, MAX (24, (glong) terminal_width - FIGURES_WIDTH));
+
+  /* One space always separates the label, even a cut one, from the figures. */
+  jx_cli_output_cell (line, _("Provider:model"), label_width - 1, FALSE);
+  g_string_append_c (line, ' ');
   jx_cli_output_cell (line, _("TTFT"), 8, TRUE);
   jx_cli_output_cell (line, _("E2E"), 9, TRUE);
   jx_cli_output_cell (line, _("tok/s"), 8, TRUE);
@@ -282,23 +336,35 @@ print_table (Compare *compare)
   jx_cli_output_cell (line, _("in"), 7, TRUE);
   jx_cli_output_cell (line, _("out"), 6, TRUE);
   jx_cli_output_cell (line, _("cost"), 11, TRUE);
-  g_print ("%s\n", line->str);
+  jx_cli_output_printf ("%s\n", line->str);
 
   for (guint i = 0; i < compare->entries->len; i++)
     {
       JxCompareEntry *entry = g_ptr_array_index (compare->entries, i);
       JxRoundPercentiles ttft, e2e, tps;
-      JxResponse *last = g_ptr_array_index (entry->responses, entry->responses->len - 1);
-      gboolean estimate = last->usage.source != JX_USAGE_SOURCE_PROVIDER;
-      double itl = jx_timing_itl_mean_ms (&last->timing, last->usage.output_tokens);
+      JxResponse *last;
+      double itl;
+      g_autofree char *label = jx_cli_output_sanitize (entry->label, FALSE);
       g_autofree char *ttft_s = NULL;
       g_autofree char *e2e_s = NULL;
       g_autofree char *tps_s = NULL;
-      g_autofree char *itl_s = isnan (itl) ? g_strdup ("–") : g_strdup_printf ("%.1f", itl);
-      g_autofree char *in_s = format_count (last->usage.input_tokens, estimate);
-      g_autofree char *out_s = format_count (last->usage.output_tokens, estimate);
-      g_autofree char *cost_s = format_cost (jx_round_cost_total (entry->responses), estimate);
-      const char *error = jx_cli_output_response_error (last);
+      g_autofree char *itl_s = NULL;
+      g_autofree char *in_s = NULL;
+      g_autofree char *out_s = NULL;
+      g_autofree char *cost_s = NULL;
+      g_autofree char *error = NULL;
+      gboolean estimate;
+
+      if (entry->responses->len == 0)
+        continue;
+      last = g_ptr_array_index (entry->responses, entry->responses->len - 1);
+      estimate = last->usage.source != JX_USAGE_SOURCE_PROVIDER;
+      itl = jx_timing_itl_mean_ms (&last->timing, last->usage.output_tokens);
+      itl_s = isnan (itl) ? g_strdup ("–") : g_strdup_printf ("%.1f", itl);
+      in_s = format_count (last->usage.input_tokens, estimate);
+      out_s = format_count (last->usage.output_tokens, estimate);
+      cost_s = format_cost (jx_round_cost_total (entry->responses), estimate);
+      error = jx_cli_output_sanitize (jx_cli_output_response_error (last), FALSE);
 
       jx_round_percentiles (entry->responses, JX_ROUND_FIGURE_TTFT_MS, &ttft);
       jx_round_percentiles (entry->responses, JX_ROUND_FIGURE_E2E_MS, &e2e);
@@ -308,12 +374,14 @@ print_table (Compare *compare)
       tps_s = isnan (tps.p50) ? g_strdup ("–") : g_strdup_printf ("%.1f", tps.p50);
 
       g_string_truncate (line, 0);
-      jx_cli_output_cell (line, entry->label, 24, FALSE);
+      jx_cli_output_cell (line, label, label_width - 1, FALSE);
+      g_string_append_c (line, ' ');
       if (jx_round_count_ok (entry->responses) == 0)
         {
-          g_autofree char *err = g_strdup_printf ("✗ %s", error != NULL ? error : "");
+          g_autofree char *err = g_strdup_printf ("%s %s", last->status == JX_RESPONSE_CANCELLED ? "⏹" : "✗",
+                                                  error != NULL ? error : _("stopped"));
 
-          jx_cli_output_cell (line, err, 56, FALSE);
+          jx_cli_output_cell (line, err, FIGURES_WIDTH, FALSE);
         }
       else
         {
@@ -325,12 +393,13 @@ print_table (Compare *compare)
           jx_cli_output_cell (line, out_s, 6, TRUE);
           jx_cli_output_cell (line, cost_s, 11, TRUE);
         }
-      g_print ("%s\n", line->str);
+      jx_cli_output_printf ("%s\n", line->str);
     }
 
   if (compare->runs > 1)
-    g_print (_("Figures are medians (P50) over %u runs; use --format json for P95/P99.\n"), compare->runs);
-  g_print (_("TTFT: time to first token. ITL: mean inter-token latency (ms). ~ marks an estimate.\n"));
+    jx_cli_output_printf (_("Figures are medians (P50) over %u runs; use --format json for P95/P99.\n"),
+                          compare->runs);
+  jx_cli_output_printf (_("TTFT: time to first token. ITL: mean inter-token latency (ms). ~ marks an estimate.\n"));
 }
 
 /* ---- running -------------------------------------------------------------------------- */
@@ -363,7 +432,8 @@ print_progress (Compare *compare,
     }
   if (line->len > 200)
     g_string_truncate (line, 200);
-  g_printerr ("%s", line->str);
+  /* Bytes, like standard output: g_printerr() would turn the marks into "?" under LC_ALL=C. */
+  fputs (line->str, stderr);
 }
 
 static gboolean
@@ -382,11 +452,18 @@ request_done_cb (GObject      *object,
 {
   Compare *compare = user_data;
   g_autoptr(JxResponse) response = jx_request_run_finish (JX_REQUEST (object), result, NULL);
+  JxCompareEntry *entry;
+  gint64 queued = response->timing.t_queued;
+  gint64 started;
   guint index;
 
   g_ptr_array_find (compare->requests, object, &index);
-  g_ptr_array_add (((JxCompareEntry *) g_ptr_array_index (compare->entries, index))->responses,
-                   jx_response_ref (response));
+  entry = g_ptr_array_index (compare->entries, index);
+  /* The wall-clock time of the monotonic moment the request was handed to HTTP. */
+  started = g_get_real_time () - (queued > 0 ? g_get_monotonic_time () - queued : 0);
+  g_ptr_array_add (entry->responses, jx_response_ref (response));
+  g_ptr_array_add (entry->request_ids, g_uuid_string_random ());
+  g_array_append_val (entry->started_at, started);
   if (response->status != JX_RESPONSE_OK)
     compare->any_failed = TRUE;
 
@@ -413,7 +490,8 @@ run_round (Compare *compare,
   /* Start every entry before running the loop so none gets a head start. */
   compare->pending = compare->requests->len;
   for (guint i = 0; i < compare->requests->len; i++)
-    jx_request_run_async (g_ptr_array_index (compare->requests, i), NULL, request_done_cb, compare);
+    jx_request_run_async (g_ptr_array_index (compare->requests, i), compare->cancellable,
+                          request_done_cb, compare);
 
   if (compare->tty && compare->format == JX_CLI_FORMAT_TABLE)
     progress = g_timeout_add (100, progress_cb, compare);
@@ -426,17 +504,17 @@ run_round (Compare *compare,
   for (guint i = 0; i < compare->entries->len; i++)
     {
       JxCompareEntry *entry = g_ptr_array_index (compare->entries, i);
-      JxResponse *r = g_ptr_array_index (entry->responses, entry->responses->len - 1);
+      guint last = entry->responses->len - 1;
 
       if (compare->format == JX_CLI_FORMAT_JSON)
         {
           g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-          build_response_object (builder, r);
+          build_response_object (builder, entry, last);
           print_json_object (builder);
         }
       else if (compare->format == JX_CLI_FORMAT_CSV)
-        print_csv_row (r);
+        print_csv_row (entry, last);
     }
 }
 
@@ -504,6 +582,8 @@ parse_entry (JxCatalog   *catalog,
   entry->model = g_strdup (model);
   entry->label = g_strdup_printf ("%s:%s", provider->id, model);
   entry->responses = g_ptr_array_new_with_free_func ((GDestroyNotify) jx_response_unref);
+  entry->request_ids = g_ptr_array_new_with_free_func (g_free);
+  entry->started_at = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   return entry;
 }
@@ -531,24 +611,29 @@ parse_options (int             argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   const GOptionEntry entries[] = {
-    { "pane", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &options->entry_specs,
+    /* Text options are taken as bytes (FILENAME), not converted from the locale's charset:
+     * under LC_ALL=C a conversion would refuse "Grüße". UTF-8 is checked below. */
+    { "pane", 'p', 0, G_OPTION_ARG_FILENAME_ARRAY, &options->entry_specs,
       N_("A provider and model to compare (repeat for more panes)"), N_("PROVIDER[:MODEL]") },
     { "providers-file", 0, 0, G_OPTION_ARG_FILENAME, &options->providers_file,
       N_("Extra provider definitions (JSON)"), N_("FILE") },
-    { "system", 0, 0, G_OPTION_ARG_STRING, &options->system, N_("System prompt"), N_("TEXT") },
+    { "system", 0, 0, G_OPTION_ARG_FILENAME, &options->system, N_("System prompt"), N_("TEXT") },
     { "max-tokens", 0, 0, G_OPTION_ARG_INT, &options->max_tokens, N_("Maximum output tokens"), N_("N") },
-    { "temperature", 0, 0, G_OPTION_ARG_DOUBLE, &options->temperature, N_("Sampling temperature"), N_("T") },
+    { "temperature", 0, 0, G_OPTION_ARG_STRING, &options->temperature_text,
+      N_("Sampling temperature, 0 to 2 (default: the provider's)"), N_("T") },
     { "runs", 0, 0, G_OPTION_ARG_INT, &options->runs, N_("Sequential rounds; panes run concurrently within a round"), N_("N") },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &options->timeout,
-      N_("Seconds to wait for a response to start (default 30)"), N_("S") },
+      N_("Seconds to wait for a response to start, 1 or more (default 30)"), N_("S") },
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &options->idle_timeout,
-      N_("Seconds of silence allowed while streaming (default 60)"), N_("S") },
+      N_("Seconds of silence allowed while streaming, 1 or more (default 60)"), N_("S") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Output format: table, json or csv"), N_("FORMAT") },
     { NULL }
   };
 
   options->temperature = NAN;
   options->runs = 1;
+  options->timeout = JX_ENGINE_DEFAULT_CONNECT_TIMEOUT;
+  options->idle_timeout = JX_ENGINE_DEFAULT_IDLE_TIMEOUT;
 
   context = g_option_context_new (demo ? "" : _("PROMPT — send PROMPT (or - for standard input) to every pane"));
   g_option_context_set_summary (context,
@@ -570,8 +655,20 @@ parse_options (int             argc,
 
   if (options->runs < 1 || options->runs > 10000)
     FAIL (_("--runs must be between 1 and 10000"));
-  if (options->max_tokens < 0 || options->timeout < 0 || options->idle_timeout < 0)
-    FAIL (_("--max-tokens and timeouts cannot be negative"));
+  if (options->max_tokens < 0)
+    FAIL (_("--max-tokens cannot be negative"));
+  if (options->timeout < 1 || options->idle_timeout < 1)
+    FAIL (_("--timeout and --idle-timeout must be at least 1 second"));
+
+  if (options->temperature_text != NULL)
+    {
+      char *end = NULL;
+
+      options->temperature = g_ascii_strtod (options->temperature_text, &end);
+      if (end == options->temperature_text || *end != '\0' || !isfinite (options->temperature) ||
+          options->temperature < 0 || options->temperature > 2)
+        FAIL (_("--temperature must be a number from 0 to 2"));
+    }
 
   if (demo)
     {
@@ -598,6 +695,15 @@ parse_options (int             argc,
         FAIL (_("no panes: add at least one --pane PROVIDER[:MODEL]"));
     }
 
+  /* Providers get JSON, which is UTF-8: say so rather than send garbage. */
+  if (!g_utf8_validate (options->prompt_text, -1, NULL))
+    FAIL (_("the prompt is not valid UTF-8"));
+  if (options->system != NULL && !g_utf8_validate (options->system, -1, NULL))
+    FAIL (_("--system is not valid UTF-8"));
+  for (guint i = 0; options->entry_specs[i] != NULL; i++)
+    if (!g_utf8_validate (options->entry_specs[i], -1, NULL))
+      FAIL (_("--pane is not valid UTF-8"));
+
 #undef FAIL
 
   return TRUE;
@@ -623,6 +729,23 @@ build_entries (JxCatalog           *catalog,
   return g_steal_pointer (&entries);
 }
 
+/* SIGINT, SIGTERM: stop the round; what finished is printed, the rest reported stopped.
+ * A second one quits at once. */
+static gboolean
+interrupt_cb (gpointer user_data)
+{
+  Compare *compare = user_data;
+
+  if (compare->interrupted)
+    {
+      fflush (stdout);
+      _exit (JX_CLI_EXIT_INTERRUPTED);
+    }
+  compare->interrupted = TRUE;
+  g_cancellable_cancel (compare->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
 /* Runs every round and prints as it goes. Returns the exit status. */
 static int
 run (JxContext      *context,
@@ -630,16 +753,16 @@ run (JxContext      *context,
      CompareOptions *options)
 {
   Compare compare = { 0 };
+  guint sigint, sigterm;
 
   compare.engine = g_object_ref (jx_context_get_engine (context));
-  jx_engine_set_timeouts (compare.engine,
-                          options->timeout > 0 ? (guint) options->timeout : JX_ENGINE_DEFAULT_CONNECT_TIMEOUT,
-                          options->idle_timeout > 0 ? (guint) options->idle_timeout : JX_ENGINE_DEFAULT_IDLE_TIMEOUT);
+  jx_engine_set_timeouts (compare.engine, (guint) options->timeout, (guint) options->idle_timeout);
   compare.entries = entries;
   compare.requests = g_ptr_array_new_with_free_func (g_object_unref);
   compare.runs = options->runs;
   compare.format = options->format;
   compare.loop = g_main_loop_new (NULL, FALSE);
+  compare.cancellable = g_cancellable_new ();
   compare.tty = isatty (STDERR_FILENO);
   jx_prompt_init (&compare.prompt);
   compare.prompt.system = g_steal_pointer (&options->system);
@@ -650,8 +773,12 @@ run (JxContext      *context,
   if (compare.format == JX_CLI_FORMAT_CSV)
     jx_cli_output_csv_header (csv_columns);
 
-  for (guint run = 1; run <= compare.runs; run++)
+  sigint = g_unix_signal_add (SIGINT, interrupt_cb, &compare);
+  sigterm = g_unix_signal_add (SIGTERM, interrupt_cb, &compare);
+  for (guint run = 1; run <= compare.runs && !compare.interrupted; run++)
     run_round (&compare, run);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
 
   if (compare.format == JX_CLI_FORMAT_JSON)
     print_json_summaries (&compare);
@@ -659,11 +786,17 @@ run (JxContext      *context,
     print_table (&compare);
 
   g_ptr_array_unref (compare.requests);
+  g_object_unref (compare.cancellable);
   g_main_loop_unref (compare.loop);
   g_object_unref (compare.engine);
   jx_prompt_clear (&compare.prompt);
 
-  return compare.any_failed ? 1 : 0;
+  if (compare.interrupted)
+    {
+      g_printerr (_("%s: interrupted\n"), g_get_prgname ());
+      return JX_CLI_EXIT_INTERRUPTED;
+    }
+  return compare.any_failed ? JX_CLI_EXIT_FAILURE : 0;
 }
 
 int

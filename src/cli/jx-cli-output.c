@@ -5,8 +5,11 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "jx-cli-output.h"
 #include "jx-request-error.h"
@@ -29,6 +32,69 @@ jx_cli_format_parse (const char  *text,
     return FALSE;
 
   return TRUE;
+}
+
+void
+jx_cli_output_write (const char *text,
+                     gsize       len)
+{
+  fwrite (text, 1, len, stdout);
+  fflush (stdout);
+}
+
+void
+jx_cli_output_printf (const char *format,
+                      ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  jx_cli_output_write (text, strlen (text));
+}
+
+char *
+jx_cli_output_sanitize (const char *text,
+                        gboolean    multiline)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+
+  if (text == NULL)
+    return NULL;
+
+  valid = g_utf8_make_valid (text, -1);
+  out = g_string_sized_new (strlen (valid));
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '\n' || c == '\t')
+        g_string_append_c (out, multiline ? (char) c : ' ');
+      else if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+        continue;
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+guint
+jx_cli_output_terminal_width (void)
+{
+  struct winsize size = { 0 };
+  const char *columns;
+  guint64 value;
+
+  if (isatty (STDOUT_FILENO) && ioctl (STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0)
+    return size.ws_col;
+  columns = g_getenv ("COLUMNS");
+  if (columns != NULL && g_ascii_string_to_unsigned (columns, 10, 20, 10000, &value, NULL))
+    return (guint) value;
+  return 80;
 }
 
 void
@@ -111,6 +177,34 @@ jx_cli_output_format_double (char   *buf,
 }
 
 static void
+append_json_string (GString    *out,
+                    const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+
+  g_string_append_c (out, '"');
+  for (const char *p = valid; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      switch (c)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if (c < 0x20 || c == 0x7f)
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_c (out, (char) c);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
 append_json_node (GString  *out,
                   JsonNode *node)
 {
@@ -124,12 +218,9 @@ append_json_node (GString  *out,
         g_string_append_c (out, '{');
         for (GList *l = members; l != NULL; l = l->next)
           {
-            g_autoptr(JsonNode) key_node = json_node_init_string (json_node_alloc (), l->data);
-            g_autofree char *key = json_to_string (key_node, FALSE);
-
             if (l != members)
               g_string_append_c (out, ',');
-            g_string_append (out, key);
+            append_json_string (out, l->data);
             g_string_append_c (out, ':');
             append_json_node (out, json_object_get_member (object, l->data));
           }
@@ -162,6 +253,11 @@ append_json_node (GString  *out,
                                                              json_node_get_double (node)));
           break;
         }
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          append_json_string (out, json_node_get_string (node));
+          break;
+        }
       G_GNUC_FALLTHROUGH;
 
     case JSON_NODE_NULL:
@@ -191,7 +287,7 @@ jx_cli_output_json_line (JsonNode *node)
 {
   g_autofree char *text = jx_cli_output_json_to_string (node);
 
-  g_print ("%s\n", text);
+  jx_cli_output_printf ("%s\n", text);
 }
 
 void
@@ -199,7 +295,7 @@ jx_cli_output_csv_header (const char * const *columns)
 {
   g_autofree char *header = g_strjoinv (",", (char **) columns);
 
-  g_print ("%s\r\n", header);
+  jx_cli_output_printf ("%s\r\n", header);
 }
 
 void
@@ -221,9 +317,11 @@ jx_cli_output_csv_row (JsonObject         *object,
       type = json_node_get_value_type (node);
       if (type == G_TYPE_STRING)
         {
+          g_autofree char *valid = g_utf8_make_valid (json_node_get_string (node), -1);
+
           /* Quote everything textual, double the quotes. */
           g_string_append_c (line, '"');
-          for (const char *p = json_node_get_string (node); *p; p++)
+          for (const char *p = valid; *p; p++)
             {
               if (*p == '"')
                 g_string_append_c (line, '"');
@@ -235,6 +333,8 @@ jx_cli_output_csv_row (JsonObject         *object,
         {
           char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
+          if (!isfinite (json_node_get_double (node)))
+            continue;
           g_string_append (line, jx_cli_output_format_double (buf, sizeof buf,
                                                               json_node_get_double (node)));
         }
@@ -244,7 +344,7 @@ jx_cli_output_csv_row (JsonObject         *object,
         g_string_append_printf (line, "%" G_GINT64_FORMAT, json_node_get_int (node));
     }
 
-  g_print ("%s\r\n", line->str);
+  jx_cli_output_printf ("%s\r\n", line->str);
 }
 
 const char *

@@ -21,6 +21,23 @@ typedef enum
 gboolean    jx_cli_format_parse              (const char  *text,
                                               JxCliFormat *format);
 
+/* Standard output gets bytes, never text converted to the locale's charset (g_print()
+ * would turn "Grüße" into "Gr??e" under LC_ALL=C): everything printed is UTF-8. */
+void        jx_cli_output_write              (const char  *text,
+                                              gsize        len);
+void        jx_cli_output_printf             (const char  *format,
+                                              ...) G_GNUC_PRINTF (1, 2);
+
+/* @text as valid UTF-8 (invalid bytes become U+FFFD) without control characters, so a
+ * server cannot move the cursor, retitle or clear the terminal: C0 and C1 controls and
+ * DEL are dropped; newlines and tabs are kept when @multiline, else become spaces. */
+char       *jx_cli_output_sanitize           (const char  *text,
+                                              gboolean     multiline);
+
+/* Columns of the terminal standard output goes to; $COLUMNS when it is not a terminal;
+ * 80 when neither says. */
+guint       jx_cli_output_terminal_width     (void);
+
 /* Appends @text padded with spaces to @width characters (right-aligned if @right), or cut
  * to fit with a trailing "…". Counts characters, not bytes. */
 void        jx_cli_output_cell               (GString     *line,
@@ -34,13 +51,16 @@ const char *jx_cli_output_format_double      (char        *buf,
                                               gsize        size,
                                               double       value);
 
-/* @node serialized on one line, doubles as jx_cli_output_format_double() prints them. */
+/* @node serialized on one line, doubles as jx_cli_output_format_double() prints them,
+ * non-finite ones as null, strings made valid UTF-8 with every control character
+ * escaped. */
 char       *jx_cli_output_json_to_string     (JsonNode    *node);
 /* Prints @node on one line of standard output (JSON Lines). */
 void        jx_cli_output_json_line          (JsonNode    *node);
 
 /* RFC 4180: the header line, then one line per object with the members named by @columns
- * (strings quoted, quotes doubled, null/absent empty, booleans true/false), CRLF ends. */
+ * (strings quoted, quotes doubled, null/absent/non-finite empty, booleans true/false),
+ * CRLF ends. */
 void        jx_cli_output_csv_header         (const char * const *columns);
 void        jx_cli_output_csv_row            (JsonObject         *object,
                                               const char * const *columns);

@@ -113,34 +113,46 @@ print_table (GPtrArray        *rows,
 {
   g_autoptr(GString) line = g_string_new (NULL);
   g_autofree char *requests = format_thousands (workload->requests_per_month, 0);
+  guint terminal_width = jx_cli_output_terminal_width ();
+  glong label_width = 0;
 
   if (per_day >= 0)
     {
       g_autofree char *day = format_thousands (per_day, 0);
 
-      g_print (_("%s requests/month (%s/day × %d days), %lld input + %lld output tokens each"),
-               requests, day, JX_PRICING_DAYS_PER_MONTH, (long long) workload->input_tokens,
-               (long long) workload->output_tokens);
+      jx_cli_output_printf (_("%s requests/month (%s/day × %d days), %lld input + %lld output tokens each"),
+                            requests, day, JX_PRICING_DAYS_PER_MONTH, (long long) workload->input_tokens,
+                            (long long) workload->output_tokens);
     }
   else
-    g_print (_("%s requests/month, %lld input + %lld output tokens each"),
-             requests, (long long) workload->input_tokens, (long long) workload->output_tokens);
-  g_print (_(", %.0f%% cached, %s\n\n"), workload->cached_share * 100,
-           workload->batch ? _("batch") : _("no batch"));
+    jx_cli_output_printf (_("%s requests/month, %lld input + %lld output tokens each"),
+                          requests, (long long) workload->input_tokens, (long long) workload->output_tokens);
+  jx_cli_output_printf (_(", %.0f%% cached, %s\n\n"), workload->cached_share * 100,
+                        workload->batch ? _("batch") : _("no batch"));
 
-  jx_cli_output_cell (line, _("PROVIDER:MODEL"), 32, FALSE);
+  /* The label column fits the longest id, within the terminal's width. */
+  for (guint i = 0; i < rows->len; i++)
+    {
+      JxPlanRow *row = g_ptr_array_index (rows, i);
+
+      label_width = MAX (label_width, g_utf8_strlen (row->provider_id, -1) + 1 + g_utf8_strlen (row->model_id, -1));
+    }
+  label_width = CLAMP (label_width, 32, MAX (32, (glong) terminal_width - 48));
+
+  jx_cli_output_cell (line, _("PROVIDER:MODEL"), label_width, FALSE);
   g_string_append (line, "  ");
   jx_cli_output_cell (line, _("$/REQUEST"), 11, TRUE);
   g_string_append (line, "  ");
   jx_cli_output_cell (line, _("$/MONTH"), 13, TRUE);
   g_string_append (line, "  ");
   g_string_append (line, _("NOTE"));
-  g_print ("%s\n", line->str);
+  jx_cli_output_printf ("%s\n", line->str);
 
   for (guint i = 0; i < rows->len; i++)
     {
       JxPlanRow *row = g_ptr_array_index (rows, i);
-      g_autofree char *label = g_strdup_printf ("%s:%s", row->provider_id, row->model_id);
+      g_autofree char *raw_label = g_strdup_printf ("%s:%s", row->provider_id, row->model_id);
+      g_autofree char *label = jx_cli_output_sanitize (raw_label, FALSE);
       g_autofree char *per_request = NULL;
       g_autofree char *monthly = NULL;
       g_autoptr(GPtrArray) notes = g_ptr_array_new ();
@@ -167,7 +179,7 @@ print_table (GPtrArray        *rows,
       g_ptr_array_add (notes, NULL);
 
       g_string_truncate (line, 0);
-      jx_cli_output_cell (line, label, 32, FALSE);
+      jx_cli_output_cell (line, label, label_width, FALSE);
       g_string_append (line, "  ");
       jx_cli_output_cell (line, per_request, 11, TRUE);
       g_string_append (line, "  ");
@@ -179,11 +191,11 @@ print_table (GPtrArray        *rows,
           g_string_append (line, "  ");
           g_string_append (line, joined);
         }
-      g_print ("%s\n", line->str);
+      jx_cli_output_printf ("%s\n", line->str);
     }
 
   if (rows->len == 0)
-    g_print (_("No model with a known price.\n"));
+    jx_cli_output_printf (_("No model with a known price.\n"));
 }
 
 /* "openai:gpt-4o" → one item; "openai" → every priced model of the provider. Only the first
@@ -271,7 +283,8 @@ jx_cli_plan_main (int    argc,
     { "cached-share", 0, 0, G_OPTION_ARG_DOUBLE, &cached_share,
       N_("Share of input tokens read from the prompt cache, 0 to 1"), N_("F") },
     { "batch", 0, 0, G_OPTION_ARG_NONE, &batch, N_("Use the batch (asynchronous) price"), NULL },
-    { "pane", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &specs,
+    /* Bytes, not converted from the locale's charset (LC_ALL=C would refuse UTF-8). */
+    { "pane", 'p', 0, G_OPTION_ARG_FILENAME_ARRAY, &specs,
       N_("A provider and model to price (repeat for more; default: every priced model)"),
       N_("PROVIDER[:MODEL]") },
     { "providers-file", 0, 0, G_OPTION_ARG_FILENAME, &providers_file,

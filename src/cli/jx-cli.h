@@ -8,10 +8,14 @@
 
 G_BEGIN_DECLS
 
-#define JX_CLI_EXIT_USAGE 2
+#define JX_CLI_EXIT_FAILURE     1
+#define JX_CLI_EXIT_USAGE       2
+#define JX_CLI_EXIT_INTERRUPTED 130  /* 128 + SIGINT, as shells report it */
 
+/* TRUE when argv[1] is for the command line, not the window: a command (known or not),
+ * --help, -h or --version. */
 gboolean jx_cli_is_command  (const char *arg);
-/* argv[1] is the subcommand. Returns the process exit status. */
+/* argv[1] is the subcommand (or --help / --version). Returns the process exit status. */
 int      jx_cli_main        (int         argc,
                              char      **argv);
 
