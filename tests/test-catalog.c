@@ -569,8 +569,9 @@ test_is_local (void)
     { "http://172.16.0.5/v1", TRUE },
     { "http://172.31.255.1/v1", TRUE },
     { "http://192.168.1.20:8000/v1", TRUE },
-    { "http://169.254.10.1/v1", TRUE },
-    { "http://[fe80::1]/v1", TRUE },
+    /* Link-local is not local: 169.254.169.254 is the cloud metadata service. */
+    { "http://169.254.10.1/v1", FALSE },
+    { "http://[fe80::1]/v1", FALSE },
     { "http://[fd12:3456::1]/v1", TRUE },
     { "http://172.32.0.1/v1", FALSE },
     { "http://11.0.0.1/v1", FALSE },

@@ -236,19 +236,50 @@ test_key_never_sent_over_plain_http (void)
   g_assert_cmpint (r->timing.t_start, ==, 0);
 }
 
-/* Moving a built-in provider to another host must not carry its key along. */
+/* Moving a built-in provider to another host must not carry its key along (a name is judged
+ * as written: gateway.localhost is not a loopback address, whatever it resolves to). */
 static void
 test_key_stays_with_its_host (void)
+{
+  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
+  g_autoptr(GString) url = g_string_new (jx_fake_server_get_url (server));
+  g_autoptr(JxCatalog) catalog = NULL;
+  g_autoptr(JxEngine) engine = NULL;
+  g_autoptr(JxResponse) r = NULL;
+
+  g_string_replace (url, "127.0.0.1", "gateway.localhost", 1);
+  catalog = jx_test_catalog (url->str, "{\"providers\":[{\"id\":\"openai\",\"base_url\":\"@URL@/v1\"}]}");
+  engine = jx_engine_new (catalog);
+  r = jx_test_run (engine, "openai", "gpt-5.4-mini", NULL, NULL);
+
+  g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
+  g_assert_error (r->error, JX_REQUEST_ERROR, JX_REQUEST_ERROR_REFUSED_BY_POLICY);
+  g_assert_cmpstr (r->error->message, ==, "the OpenAI key (OPENAI_API_KEY) is only sent to api.openai.com, not to "
+                                 "gateway.localhost: to send it there, set \"send_credentials_to_base_url\": "
+                                 "true in the “openai” entry of the providers file, or give that entry its own "
+                                 "api_key_env");
+  g_assert_cmpuint (jx_fake_server_get_request_count (server, NULL), ==, 0);
+}
+
+/* A built-in provider moved to a loopback address (a local gateway) keeps its usual key. */
+static void
+test_key_goes_to_loopback (void)
 {
   g_autoptr(JxFakeServer) server = jx_fake_server_new ();
   g_autoptr(JxCatalog) catalog = jx_test_catalog (jx_fake_server_get_url (server),
     "{\"providers\":[{\"id\":\"openai\",\"base_url\":\"@URL@/v1\"}]}");
   g_autoptr(JxEngine) engine = jx_engine_new (catalog);
-  g_autoptr(JxResponse) r = jx_test_run (engine, "openai", "gpt-5.4-mini", NULL, NULL);
+  g_autoptr(JxResponse) r = NULL;
+  g_autofree char *auth = NULL;
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream; charset=utf-8");
 
-  g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
-  jx_assert_request_error (r, JX_REQUEST_ERROR_REFUSED_BY_POLICY, "OpenAI", "api.openai.com", "127.0.0.1", "api_key_env");
-  g_assert_cmpuint (jx_fake_server_get_request_count (server, NULL), ==, 0);
+  jx_fake_response_add_file (fake, 0, 0, "openai-basic.sse");
+  jx_fake_server_add (server, "POST", "/v1/chat/completions", fake);
+  r = jx_test_run (engine, "openai", "gpt-5.4-mini", NULL, NULL);
+
+  g_assert_cmpint (r->status, ==, JX_RESPONSE_OK);
+  auth = jx_fake_server_get_last_header (server, "/v1/chat/completions", "Authorization");
+  g_assert_cmpstr (auth, ==, "Bearer sk-must-not-leave");
 }
 
 /* Local servers skip the proxy lookup; everything else keeps the system's proxy. */
@@ -332,6 +363,7 @@ main (int   argc,
   g_test_add_func ("/engine/usage/non-numeric", test_non_numeric_usage_is_estimated);
   g_test_add_func ("/engine/keys/plain-http", test_key_never_sent_over_plain_http);
   g_test_add_func ("/engine/keys/own-host", test_key_stays_with_its_host);
+  g_test_add_func ("/engine/keys/loopback", test_key_goes_to_loopback);
   g_test_add_func ("/engine/proxy/local-direct", test_proxy_resolver);
   g_test_add_func ("/engine/concurrency/sixteen", test_sixteen_concurrent);
 

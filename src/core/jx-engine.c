@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "jx-engine.h"
+#include "jx-net.h"
 #include "jx-network-thread.h"
 #include "jx-proxy-resolver.h"
 #include "jx-simulator.h"
@@ -220,6 +221,9 @@ jx_engine_class_init (JxEngineClass *klass)
     g_param_spec_uint ("idle-timeout", NULL, NULL, 0, G_MAXUINT, JX_ENGINE_DEFAULT_IDLE_TIMEOUT,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Before any session, proxy resolver or thread: see jx_net_init(). */
+  jx_net_init ();
 }
 
 static void

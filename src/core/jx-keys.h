@@ -42,11 +42,6 @@ void      jx_keys_clear_async        (JxProvider          *provider,
                                       gpointer             user_data);
 gboolean  jx_keys_clear_finish       (GAsyncResult        *result,
                                       GError             **error);
-/* A built-in provider's key (its conventional variable or its keyring item) goes only to
- * that provider's own host. Returns FALSE and the allowed host when `host` is not it. */
-gboolean  jx_keys_host_allowed       (JxProvider          *provider,
-                                      const char          *host,
-                                      char               **allowed_host);
 /* "no key for OpenAI: set OPENAI_API_KEY or add one in Preferences" */
 char     *jx_keys_describe_missing   (JxProvider          *provider);
 

@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 
 #include "jx-adapter.h"
+#include "jx-credential-policy.h"
 #include "jx-json.h"
 #include "jx-models.h"
 
@@ -361,6 +362,7 @@ jx_models_list_async (JxEngine            *engine,
   g_autofree char *fingerprint = NULL;
   const JxAdapter *adapter;
   gboolean sent_key = FALSE;
+  g_autoptr(GError) error = NULL;
   CacheEntry *entry;
   ListData *self;
   GUri *uri;
@@ -393,12 +395,11 @@ jx_models_list_async (JxEngine            *engine,
   self->fingerprint = g_steal_pointer (&fingerprint);
   self->sent_key = sent_key;
 
-  /* Keys only travel encrypted, except to this machine or the local network (as requests). */
-  if (self->sent_key && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 && !jx_provider_is_local (provider))
+  /* The same key-host rule as requests: the credential was looked up for this provider. */
+  if (self->sent_key &&
+      !jx_credential_policy_check (provider, uri, JX_CREDENTIAL_SOURCE_LOOKUP, &error))
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               "refusing to send the %s key over unencrypted HTTP to %s",
-                               provider_name (provider), g_uri_get_host (uri));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 

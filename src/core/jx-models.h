@@ -29,7 +29,8 @@ typedef enum
  * Errors (no list): G_IO_ERROR_PERMISSION_DENIED "key rejected by <Provider> (401)" (also a
  * 400 that blames the API key, Gemini) or "access denied by <Provider> (403)", only when a
  * credential was sent — which makes this the Preferences window's key check;
- * G_IO_ERROR_NOT_SUPPORTED when the key would go over plain HTTP to a remote host;
+ * G_IO_ERROR_NOT_SUPPORTED when the key would go over plain HTTP to a remote host or to a
+ * host jx_credential_policy_check() refuses;
  * G_IO_ERROR_CANCELLED. */
 void        jx_models_list_async           (JxEngine             *engine,
                                             JxProvider           *provider,

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include "jx-net.h"
 #include "jx-network-thread.h"
 
 static gpointer
@@ -32,6 +33,8 @@ jx_network_thread_get_context (void)
     {
       GMainContext *new_context = g_main_context_new ();
 
+      /* What the thread will use is initialised here first (no-op after the first engine). */
+      jx_net_init ();
       g_thread_unref (g_thread_new ("jx-network", network_thread_main,
                                     g_main_context_ref (new_context)));
       g_once_init_leave (&context, new_context);
@@ -39,6 +42,9 @@ jx_network_thread_get_context (void)
 
   return context;
 }
+
+/* A call the network thread has not run by then will never run. */
+#define SYNC_CALL_DEADLINE_S 60
 
 typedef struct
 {
@@ -65,16 +71,22 @@ sync_call_cb (gpointer user_data)
 
 void
 jx_network_thread_invoke_sync (GSourceFunc func,
-                         gpointer    data)
+                               gpointer    data)
 {
   SyncCall call = { func, data };
+  gint64 deadline;
 
   g_mutex_init (&call.lock);
   g_cond_init (&call.cond);
   g_main_context_invoke (jx_network_thread_get_context (), sync_call_cb, &call);
   g_mutex_lock (&call.lock);
+  deadline = g_get_monotonic_time () + SYNC_CALL_DEADLINE_S * G_TIME_SPAN_SECOND;
   while (!call.done)
-    g_cond_wait (&call.cond, &call.lock);
+    /* The calling thread's main loop (and the request watchdogs on it) is blocked here: a
+     * network thread that never answers is a deadlock, which must end rather than hang. */
+    if (!g_cond_wait_until (&call.cond, &call.lock, deadline) && !call.done)
+      g_error ("the network thread has not answered for %d s; stopping instead of hanging",
+               SYNC_CALL_DEADLINE_S);
   g_mutex_unlock (&call.lock);
   g_cond_clear (&call.cond);
   g_mutex_clear (&call.lock);
@@ -82,7 +94,7 @@ jx_network_thread_invoke_sync (GSourceFunc func,
 
 void
 jx_network_thread_invoke (GSourceFunc func,
-                    gpointer    data)
+                          gpointer    data)
 {
   g_main_context_invoke (jx_network_thread_get_context (), func, data);
 }

@@ -148,6 +148,7 @@ jx_provider_copy (const JxProvider *src)
   provider->key_hint = g_strdup (src->key_hint);
   provider->docs_url = g_strdup (src->docs_url);
   provider->models_path = g_strdup (src->models_path);
+  provider->send_credentials_to_base_url = src->send_credentials_to_base_url;
   for (guint i = 0; i < src->models->len; i++)
     g_ptr_array_add (provider->models, jx_model_copy (g_ptr_array_index (src->models, i)));
   if (src->options != NULL)

@@ -58,6 +58,8 @@ typedef struct
   GPtrArray  *models;        /* JxModel* (owned) */
   JsonObject *options;       /* protocol-specific extras: api_version, project, location,
                                 region, headers{}, … (may be NULL) */
+  gboolean    send_credentials_to_base_url; /* the entry lets a built-in provider's key go
+                                               to its base_url's host (jx-credential-policy.h) */
 } JxProvider;
 
 JxProvider *jx_provider_ref          (JxProvider *provider);

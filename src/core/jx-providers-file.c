@@ -27,6 +27,9 @@
  * base_url is only allowed for azure-openai, which then takes the endpoint from the
  * environment variable named by options.endpoint_env.
  *
+ * send_credentials_to_base_url: true lets a built-in provider's key go to this entry's
+ * base_url host (see jx-credential-policy.h); false or absent: it does not.
+ *
  * Options the built-in catalog uses (all optional, read with jx_provider_get_option):
  *   max_tokens_field   "max_completion_tokens" or "max_tokens" (OpenAI-compatible)
  *   stream_options     false: never send stream_options.include_usage (OpenAI-compatible)
@@ -61,6 +64,7 @@
 #include "jx-json-locator.h"
 #include "jx-provider-private.h"
 #include "jx-providers-file.h"
+#include "jx-simulator.h"
 
 typedef struct
 {
@@ -313,7 +317,7 @@ check_base_url (const char       *url,
   const char *scheme;
   const char *host;
 
-  if (adapter->is_simulated && g_str_has_prefix (url, "simulated://"))
+  if (adapter->is_simulated && g_str_has_prefix (url, JX_SIMULATOR_SCHEME "://"))
     return TRUE;
 
   if (url[0] == '\0')
@@ -342,7 +346,7 @@ check_base_url (const char       *url,
     }
 
   scheme = g_uri_get_scheme (uri);
-  if (g_ascii_strcasecmp (scheme, "simulated") == 0)
+  if (g_ascii_strcasecmp (scheme, JX_SIMULATOR_SCHEME) == 0)
     {
       *reason = g_strdup ("simulated:// is only valid with the simulated protocol");
       return FALSE;
@@ -602,6 +606,14 @@ parse_provider (const LoadCtx  *ctx,
     return loc_error (&loc, error, "api_key_env",
                       "“%s” is not an environment variable name (letters, digits and “_”)",
                       provider->api_key_env);
+
+  /* send_credentials_to_base_url: the user's explicit opt-in (jx-credential-policy.h) */
+  node = json_object_get_member (object, "send_credentials_to_base_url");
+  if (node != NULL && (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN))
+    return loc_error (&loc, error, "send_credentials_to_base_url", "expected true or false, got %s",
+                      describe_node (node));
+  if (node != NULL)
+    provider->send_credentials_to_base_url = json_node_get_boolean (node);
 
   /* options */
   if (!apply_options (&loc, provider, object, error))

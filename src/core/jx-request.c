@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "jx-credential-policy.h"
 #include "jx-eventstream-parser.h"
 #include "jx-google-auth.h"
 #include "jx-keys.h"
@@ -673,14 +674,34 @@ finish_stream (JxRequest *self)
   complete (self, JX_RESPONSE_OK, NULL);
 }
 
+/* The one key-host rule (jx-credential-policy.h), for every message that carries the key:
+ * the first request, follow-ups, epilogues. */
+static gboolean
+credential_may_go (JxRequest    *self,
+                   SoupMessage  *message,
+                   GError      **error)
+{
+  return self->credential == NULL || !jx_credential_policy_message_has_credential (message) ||
+         jx_credential_policy_check (self->provider, soup_message_get_uri (message),
+                                     self->credential_set ? JX_CREDENTIAL_SOURCE_CALLER
+                                                          : JX_CREDENTIAL_SOURCE_LOOKUP, error);
+}
+
 /* Sends the adapter's epilogue; FALSE when it has none (any more). */
 static gboolean
 send_epilogue (JxRequest *self)
 {
   g_autoptr(SoupMessage) epilogue = self->adapter->epilogue (&self->stream, self->credential);
+  g_autoptr(GError) error = NULL;
 
   if (epilogue == NULL)
     return FALSE;
+  /* The answer is complete; a refused epilogue only loses extra figures. */
+  if (!credential_may_go (self, epilogue, &error))
+    {
+      g_debug ("%s: no epilogue: %s", provider_name (self), error->message);
+      return FALSE;
+    }
 
   clear_watchdog (self);
   g_set_object (&self->message, epilogue);
@@ -1125,34 +1146,13 @@ start_attempt (JxRequest *self)
 static void
 send_message (JxRequest *self)
 {
-  GUri *uri = soup_message_get_uri (self->message);
+  g_autoptr(GError) error = NULL;
 
-  /* Keys only travel encrypted, except to this machine or the local network. */
-  if (self->credential != NULL && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 &&
-      !jx_host_is_local (g_uri_get_host (uri)))
+  if (!credential_may_go (self, self->message, &error))
     {
       self->response->timing.t_start = 0;
-      /* Translators: the first %s is the provider, the second a host name */
-      fail_with (self, JX_REQUEST_ERROR_REFUSED_BY_POLICY,
-                 _("refusing to send the %s key over unencrypted HTTP to %s"),
-                 provider_name (self), g_uri_get_host (uri));
+      fail_with (self, JX_REQUEST_ERROR_REFUSED_BY_POLICY, "%s", error->message);
       return;
-    }
-
-  /* A looked-up key for a built-in provider only goes to that provider's host. */
-  if (self->credential != NULL && !self->credential_set)
-    {
-      g_autofree char *allowed = NULL;
-
-      if (!jx_keys_host_allowed (self->provider, g_uri_get_host (uri), &allowed))
-        {
-          self->response->timing.t_start = 0;
-          /* Translators: the first %s is the provider, the others host names; keep api_key_env */
-          fail_with (self, JX_REQUEST_ERROR_REFUSED_BY_POLICY,
-                     _("the %s key is only sent to %s, not to %s: give this base URL its own api_key_env"),
-                     provider_name (self), allowed, g_uri_get_host (uri));
-          return;
-        }
     }
 
   /* A redirect could carry the key to another host; providers don't redirect API calls. */

@@ -8,6 +8,9 @@
 
 G_BEGIN_DECLS
 
+/* The base URL scheme of the simulated provider ("simulated://"): served in-process. */
+#define JX_SIMULATOR_SCHEME "simulated"
+
 #define JX_TYPE_SIMULATOR (jx_simulator_get_type ())
 G_DECLARE_FINAL_TYPE (JxSimulator, jx_simulator, JX, SIMULATOR, GObject)
 

@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "jx-adapter-private.h"
+#include "jx-simulator.h"
 
 static void
 add_messages (JsonBuilder    *builder,
@@ -328,7 +329,7 @@ const JxAdapter jx_adapter_simulated = {
   .wire = JX_WIRE_SSE,
   .has_end_marker = TRUE,
   .default_auth = JX_AUTH_NONE,
-  .default_base_url = "simulated://",
+  .default_base_url = JX_SIMULATOR_SCHEME "://",
   .is_simulated = TRUE,
   .build_message = openai_build_message,
   .handle_event = jx_adapter_openai_handle_event,
