@@ -37,6 +37,8 @@ typedef struct
 #define OPENAI_PARTIAL "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Partial\"}}]}\n\n"
 #define OPENAI_ERROR   "data: {\"error\":{\"message\":\"" ERROR_WORDS "\",\"type\":\"server_error\"}}\n\n"
 #define GEMINI_PARTIAL "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Partial\"}],\"role\":\"model\"},\"index\":0}]}\r\n\r\n"
+/* Gemini has no sentinel, but every answer ends with a finishReason: its end marker. */
+#define GEMINI_END     "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}]}\r\n\r\n"
 #define GEMINI_ERROR   "data: {\"error\":{\"code\":503,\"message\":\"" ERROR_WORDS "\",\"status\":\"UNAVAILABLE\"}}\r\n\r\n"
 
 static const ContractRow rows[] = {
@@ -50,11 +52,11 @@ static const ContractRow rows[] = {
     "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"" ERROR_WORDS "\"}}\n\n",
     "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
     "event: message_stop\ndata: {\"ty", JX_REQUEST_ERROR_TRUNCATED },
-  /* No end marker: a clean EOF after whole events is the end. */
+  /* No sentinel, but a clean EOF before any finishReason is a cut answer (issue 12). */
   { "gemini", JX_FAKE_PANE_GEMINI, "text/event-stream",
-    GEMINI_PARTIAL, GEMINI_ERROR, NULL, "data: {\"candidates\":[{\"conte", JX_REQUEST_ERROR_TRUNCATED },
+    GEMINI_PARTIAL, GEMINI_ERROR, GEMINI_END, "data: {\"candidates\":[{\"conte", JX_REQUEST_ERROR_TRUNCATED },
   { "vertex", JX_FAKE_PANE_VERTEX_GEMINI, "text/event-stream",
-    GEMINI_PARTIAL, GEMINI_ERROR, NULL, "data: {\"candidates\":[{\"conte", JX_REQUEST_ERROR_TRUNCATED },
+    GEMINI_PARTIAL, GEMINI_ERROR, GEMINI_END, "data: {\"candidates\":[{\"conte", JX_REQUEST_ERROR_TRUNCATED },
   { "bedrock", JX_FAKE_PANE_BEDROCK_KEY, "application/vnd.amazon.eventstream",
     NULL, NULL, NULL, NULL, JX_REQUEST_ERROR_TRUNCATED },
   { "cohere", JX_FAKE_PANE_COHERE, "text/event-stream",

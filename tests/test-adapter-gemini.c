@@ -77,7 +77,7 @@ test_basic (JxTestFixture *f,
     }
 }
 
-/* Thought parts are reasoning and must not set TTFT; early usage has thoughts only. */
+/* Thought parts are reasoning: they set TTFT, not TTFAT; early usage has thoughts only. */
 static void
 test_thoughts (JxTestFixture *f,
                gconstpointer  data)
@@ -106,6 +106,9 @@ test_thoughts (JxTestFixture *f,
   g_assert_cmpstr (r->reasoning->str, ==, "**Considering**\n\nhmm");
   g_assert_cmpstr (r->finish_reason, ==, "MAX_TOKENS");
   g_assert_cmpuint (r->timing.content_times->len, ==, 1);
+  g_assert_cmpuint (r->timing.n_reasoning_events, ==, 1);
+  g_assert_cmpint (r->timing.t_first_answer_token - r->timing.t_first_token, >=, 20000 - JX_TEST_STAMP_SLACK_US);
+  g_assert_cmpint (jx_response_get_finish (r), ==, JX_FINISH_LENGTH);
   g_assert_cmpint (r->usage.input_tokens, ==, 2);
   g_assert_cmpint (r->usage.cached_input_tokens, ==, 1);
   g_assert_cmpint (r->usage.output_tokens, ==, 74);
@@ -183,6 +186,67 @@ test_prompt_blocked (JxTestFixture *f,
 }
 
 /* No sentinel, but a dropped connection or a half event at EOF is still a failure. */
+/* Whole events and a clean EOF, but no chunk ever said finishReason: the answer was cut
+ * (issue 12; it used to be reported ok). The text and the usage so far are kept. */
+static void
+test_cut_before_finish_reason (JxTestFixture *f,
+                               gconstpointer  data)
+{
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
+  g_autoptr(JxResponse) r = NULL;
+
+  jx_fake_response_add (fake, 1,
+    "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"The answer \"}],\"role\": \"model\"},\"index\": 0}],"
+    "\"usageMetadata\": {\"promptTokenCount\": 4,\"candidatesTokenCount\": 2,\"totalTokenCount\": 6}}\r\n\r\n", -1);
+  jx_fake_response_add (fake, 5,
+    "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"is\"}],\"role\": \"model\"},\"index\": 0}],"
+    "\"usageMetadata\": {\"promptTokenCount\": 4,\"candidatesTokenCount\": 3,\"totalTokenCount\": 7}}\r\n\r\n", -1);
+  jx_fake_server_add (f->server, "POST", PATH, fake);
+
+  r = jx_test_run (f->engine, "gemini", "test-model", KEY, NULL);
+  g_assert_cmpint (r->status, ==, JX_RESPONSE_ERROR);
+  jx_assert_request_error (r, JX_REQUEST_ERROR_TRUNCATED, "Google Gemini API");
+  g_assert_cmpstr (r->text->str, ==, "The answer is");
+  g_assert_null (r->finish_reason);
+  g_assert_cmpint (jx_response_get_finish (r), ==, JX_FINISH_ERROR);
+  g_assert_cmpint (r->usage.output_tokens, ==, 3);
+}
+
+/* A tool call ends with STOP but is no answer; SAFETY is a content filter; the Search tool's
+ * toolUsePromptTokenCount is input. */
+static void
+test_finish_kinds (JxTestFixture *f,
+                   gconstpointer  data)
+{
+  JxFakeResponse *tool = jx_fake_response_new (200, "text/event-stream");
+  JxFakeResponse *safety = jx_fake_response_new (200, "text/event-stream");
+  g_autoptr(JxResponse) r1 = NULL;
+  g_autoptr(JxResponse) r2 = NULL;
+
+  jx_fake_response_add (tool, 1,
+    "data: {\"candidates\": [{\"content\": {\"parts\": [{\"functionCall\": {\"name\": \"get_weather\",\"args\": {}}}],"
+    "\"role\": \"model\"},\"finishReason\": \"STOP\",\"index\": 0}],\"usageMetadata\": {\"promptTokenCount\": 20,"
+    "\"candidatesTokenCount\": 5,\"toolUsePromptTokenCount\": 100,\"totalTokenCount\": 125}}\r\n\r\n", -1);
+  jx_fake_server_add (f->server, "POST", PATH, tool);
+  r1 = jx_test_run (f->engine, "gemini", "test-model", KEY, NULL);
+  g_assert_no_error (r1->error);
+  g_assert_cmpstr (r1->finish_reason, ==, "STOP");
+  g_assert_cmpint (jx_response_get_finish (r1), ==, JX_FINISH_TOOL_CALLS);
+  g_assert_false (jx_response_is_complete (r1));
+  g_assert_cmpint (r1->usage.input_tokens, ==, 120);
+  g_assert_cmpfloat_with_epsilon (r1->cost_usd, (120 * 1.0 + 5 * 2.0) / 1e6, 1e-12);
+
+  jx_fake_response_add (safety, 1,
+    "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"No\"}],\"role\": \"model\"},"
+    "\"finishReason\": \"SAFETY\",\"index\": 0}]}\r\n\r\n", -1);
+  jx_fake_server_add (f->server, "POST", PATH, safety);
+  r2 = jx_test_run (f->engine, "gemini", "test-model", KEY, NULL);
+  g_assert_no_error (r2->error);
+  g_assert_cmpstr (r2->text->str, ==, "No");
+  g_assert_cmpint (jx_response_get_finish (r2), ==, JX_FINISH_CONTENT_FILTER);
+  g_assert_false (jx_response_is_complete (r2));
+}
+
 static void
 test_truncated (JxTestFixture *f,
                 gconstpointer  data)
@@ -309,6 +373,8 @@ main (int   argc,
   jx_test_add ("/juxta/adapter/gemini/truncated", PROVIDERS_JSON, test_truncated);
   jx_test_add ("/juxta/adapter/gemini/http-errors", PROVIDERS_JSON, test_http_errors);
   jx_test_add ("/juxta/adapter/gemini/retries", PROVIDERS_JSON, test_retries);
+  jx_test_add ("/juxta/adapter/gemini/cut-before-finish-reason", PROVIDERS_JSON, test_cut_before_finish_reason);
+  jx_test_add ("/juxta/adapter/gemini/finish-kinds", PROVIDERS_JSON, test_finish_kinds);
 
   return g_test_run ();
 }

@@ -22,7 +22,9 @@ def main():
     env = dict(os.environ, LC_ALL='C')
     env.pop('DISPLAY', None)
     env.pop('WAYLAND_DISPLAY', None)
-    out = subprocess.run([juxta, 'demo', '--runs', '2', '--max-tokens', '20', '--format', 'json'],
+    # A cap above the simulated answers' length (at most 120 tokens): an answer cut at
+    # max tokens ends "length" and is left out of the percentiles, which would be null.
+    out = subprocess.run([juxta, 'demo', '--runs', '2', '--max-tokens', '200', '--format', 'json'],
                          env=env, check=True, stdout=subprocess.PIPE).stdout
     out.decode('utf-8')  # strict: valid UTF-8 whatever the locale
 
@@ -48,7 +50,10 @@ def main():
                  'cost_usd_total'):
         assert pandas.api.types.is_float_dtype(summaries[name]), (name, summaries[name].dtype)
     assert (summaries['runs'] == 2).all()
+    assert (summaries['complete'] == 2).all()
     assert (summaries['ttft_ms_p50'] > 0).all()
+    assert set(responses['finish_reason']) == {'stop'}, responses['finish_reason']
+    assert set(responses['decode_basis']) == {'all'}, responses['decode_basis']
 
     print('ok: pandas groups', len(medians), 'models by ttft_ms')
 

@@ -228,6 +228,15 @@ test_json (Fixture       *f,
       g_assert_cmpfloat (json_object_get_double_member (o, "e2e_ms"), >=, json_object_get_double_member (o, "ttft_ms"));
       g_assert_cmpint (json_object_get_int_member (o, "retries"), ==, 0);
       g_assert_true (json_object_has_member (o, "itl_ms_p95"));
+      /* No reasoning: the first answer token is the first token. No finish_reason in the
+       * stream, [DONE] only: a complete answer of unknown finish. */
+      g_assert_cmpfloat (json_object_get_double_member (o, "ttfat_ms"), ==, json_object_get_double_member (o, "ttft_ms"));
+      g_assert_cmpstr (json_object_get_string_member (o, "decode_basis"), ==, "all");
+      g_assert_cmpstr (json_object_get_string_member (o, "finish_reason"), ==, "unknown");
+      g_assert_true (json_object_get_null_member (o, "finish_reason_raw"));
+      /* Two reads of text: too fast to measure, null rather than a number. */
+      g_assert_true (json_object_get_null_member (o, "decode_tokens_per_s"));
+      g_assert_true (json_object_get_null_member (o, "itl_ms_mean"));
       g_assert_true (json_object_has_member (o, "ratelimit_remaining_tokens"));
       /* Every response record is flat and says which request and when. */
       g_assert_true (g_uuid_string_is_valid (json_object_get_string_member (o, "request_id")));
@@ -310,10 +319,96 @@ test_csv (Fixture       *f,
   g_assert_cmpstr (lines[0], ==, "request_id,started_at,provider,model,run,status,text,error,error_code,http_status,ttft_ms,e2e_ms,"
                                  "itl_ms_mean,itl_ms_p95,itl_ms_max,decode_tokens_per_s,input_tokens,"
                                  "cached_input_tokens,output_tokens,reasoning_tokens,usage_source,cost_usd,"
-                                 "retries,ratelimit_remaining_requests,ratelimit_remaining_tokens");
+                                 "retries,ratelimit_remaining_requests,ratelimit_remaining_tokens,"
+                                 "ttfat_ms,decode_basis,finish_reason,finish_reason_raw");
   /* RFC 4180 quoting of the answer's own quotes. */
   g_assert_nonnull (strstr (lines[1], "Z\",\"local\",\"m\",1,\"ok\",\"Hi there, \"\"friend\"\"\",,,200,"));
   g_assert_cmpstr (lines[2], ==, "");
+}
+
+/* How each answer ended, in every format: a max-tokens cut and a refusal (OpenAI
+ * delta.refusal, finish_reason "stop"). They are left out of the percentiles. */
+static const char *length_body[] = {
+  "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Once upon\"}}]}\n\n",
+  "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}\n\n",
+  "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":2}}\n\n",
+  "data: [DONE]\n\n",
+};
+static const char *refusal_body[] = {
+  "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"refusal\":\"\"}}]}\n\n",
+  "data: {\"choices\":[{\"index\":0,\"delta\":{\"refusal\":\"I can't help\"}}]}\n\n",
+  "data: {\"choices\":[{\"index\":0,\"delta\":{\"refusal\":\" with that.\"}}]}\n\n",
+  "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n",
+  "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":4}}\n\n",
+  "data: [DONE]\n\n",
+};
+
+static void
+queue_body (Fixture            *f,
+            const char * const *body,
+            gsize               n)
+{
+  JxFakeResponse *r = jx_fake_response_new (200, "text/event-stream");
+
+  for (gsize j = 0; j < n; j++)
+    jx_fake_response_add (r, 2, body[j], -1);
+  jx_fake_server_add (f->server, "POST", "/v1/chat/completions", r);
+}
+
+static void
+test_finish_reasons (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *formats[] = { "json", "csv", "table" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+      const char *args[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m",
+                             "--format", formats[i], "hi", NULL };
+
+      queue_body (f, length_body, G_N_ELEMENTS (length_body));
+      g_assert_cmpint (run_juxta (args, NULL, &out, &err), ==, 0);
+      if (i == 0)
+        {
+          g_autoptr(GPtrArray) objects = parse_lines (out);
+          JsonObject *o = g_ptr_array_index (objects, 0);
+          JsonObject *summary = g_ptr_array_index (objects, 1);
+
+          g_assert_cmpstr (json_object_get_string_member (o, "text"), ==, "Once upon");
+          g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "ok");
+          g_assert_cmpstr (json_object_get_string_member (o, "finish_reason"), ==, "length");
+          g_assert_cmpstr (json_object_get_string_member (o, "finish_reason_raw"), ==, "length");
+          g_assert_cmpint (json_object_get_int_member (summary, "complete"), ==, 0);
+          g_assert_cmpint (json_object_get_int_member (summary, "left_out_length"), ==, 1);
+          g_assert_cmpint (json_object_get_int_member (summary, "left_out_refusal"), ==, 0);
+          g_assert_true (json_object_get_null_member (summary, "ttft_ms_p50"));
+        }
+      else if (i == 1)
+        g_assert_nonnull (strstr (out, ",\"length\",\"length\"\r\n"));
+      else
+        {
+          g_assert_nonnull (strstr (out, "⚑ finish: length (length)\n"));
+          g_assert_nonnull (strstr (out, "⚑ local:m: 1 left out: 1 cut at max tokens\n"));
+        }
+    }
+
+  {
+    g_autofree char *out = NULL, *err = NULL;
+    g_autoptr(GPtrArray) objects = NULL;
+    JsonObject *o;
+    const char *args[] = { "compare", "--providers-file", f->providers_file, "-p", "local:m",
+                           "--format", "json", "hi", NULL };
+
+    queue_body (f, refusal_body, G_N_ELEMENTS (refusal_body));
+    g_assert_cmpint (run_juxta (args, NULL, &out, &err), ==, 0);
+    objects = parse_lines (out);
+    o = g_ptr_array_index (objects, 0);
+    /* The refusal is the answer, marked as one. */
+    g_assert_cmpstr (json_object_get_string_member (o, "text"), ==, "I can't help with that.");
+    g_assert_cmpstr (json_object_get_string_member (o, "finish_reason"), ==, "refusal");
+    g_assert_cmpstr (json_object_get_string_member (o, "finish_reason_raw"), ==, "stop");
+  }
 }
 
 static void
@@ -966,6 +1061,7 @@ main (int   argc,
   ADD ("/juxta/cli/compare/runs-stdin", test_runs_and_stdin);
   ADD ("/juxta/cli/compare/csv", test_csv);
   ADD ("/juxta/cli/compare/table-failure", test_table_and_failure);
+  ADD ("/juxta/cli/compare/finish-reasons", test_finish_reasons);
   ADD ("/juxta/cli/compare/json-failure", test_json_failure);
   ADD ("/juxta/cli/compare/usage-errors", test_usage_errors);
   ADD ("/juxta/cli/compare/max-time", test_max_time);

@@ -8,6 +8,9 @@
  */
 #include "config.h"
 
+#include <math.h>
+
+#include "jx-round.h"
 #include "jx-test-util.h"
 
 #define FIRST_DELAY_MS 150
@@ -119,7 +122,8 @@ test_main_loop_stall_is_not_measured (void)
   g_autoptr(JxCatalog) catalog = NULL;
   g_autoptr(JxEngine) engine = NULL;
   g_autoptr(JxResponse) r = NULL;
-  guint first_stall_ms = 400, second_stall_ms = 300;
+  /* Static: the second stall may fire after the run ended, once this frame is gone. */
+  static guint first_stall_ms = 400, second_stall_ms = 300;
   double ttft, gap_max;
 
   jx_fake_server_add (server, "POST", "/v1/chat/completions", token_stream (FALSE));
@@ -144,6 +148,114 @@ test_main_loop_stall_is_not_measured (void)
   g_assert_cmpfloat (gap_max, <, GAP_MS + 100);
 }
 
+/* A reasoning model: @n_reasoning reasoning events (streamed, or hidden: not sent) then
+ * @n_answer answer events, one token each, GAP_MS apart, usage counting both. */
+static JxFakeResponse *
+reasoning_stream (guint    n_reasoning,
+                  guint    n_answer,
+                  gboolean streamed)
+{
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
+  g_autofree char *usage = g_strdup_printf ("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":7,"
+                                            "\"completion_tokens\":%u,\"completion_tokens_details\":"
+                                            "{\"reasoning_tokens\":%u}}}\n\n",
+                                            n_reasoning + n_answer, n_reasoning);
+  guint delay = FIRST_DELAY_MS;
+
+  for (guint i = 0; streamed && i < n_reasoning; i++, delay = GAP_MS)
+    jx_fake_response_add (fake, delay,
+                          "data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"r\"}}]}\n\n", -1);
+  for (guint i = 0; i < n_answer; i++, delay = GAP_MS)
+    jx_fake_response_add (fake, delay,
+                          "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\n", -1);
+  jx_fake_response_add (fake, 1, usage, -1);
+  jx_fake_response_add (fake, 0, "data: [DONE]\n\n", -1);
+
+  return fake;
+}
+
+/* Issue 12: paced at one token every GAP_MS, decode speed is within 10 % of the pace the
+ * tokens really arrived at (1000 / the median gap, itself within a few ms of GAP_MS) and
+ * ITL within 10 % of that gap, whether the reasoning was streamed (all 30 tokens over their
+ * span) or hidden (the answer's 10 over the answer's span). Over the answer's span alone,
+ * the streamed case used to read 30 tokens / 9 gaps: more than 3 times the pace. */
+static void
+test_reasoning_paced (void)
+{
+  for (guint streamed = 0; streamed <= 1; streamed++)
+    {
+      g_autoptr(JxFakeServer) server = jx_fake_server_new ();
+      g_autoptr(JxCatalog) catalog = NULL;
+      g_autoptr(JxEngine) engine = NULL;
+      g_autoptr(JxResponse) r = NULL;
+      double tps, itl, gap_p50;
+
+      jx_fake_server_add (server, "POST", "/v1/chat/completions", reasoning_stream (20, 10, streamed));
+      catalog = jx_test_catalog (jx_fake_server_get_url (server),
+                                 "{\"providers\":[{\"id\":\"local\",\"protocol\":\"openai\",\"base_url\":\"@URL@/v1\"}]}");
+      engine = jx_engine_new (catalog);
+      r = jx_test_run (engine, "local", "m", NULL, NULL);
+      g_assert_no_error (r->error);
+      g_assert_cmpint (r->usage.output_tokens, ==, 30);
+
+      tps = jx_round_decode_tps (r);
+      itl = jx_round_itl_mean_ms (r);
+      gap_p50 = jx_timing_itl_gap_ms (&r->timing, 50);
+      g_test_message ("%s reasoning: decode %.1f tok/s, ITL %.2f ms, median gap %.2f ms",
+                      streamed ? "streamed" : "hidden", tps, itl, gap_p50);
+
+      g_assert_cmpint (jx_round_decode_basis (r), ==, streamed ? JX_DECODE_BASIS_ALL : JX_DECODE_BASIS_ANSWER);
+      g_assert_cmpuint (r->timing.generated_times->len, ==, streamed ? 30 : 10);
+      g_assert_cmpfloat (gap_p50, >=, GAP_MS - 2);
+      g_assert_cmpfloat (gap_p50, <, GAP_MS + 10);
+      /* n tokens over n − 1 gaps: (n / (n − 1)) × the pace, 3.4 % (streamed) and 11 %
+       * (hidden, 10 tokens) above it; the ITL is exact. */
+      g_assert_cmpfloat (fabs (itl - gap_p50) / gap_p50, <, 0.10);
+      g_assert_cmpfloat (fabs (tps * (streamed ? 29.0 / 30.0 : 9.0 / 10.0) - 1000.0 / gap_p50) / (1000.0 / gap_p50), <, 0.10);
+      if (streamed)
+        g_assert_cmpfloat (fabs (tps - 1000.0 / gap_p50) / (1000.0 / gap_p50), <, 0.10);
+      /* TTFT is the first reasoning token; TTFAT the first answer token. */
+      g_assert_cmpfloat (jx_timing_ttft_ms (&r->timing), >=, FIRST_DELAY_MS - JX_TEST_STAMP_SLACK_MS);
+      if (streamed)
+        g_assert_cmpfloat (jx_timing_ttfat_ms (&r->timing) - jx_timing_ttft_ms (&r->timing), >=,
+                           20 * (GAP_MS - 2));
+      else
+        g_assert_cmpfloat (jx_timing_ttfat_ms (&r->timing), ==, jx_timing_ttft_ms (&r->timing));
+    }
+}
+
+/* Issue 12: a whole answer in one read has no decode speed and no ITL (it used to read a
+ * zero span: ITL 0.0 ms and 105 895 tok/s). */
+static void
+test_one_read (void)
+{
+  g_autoptr(JxFakeServer) server = jx_fake_server_new ();
+  g_autoptr(JxCatalog) catalog = NULL;
+  g_autoptr(JxEngine) engine = NULL;
+  g_autoptr(JxResponse) r = NULL;
+  JxFakeResponse *fake = jx_fake_response_new (200, "text/event-stream");
+  g_autoptr(GString) body = g_string_new (NULL);
+
+  for (guint i = 0; i < 40; i++)
+    g_string_append (body, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"word \"}}]}\n\n");
+  g_string_append (body, "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],"
+                         "\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":40}}\n\ndata: [DONE]\n\n");
+  jx_fake_response_add (fake, 30, body->str, body->len);
+  jx_fake_server_add (server, "POST", "/v1/chat/completions", fake);
+  catalog = jx_test_catalog (jx_fake_server_get_url (server),
+                             "{\"providers\":[{\"id\":\"local\",\"protocol\":\"openai\",\"base_url\":\"@URL@/v1\"}]}");
+  engine = jx_engine_new (catalog);
+  r = jx_test_run (engine, "local", "m", NULL, NULL);
+  g_assert_no_error (r->error);
+  g_assert_cmpuint (r->timing.content_times->len, ==, 40);
+  g_assert_cmpfloat (jx_timing_ttft_ms (&r->timing), >=, 30 - JX_TEST_STAMP_SLACK_MS);
+  g_assert_true (isnan (jx_round_decode_tps (r)));
+  g_assert_true (isnan (jx_round_itl_mean_ms (r)));
+  g_assert_true (isnan (jx_timing_decode_tps (&r->timing, 40)));
+  g_assert_true (isnan (jx_round_figure (r, JX_ROUND_FIGURE_DECODE_TPS)));
+  g_assert_cmpint (jx_response_get_finish (r), ==, JX_FINISH_STOP);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -152,5 +264,7 @@ main (int   argc,
   g_test_add_func ("/juxta/core/engine-timing/ttft-itl", test_ttft_and_itl);
   g_test_add_func ("/juxta/core/engine-timing/percentiles", test_percentiles_over_runs);
   g_test_add_func ("/juxta/core/engine-timing/main-loop-stall", test_main_loop_stall_is_not_measured);
+  g_test_add_func ("/juxta/core/engine-timing/reasoning-paced", test_reasoning_paced);
+  g_test_add_func ("/juxta/core/engine-timing/one-read", test_one_read);
   return g_test_run ();
 }

@@ -156,6 +156,66 @@ test_output_tokens (void)
   g_assert_cmpint (jx_round_output_tokens (r), >, 0);
 }
 
+/* A refusal, a cut answer, a filtered answer and a tool call are fast for the wrong reason:
+ * none of them wins or enters a percentile, and the round says how many of each were left
+ * out. */
+static void
+test_incomplete_left_out (void)
+{
+  g_autoptr(GPtrArray) responses = responses_new ();
+  g_autofree char *described = NULL;
+  JxRoundPercentiles p;
+  JxRoundLeftOut left_out;
+  JxRoundWinners w;
+  JxResponse *r;
+
+  /* 0, 1: complete (stop, and unknown: a protocol that does not say). */
+  r = make_response (JX_RESPONSE_OK, 200, 11, 10, 0.002);
+  r->finish = JX_FINISH_STOP;
+  g_ptr_array_add (responses, r);
+  g_ptr_array_add (responses, make_response (JX_RESPONSE_OK, 300, 11, 20, 0.003));
+  /* 2..5: much faster and cheaper, but not complete answers. */
+  r = make_response (JX_RESPONSE_OK, 10, 11, 1, 0.0001);
+  r->finish = JX_FINISH_REFUSAL;
+  g_ptr_array_add (responses, r);
+  r = make_response (JX_RESPONSE_OK, 10, 11, 1, 0.0001);
+  r->finish = JX_FINISH_LENGTH;
+  g_ptr_array_add (responses, r);
+  r = make_response (JX_RESPONSE_OK, 10, 11, 1, 0.0001);
+  r->finish = JX_FINISH_CONTENT_FILTER;
+  g_ptr_array_add (responses, r);
+  r = make_response (JX_RESPONSE_OK, 10, 11, 1, 0.0001);
+  r->finish = JX_FINISH_TOOL_CALLS;
+  g_ptr_array_add (responses, r);
+  g_ptr_array_add (responses, make_response (JX_RESPONSE_ERROR, 10, 11, 1, 0.0001));
+
+  jx_round_find_winners (responses, &w);
+  g_assert_cmpuint (w.n_ok, ==, 6);
+  g_assert_cmpuint (w.n_complete, ==, 2);
+  g_assert_cmpint (w.fastest_ttft, ==, 0);
+  g_assert_cmpint (w.fastest_decode, ==, 0);
+  g_assert_cmpint (w.cheapest, ==, 0);
+
+  jx_round_percentiles (responses, JX_ROUND_FIGURE_TTFT_MS, &p);
+  g_assert_cmpfloat_with_epsilon (p.p50, 250, 1e-9);
+
+  jx_round_count_left_out (responses, &left_out);
+  g_assert_cmpuint (left_out.total, ==, 5);
+  g_assert_cmpuint (left_out.by_finish[JX_FINISH_REFUSAL], ==, 1);
+  g_assert_cmpuint (left_out.by_finish[JX_FINISH_LENGTH], ==, 1);
+  g_assert_cmpuint (left_out.by_finish[JX_FINISH_CONTENT_FILTER], ==, 1);
+  g_assert_cmpuint (left_out.by_finish[JX_FINISH_TOOL_CALLS], ==, 1);
+  g_assert_cmpuint (left_out.by_finish[JX_FINISH_ERROR], ==, 1);
+  described = jx_round_describe_left_out (&left_out);
+  g_assert_cmpstr (described, ==, "5 left out: 1 refused, 1 cut at max tokens, "
+                                  "1 blocked by content filter, 1 tool call, 1 failed");
+
+  /* Only one complete answer: no race. */
+  g_ptr_array_remove_index (responses, 1);
+  jx_round_find_winners (responses, &w);
+  g_assert_cmpint (w.fastest_ttft, ==, -1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -166,6 +226,7 @@ main (int   argc,
   g_test_add_func ("/juxta/core/round/winners-edge", test_winners_edge);
   g_test_add_func ("/juxta/core/round/percentiles", test_percentiles);
   g_test_add_func ("/juxta/core/round/output-tokens", test_output_tokens);
+  g_test_add_func ("/juxta/core/round/incomplete-left-out", test_incomplete_left_out);
 
   return g_test_run ();
 }

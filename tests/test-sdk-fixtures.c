@@ -16,6 +16,7 @@
 
 #include "jx-eventstream-parser.h"
 #include "jx-request-error.h"
+#include "jx-round.h"
 #include "jx-test-util.h"
 
 #define MODEL_PRICES \
@@ -77,8 +78,9 @@ typedef struct
   guint       content_events;    /* events carrying visible text */
   guint       span_events;       /* events from the first visible text to the last one */
   guint       pace_ms;           /* per-event delay of the paced run; 0 = no paced run */
-  gboolean    decode_checked;    /* output_tokens counts only what the span covers */
+  gboolean    decode_checked;    /* the paced decode speed is checked against the pace */
   const char *error;             /* the run's expected error, NULL = none */
+  JxFinishReason finish;         /* normalised finish reason */
 } SdkCase;
 
 #define EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -89,47 +91,46 @@ static const SdkCase cases[] = {
     "I'm unable to provide real-time weather updates. To get the current weather in San Francisco, "
     "I recommend checking a reliable weather website or a weather app.",
     159, "c8fffa3408ca8cdd0641db2340e5f985d98d5d2510dc869eb4dfd14f1d473d5b",
-    0, EMPTY_SHA256, "stop", 14, 30, 0, -1, NOT_CHECKED, NOT_CHECKED, 30, 29, 5, TRUE, NULL },
-  /* The answer is a refusal: delta.refusal, never delta.content. Today the refusal text is
-   * dropped (text ""), so the text is not checked. */
+    0, EMPTY_SHA256, "stop", 14, 30, 0, -1, NOT_CHECKED, NOT_CHECKED, 30, 29, 5, TRUE, NULL, JX_FINISH_STOP },
+  /* The answer is a refusal: delta.refusal, never delta.content. It is shown as the answer,
+   * and the answer is marked refused although finish_reason is "stop". */
   { "openai-chat-refusal.sse", "openai", OPENAI_JSON, OPENAI_PATH,
-    NULL, 0, NULL,
-    0, EMPTY_SHA256, "stop", 79, 11, 0, -1, NOT_CHECKED, NOT_CHECKED, 0, 0, 0, FALSE, NULL },
+    "I'm sorry, I can't assist with that request.", 0, NULL,
+    0, EMPTY_SHA256, "stop", 79, 11, 0, -1, NOT_CHECKED, NOT_CHECKED, 0, 0, 0, FALSE, NULL, JX_FINISH_REFUSAL },
   { "openai-chat-tool-call.sse", "openai", OPENAI_JSON, OPENAI_PATH,
     "", 0, EMPTY_SHA256,
-    0, EMPTY_SHA256, "tool_calls", 44, 16, 0, -1, NOT_CHECKED, NOT_CHECKED, 0, 0, 0, FALSE, NULL },
+    0, EMPTY_SHA256, "tool_calls", 44, 16, 0, -1, NOT_CHECKED, NOT_CHECKED, 0, 0, 0, FALSE, NULL, JX_FINISH_TOOL_CALLS },
   { "openai-chat-length.sse", "openai", OPENAI_JSON, OPENAI_PATH,
     "{\"", 2, "6017dbca8e3eeb2f73be4123b0032c736d8c8f9bf8c86e6631887342c06fec90",
-    0, EMPTY_SHA256, "length", 79, 1, 0, -1, NOT_CHECKED, NOT_CHECKED, 1, 0, 0, FALSE, NULL },
-  /* n=3: choices 0, 1 and 2 interleave. Today every choice's text is appended to one answer,
-   * so the text (choice 0's) and the content-event count are not checked. */
+    0, EMPTY_SHA256, "length", 79, 1, 0, -1, NOT_CHECKED, NOT_CHECKED, 1, 0, 0, FALSE, NULL, JX_FINISH_LENGTH },
+  /* n=3: choices 0, 1 and 2 interleave; only choice 0 is the answer. */
   { "openai-chat-n3.sse", "openai", OPENAI_JSON, OPENAI_PATH,
-    NULL, 0, NULL,
-    0, EMPTY_SHA256, "stop", 79, 42, 0, -1, NOT_CHECKED, NOT_CHECKED, 0, 0, 0, FALSE, NULL },
+    "{\"city\":\"San Francisco\",\"temperature\":65,\"units\":\"f\"}", 0, NULL,
+    0, EMPTY_SHA256, "stop", 79, 42, 0, -1, NOT_CHECKED, NOT_CHECKED, 0, 0, 0, FALSE, NULL, JX_FINISH_STOP },
 
   /* DeepSeek deepseek-reasoner (vercel/ai recording): reasoning_content, then content. */
   { "deepseek-reasoner.sse", "deepseek-test", DEEPSEEK_JSON, DEEPSEEK_PATH,
     "The word \"strawberry\" contains three \"r\"s.",
     42, "238e36f474e5d801cd3e9a09f8e491f7b5642197f5a32e0b17e804518e9d96d6",
     606, "01a5d04ca7e849fd2fade232d01ab33b2f93c8b2cd8c4bfaa2acc0f6d86f83f5",
-    "stop", 18, 219, 205, 0, NOT_CHECKED, NOT_CHECKED, 13, 12, 5, FALSE, NULL },
+    "stop", 18, 219, 205, 0, NOT_CHECKED, NOT_CHECKED, 13, 12, 5, TRUE, NULL, JX_FINISH_STOP },
   /* Groq qwen/qwen3-32b (vercel/ai recording): delta.reasoning, usage in x_groq and usage. */
   { "groq-qwen3-reasoning.sse", "groq", GROQ_JSON, GROQ_PATH,
     NULL, 347, "c19609678caf916a806eac1d97cf4bf8fd56aeaa5aba0a252aab48fe7e2ae8b4",
     2972, "a8661d5bd141de42fe1683760783adf1557a8c14802bb4c7cfffcfb3d78f0943",
-    "stop", 17, 1107, 963, -1, NOT_CHECKED, NOT_CHECKED, 139, 138, 2, FALSE, NULL },
+    "stop", 17, 1107, 963, -1, NOT_CHECKED, NOT_CHECKED, 139, 138, 2, TRUE, NULL, JX_FINISH_STOP },
 
   /* Alibaba qwen3-max (vercel/ai recording): reasoning_content, include_usage chunk. */
   { "alibaba-qwen3-max-reasoning.sse", "alibaba-test", ALIBABA_JSON, ALIBABA_PATH,
     NULL, 842, "7c7a59b12a79eed8b1048ee8b7da6f6455eb4465768374ba7d738f18b3199b51",
     3301, "0aa0c3bc04e95c534d21691067b66827b3ca080c08e1b3f2e37545cc3809b3eb",
-    "stop", 24, 1355, 1084, 0, NOT_CHECKED, NOT_CHECKED, 52, 51, 3, FALSE, NULL },
+    "stop", 24, 1355, 1084, 0, NOT_CHECKED, NOT_CHECKED, 52, 51, 3, TRUE, NULL, JX_FINISH_STOP },
   /* Mistral magistral-medium-2507 (vercel/ai recording): delta.content is an array of
    * {"type":"thinking","thinking":[…]} and {"type":"text","text":…} parts. */
   { "mistral-magistral-reasoning.sse", "mistral", MISTRAL_JSON, MISTRAL_PATH,
     "2 + 2 = 4", 9, "e93dff0d1076b537cd1bd659d14bb77d5fd47db13204a227cb3cd66e81dd454c",
     60, "3ee98375cfe6fe4ef8e5dc1d33d280f6223bb04ae9315cadefa153f4dd95d1e8",
-    "stop", 10, 46, -1, -1, NOT_CHECKED, NOT_CHECKED, 1, 0, 0, FALSE, NULL },
+    "stop", 10, 46, -1, -1, NOT_CHECKED, NOT_CHECKED, 1, 0, 0, FALSE, NULL, JX_FINISH_STOP },
 
   /* anthropics/anthropic-sdk-python: the last event (message_stop) has no blank line after it.
    * An SSE parser drops an event the stream ends inside ("Event stream interpretation",
@@ -138,50 +139,50 @@ static const SdkCase cases[] = {
    * Anthropic streams end with the blank line. */
   { "anthropic-basic-no-trailing-newline.sse", "anthropic", ANTHROPIC_JSON, ANTHROPIC_PATH,
     "Hello there!", 12, "89b8b8e486421463d7e0f5caf60fb9cb35ce169b76e657ab21fc4d1d6b093603",
-    0, EMPTY_SHA256, NULL, 11, 6, -1, -1, NOT_CHECKED, NOT_CHECKED, 3, 2, 0, FALSE,
-    "the stream from Anthropic ended before the answer was complete (no end marker)" },
+    0, EMPTY_SHA256, "end_turn", 11, 6, -1, -1, NOT_CHECKED, NOT_CHECKED, 3, 2, 0, FALSE,
+    "the stream from Anthropic ended before the answer was complete (no end marker)", JX_FINISH_ERROR },
   /* Thinking (with padding spaces before `}`), then "Hi", then stop_reason "refusal". */
   { "anthropic-thinking-refusal.sse", "anthropic", ANTHROPIC_JSON, ANTHROPIC_PATH,
     "Hi", 2, "3639efcd08abb273b1619e82e78c29a7df02c1051b1820e99fc395dcaa3326b8",
     216, "bea03e2298bd571d47281ffb28e67217dca7c11d0fcb3f9df68301eecdc3c9f9",
-    "refusal", 28, 106, 67, 0, NOT_CHECKED, NOT_CHECKED, 1, 0, 0, FALSE, NULL },
+    "refusal", 28, 106, 67, 0, NOT_CHECKED, NOT_CHECKED, 1, 0, 0, FALSE, NULL, JX_FINISH_REFUSAL },
 
   /* google-gemini/generative-ai-js: LF framing, cumulative usage, a last chunk without
    * candidates. */
   { "gemini-search-grounding.sse", "gemini", GEMINI_JSON, GEMINI_PATH,
     NULL, 372, "f59b927bfe0998583205924db6bbd32450bf016c012bbf04cbf27fdf2730fe5f",
-    0, EMPTY_SHA256, "STOP", 8, 106, -1, -1, NOT_CHECKED, NOT_CHECKED, 6, 5, 5, TRUE, NULL },
+    0, EMPTY_SHA256, "STOP", 8, 106, -1, -1, NOT_CHECKED, NOT_CHECKED, 6, 5, 5, TRUE, NULL, JX_FINISH_STOP },
   /* CRLF framing, `{ "candidates": [ {` spacing, Chinese text, no usage at all. */
   { "gemini-utf8-crlf.sse", "gemini", GEMINI_JSON, GEMINI_PATH,
     NULL, 633, "a22bb3ecc49c789f675f9160d9b8fceb62abc008789002fa3cda78874c241e49",
     0, EMPTY_SHA256, "STOP", NOT_CHECKED, NOT_CHECKED, NOT_CHECKED, NOT_CHECKED, NOT_CHECKED,
-    NOT_CHECKED, 4, 3, 0, FALSE, NULL },
+    NOT_CHECKED, 4, 3, 0, FALSE, NULL, JX_FINISH_STOP },
   /* One chunk: "No" with finishReason SAFETY, no usage. */
   { "gemini-finish-safety.sse", "gemini", GEMINI_JSON, GEMINI_PATH,
     "No", 2, "1ea442a134b2a184bd5d40104401f2a37fbc09ccf3f4bc9da161c6099be3691d",
     0, EMPTY_SHA256, "SAFETY", NOT_CHECKED, NOT_CHECKED, NOT_CHECKED, NOT_CHECKED, NOT_CHECKED,
-    NOT_CHECKED, 1, 0, 0, FALSE, NULL },
+    NOT_CHECKED, 1, 0, 0, FALSE, NULL, JX_FINISH_CONTENT_FILTER },
   /* Gemini 3 Pro (vercel/ai recording): 256 hidden thought tokens, a thoughtSignature part. */
   { "gemini-3-pro-thought-signature.sse", "gemini", GEMINI_JSON, GEMINI_PATH,
     "There are **3** \"r\"s in strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y.",
     79, "4e40e58c1dd5415fe3168fbbb3c1927cfef1aa8621f64f42e8f0a8ca7dae1045",
-    0, EMPTY_SHA256, "STOP", 9, 29 + 256, 256, -1, NOT_CHECKED, NOT_CHECKED, 2, 1, 0, FALSE, NULL },
+    0, EMPTY_SHA256, "STOP", 9, 29 + 256, 256, -1, NOT_CHECKED, NOT_CHECKED, 2, 1, 0, FALSE, NULL, JX_FINISH_STOP },
 
   /* Gemini on Vertex (vercel/ai recording, trafficType PROVISIONED_THROUGHPUT): a
    * `"thought": true` part, then streamed function-call arguments, no visible text. */
   { "gemini-vertex-thought-tool-calls.sse", "gemini", GEMINI_JSON, GEMINI_PATH,
     "", 0, EMPTY_SHA256,
     320, "b543f381617bf2df623a1b48abe9e40a7298c520ce985cbe38ad2a1f00bff7de",
-    "STOP", 249, 58 + 183, 183, -1, NOT_CHECKED, NOT_CHECKED, 0, 0, 0, FALSE, NULL },
+    "STOP", 249, 58 + 183, 183, -1, NOT_CHECKED, NOT_CHECKED, 0, 0, 0, FALSE, NULL, JX_FINISH_TOOL_CALLS },
 
   /* Cohere v2 (vercel/ai recordings): raw token counts, billed units, cached tokens. */
   { "cohere-v2-text.sse", "cohere", COHERE_JSON, COHERE_PATH,
     "The capital of France is Paris.", 31, "a1b7eb2ee7a6aded8dda4e6cf30826f5afffb28a5597ee9389e91eb326d4e319",
-    0, EMPTY_SHA256, "COMPLETE", 507, 10, -1, 448, 12, 7, 7, 6, 5, TRUE, NULL },
+    0, EMPTY_SHA256, "COMPLETE", 507, 10, -1, 448, 12, 7, 7, 6, 5, TRUE, NULL, JX_FINISH_STOP },
   { "cohere-v2-reasoning.sse", "cohere", COHERE_JSON, COHERE_PATH,
     "The answer to 2 + 2 is 4.", 25, "e0c0e2b64a8f80771d2ba152576815c83650f699a3397d2b355d040de5293b4e",
     162, "e66c8ec0b2820ffcdc45155f59393ac75dbec3a3c53812ae9f8775d35a79edee",
-    "COMPLETE", 1394, 54, -1, 1360, 8, 50, 9, 8, 5, FALSE, NULL },
+    "COMPLETE", 1394, 54, -1, 1360, 8, 50, 9, 8, 5, TRUE, NULL, JX_FINISH_STOP },
 };
 
 static char *
@@ -255,6 +256,9 @@ check_response (const SdkCase    *c,
   g_assert_cmpuint (r->reasoning->len, ==, c->reasoning_len);
   g_assert_cmpstr (reasoning_sha, ==, c->reasoning_sha256);
   g_assert_cmpstr (r->finish_reason, ==, c->finish_reason);
+  g_assert_cmpstr (jx_finish_reason_to_string (jx_response_get_finish (r)), ==,
+                   jx_finish_reason_to_string (c->finish));
+  g_assert_cmpint (jx_response_is_complete (r), ==, c->finish == JX_FINISH_STOP);
 
   /* A stream that reports no usage at all is counted by estimate, and says so. */
   g_assert_cmpint (r->usage.source, ==,
@@ -280,30 +284,52 @@ test_replay (gconstpointer data)
     }
 }
 
-/* One event every pace_ms: the first-to-last visible text span is span_events × pace_ms (the
- * client may read the first one late, never the last one early), and the decode speed is
- * output_tokens over that span. */
+/* One event every pace_ms. The first-to-last visible text span is span_events × pace_ms (the
+ * client may read the first one late, never the last one early). Decode speed is output
+ * tokens over the span of every generated event, reasoning included (each paced event is
+ * its own read): it must never exceed the paced rate by more than 10 % (the old figure,
+ * output over the answer's span alone, was 3 to 15 times too high for reasoning streams). */
 static void
 test_paced (gconstpointer data)
 {
   const SdkCase *c = data;
   g_autoptr(JxResponse) r = replay (c, 0, c->pace_ms);
   double expected_span = (double) c->span_events * c->pace_ms;
-  double span, tps;
+  guint n_generated;
+  double answer_span, span, scheduled, tps, itl;
 
   check_response (c, r);
 
+  answer_span = (g_array_index (r->timing.content_times, gint64, r->timing.content_times->len - 1) -
+                 g_array_index (r->timing.content_times, gint64, 0)) / 1000.0;
+  n_generated = r->timing.generated_times->len;
   span = (r->timing.t_last_token - r->timing.t_first_token) / 1000.0;
-  tps = jx_timing_decode_tps (&r->timing, r->usage.output_tokens);
-  g_test_message ("%s: span %.1f ms (scheduled %.1f), decode %.1f tok/s", c->fixture, span, expected_span, tps);
+  scheduled = (double) (n_generated - 1) * c->pace_ms;
+  tps = jx_round_decode_tps (r);
+  itl = jx_round_itl_mean_ms (r);
+  g_test_message ("%s: answer span %.1f ms (scheduled %.1f), %u generated events over %.1f ms "
+                  "(scheduled %.1f), decode %.1f tok/s (paced rate %.1f), ITL %.3f ms",
+                  c->fixture, answer_span, expected_span, n_generated, span, scheduled, tps,
+                  c->output_tokens / (scheduled / 1000.0), itl);
 
-  g_assert_cmpfloat (span, >=, expected_span - JX_TEST_STAMP_SLACK_MS);
-  g_assert_cmpfloat (span, <, expected_span * 3 + 200);
+  g_assert_cmpint (r->timing.t_first_token, <=, r->timing.t_first_answer_token);
+  g_assert_cmpuint (n_generated, ==, r->timing.content_times->len + r->timing.n_reasoning_events);
+  g_assert_cmpint (jx_round_decode_basis (r), ==, JX_DECODE_BASIS_ALL);
+  g_assert_cmpfloat (answer_span, >=, expected_span - JX_TEST_STAMP_SLACK_MS);
+  g_assert_cmpfloat (answer_span, <, expected_span * 3 + 200);
+  g_assert_cmpfloat (span, >=, scheduled - JX_TEST_STAMP_SLACK_MS);
+  g_assert_cmpfloat (span, <, scheduled * 3 + 200);
   g_assert_cmpfloat_with_epsilon (tps, r->usage.output_tokens / (span / 1000.0), 1e-6);
+  g_assert_cmpfloat_with_epsilon (itl, span / (r->usage.output_tokens - 1), 1e-6);
   if (c->decode_checked)
     {
-      g_assert_cmpfloat (tps, <=, c->output_tokens / ((expected_span - JX_TEST_STAMP_SLACK_MS) / 1000.0));
-      g_assert_cmpfloat (tps, >=, c->output_tokens / ((expected_span * 3 + 200) / 1000.0));
+      double rate = c->output_tokens / (scheduled / 1000.0);
+
+      /* Long streams: a late first read (≤ the slack) is under 10 % of the span. */
+      if (scheduled >= 10 * JX_TEST_STAMP_SLACK_MS)
+        g_assert_cmpfloat (tps, <=, rate * 1.1);
+      g_assert_cmpfloat (tps, <=, c->output_tokens / ((scheduled - JX_TEST_STAMP_SLACK_MS) / 1000.0));
+      g_assert_cmpfloat (tps, >=, c->output_tokens / ((scheduled * 3 + 200) / 1000.0));
     }
 }
 

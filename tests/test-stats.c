@@ -6,6 +6,7 @@
 
 #include <math.h>
 
+#include "jx-round.h"
 #include "jx-stats.h"
 
 #define EPS 1e-9
@@ -141,6 +142,106 @@ test_stats_timing_unknown (void)
   jx_timing_clear (&timing);
 }
 
+#define PACE_US 10000  /* one token every 10 ms: 100 tok/s, ITL 10 ms */
+
+/* A reasoning model paced at a known rate, reasoning streamed: 50 reasoning tokens, then 30
+ * answer tokens, one per read. Decode speed and ITL are over all 80 (issue 12: the answer's
+ * span alone read 80 tokens over 0.29 s, 276 tok/s). TTFT is the first reasoning token,
+ * TTFAT the first answer token. */
+static void
+test_stats_reasoning_streamed (void)
+{
+  g_autoptr(JxResponse) r = jx_response_new ();
+  gint64 t = 1000000;
+
+  r->status = JX_RESPONSE_OK;
+  r->timing.t_start = t - 200000;
+  for (guint i = 0; i < 50; i++, t += PACE_US)
+    jx_timing_add_reasoning (&r->timing, t);
+  for (guint i = 0; i < 30; i++, t += PACE_US)
+    jx_timing_add_content (&r->timing, t);
+  jx_usage_from_openai (&r->usage, 20, -1, 80, 50);
+
+  g_assert_cmpfloat_with_epsilon (jx_timing_ttft_ms (&r->timing), 200, EPS);
+  g_assert_cmpfloat_with_epsilon (jx_timing_ttfat_ms (&r->timing), 200 + 500, EPS);
+  g_assert_cmpint (jx_round_decode_basis (r), ==, JX_DECODE_BASIS_ALL);
+  g_assert_cmpstr (jx_decode_basis_to_string (jx_round_decode_basis (r)), ==, "all");
+  /* 80 tokens over 79 × 10 ms. */
+  g_assert_cmpfloat_with_epsilon (jx_round_decode_tps (r), 80 / 0.79, 1e-6);
+  g_assert_cmpfloat (fabs (jx_round_decode_tps (r) - 100) / 100, <, 0.10);
+  g_assert_cmpfloat_with_epsilon (jx_round_itl_mean_ms (r), 10, EPS);
+  /* Gaps include the reasoning tokens'. */
+  g_assert_cmpfloat_with_epsilon (jx_timing_itl_max_ms (&r->timing), 10, EPS);
+}
+
+/* Hidden reasoning (counted, never streamed): the answer's tokens over the answer's span. */
+static void
+test_stats_reasoning_hidden (void)
+{
+  g_autoptr(JxResponse) r = jx_response_new ();
+  gint64 t = 1000000;
+
+  r->status = JX_RESPONSE_OK;
+  r->timing.t_start = t - 3000000;
+  for (guint i = 0; i < 30; i++, t += PACE_US)
+    jx_timing_add_content (&r->timing, t);
+  /* Gemini: 30 candidates + 400 thoughts. */
+  jx_usage_from_gemini (&r->usage, 9, -1, 30, 400);
+
+  g_assert_cmpint (r->usage.output_tokens, ==, 430);
+  g_assert_cmpint (jx_round_decode_basis (r), ==, JX_DECODE_BASIS_ANSWER);
+  g_assert_cmpstr (jx_decode_basis_to_string (jx_round_decode_basis (r)), ==, "answer");
+  /* TTFT and TTFAT are the same: nothing came before the answer. */
+  g_assert_cmpfloat_with_epsilon (jx_timing_ttft_ms (&r->timing), 3000, EPS);
+  g_assert_cmpfloat_with_epsilon (jx_timing_ttfat_ms (&r->timing), 3000, EPS);
+  g_assert_cmpfloat_with_epsilon (jx_round_decode_tps (r), 30 / 0.29, 1e-6);
+  g_assert_cmpfloat (fabs (jx_round_decode_tps (r) - 100) / 100, <, 0.10);
+  g_assert_cmpfloat_with_epsilon (jx_round_itl_mean_ms (r), 10, EPS);
+  /* All 430 tokens over the answer's span would read 1483 tok/s. */
+  g_assert_cmpfloat (jx_timing_decode_tps (&r->timing, 430), >, 1400);
+}
+
+/* Too few separate arrivals: an answer in one or two reads, or three within 3 ms, has no
+ * decode speed and no ITL (issue 12: 105 895 tok/s and ITL 0.0 ms). */
+static void
+test_stats_too_fast (void)
+{
+  JxTiming timing;
+
+  /* One read carrying eight events. */
+  jx_timing_init (&timing);
+  timing.t_start = 1000000;
+  for (guint i = 0; i < 8; i++)
+    jx_timing_add_content (&timing, 1200000);
+  g_assert_cmpfloat_with_epsilon (jx_timing_ttft_ms (&timing), 200, EPS);
+  g_assert_true (isnan (jx_timing_decode_tps (&timing, 300)));
+  g_assert_true (isnan (jx_timing_itl_mean_ms (&timing, 300)));
+  jx_timing_clear (&timing);
+
+  /* Two reads 40 ms apart. */
+  jx_timing_init (&timing);
+  for (guint i = 0; i < 4; i++)
+    jx_timing_add_content (&timing, 1200000);
+  for (guint i = 0; i < 4; i++)
+    jx_timing_add_content (&timing, 1240000);
+  g_assert_true (isnan (jx_timing_decode_tps (&timing, 300)));
+  g_assert_true (isnan (jx_timing_itl_mean_ms (&timing, 300)));
+  jx_timing_clear (&timing);
+
+  /* Three reads within 2 ms. */
+  jx_timing_init (&timing);
+  jx_timing_add_content (&timing, 1200000);
+  jx_timing_add_content (&timing, 1201000);
+  jx_timing_add_content (&timing, 1202000);
+  g_assert_true (isnan (jx_timing_decode_tps (&timing, 300)));
+  g_assert_true (isnan (jx_timing_itl_mean_ms (&timing, 300)));
+  /* A third read 5 ms after the first is enough. */
+  jx_timing_add_content (&timing, 1205000);
+  g_assert_cmpfloat_with_epsilon (jx_timing_decode_tps (&timing, 300), 300 / 0.005, 1e-6);
+  g_assert_cmpfloat_with_epsilon (jx_timing_itl_mean_ms (&timing, 300), 5.0 / 299, EPS);
+  jx_timing_clear (&timing);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -152,6 +253,9 @@ main (int   argc,
   g_test_add_func ("/juxta/core/stats/percentile-empty", test_stats_percentile_empty);
   g_test_add_func ("/juxta/core/stats/timing-basic", test_stats_timing_basic);
   g_test_add_func ("/juxta/core/stats/timing-unknown", test_stats_timing_unknown);
+  g_test_add_func ("/juxta/core/stats/timing-reasoning-streamed", test_stats_reasoning_streamed);
+  g_test_add_func ("/juxta/core/stats/timing-reasoning-hidden", test_stats_reasoning_hidden);
+  g_test_add_func ("/juxta/core/stats/timing-too-fast", test_stats_too_fast);
 
   return g_test_run ();
 }

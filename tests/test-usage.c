@@ -130,6 +130,52 @@ test_usage_openai (void)
   g_assert_true (isnan (jx_price_cost (&price, &usage)));
 }
 
+/* xAI counts reasoning beside completion_tokens
+ * (https://docs.x.ai/docs/guides/reasoning): completion 2, reasoning 340, total 354. */
+static void
+test_usage_openai_reasoning_outside (void)
+{
+  JxUsage usage;
+  JxPrice price;
+
+  jx_usage_from_openai_total (&usage, 12, -1, 2, 340, 354);
+  g_assert_cmpint (usage.input_tokens, ==, 12);
+  g_assert_cmpint (usage.output_tokens, ==, 342);
+  g_assert_cmpint (usage.reasoning_tokens, ==, 340);
+  /* $3 / $15 (grok-3-mini-like): 12 × 3 + 342 × 15 = 5166 → $0.005166, not 12 × 3 + 2 × 15. */
+  set_price (&price, 3, -1, -1, 15);
+  g_assert_cmpfloat_with_epsilon (jx_price_cost (&price, &usage), 0.005166, EPS);
+
+  /* No total: reasoning larger than completion cannot be inside it. */
+  jx_usage_from_openai_total (&usage, 12, -1, 2, 340, -1);
+  g_assert_cmpint (usage.output_tokens, ==, 342);
+
+  /* OpenAI: reasoning inside completion, total = prompt + completion. Unchanged. */
+  jx_usage_from_openai_total (&usage, 18, 0, 219, 205, 237);
+  g_assert_cmpint (usage.output_tokens, ==, 219);
+  g_assert_cmpint (usage.reasoning_tokens, ==, 205);
+  jx_usage_from_openai_total (&usage, 18, 0, 219, 205, -1);
+  g_assert_cmpint (usage.output_tokens, ==, 219);
+}
+
+/* Estimates count streamed reasoning text as output, and as reasoning. */
+static void
+test_usage_estimate_reasoning (void)
+{
+  JxUsage usage;
+
+  /* 8 bytes → 2 tokens; 40 bytes → 10. */
+  jx_usage_estimate_with_reasoning (&usage, "prompt..", "answer..", "thinking thinking thinking thinking.....");
+  g_assert_cmpint (usage.source, ==, JX_USAGE_SOURCE_ESTIMATE);
+  g_assert_cmpint (usage.input_tokens, ==, 2);
+  g_assert_cmpint (usage.output_tokens, ==, 12);
+  g_assert_cmpint (usage.reasoning_tokens, ==, 10);
+
+  jx_usage_estimate_with_reasoning (&usage, "prompt..", "answer..", "");
+  g_assert_cmpint (usage.output_tokens, ==, 2);
+  g_assert_cmpint (usage.reasoning_tokens, ==, -1);
+}
+
 static void
 test_usage_anthropic (void)
 {
@@ -205,6 +251,29 @@ test_usage_gemini (void)
   jx_usage_from_gemini (&usage, -1, -1, -1, -1);
   g_assert_cmpint (usage.source, ==, JX_USAGE_SOURCE_NONE);
   g_assert_cmpint (usage.output_tokens, ==, -1);
+}
+
+/* Search grounding and other built-in tools: toolUsePromptTokenCount is billed as input,
+ * outside promptTokenCount (https://ai.google.dev/api/generate-content#UsageMetadata). */
+static void
+test_usage_gemini_tool_use (void)
+{
+  JxUsage usage;
+  JxPrice price;
+
+  jx_usage_from_gemini_tools (&usage, 8, -1, 106, -1, 1200);
+  g_assert_cmpint (usage.input_tokens, ==, 1208);
+  g_assert_cmpint (usage.output_tokens, ==, 106);
+  /* $1 / $2: 1208 + 212 = 1420 → $0.00142 */
+  set_price (&price, 1, -1, -1, 2);
+  g_assert_cmpfloat_with_epsilon (jx_price_cost (&price, &usage), 0.00142, EPS);
+
+  /* Absent: as before. */
+  jx_usage_from_gemini_tools (&usage, 8, -1, 106, -1, -1);
+  g_assert_cmpint (usage.input_tokens, ==, 8);
+  /* No prompt count: still unknown, not the tool count alone. */
+  jx_usage_from_gemini_tools (&usage, -1, -1, 106, -1, 1200);
+  g_assert_cmpint (usage.input_tokens, ==, -1);
 }
 
 static void
@@ -341,6 +410,9 @@ main (int   argc,
   g_test_add_func ("/juxta/core/usage/cohere", test_usage_cohere);
   g_test_add_func ("/juxta/core/usage/cost-edges", test_usage_cost_edges);
   g_test_add_func ("/juxta/core/usage/cost-tiers", test_usage_cost_tiers);
+  g_test_add_func ("/juxta/core/usage/openai-reasoning-outside", test_usage_openai_reasoning_outside);
+  g_test_add_func ("/juxta/core/usage/estimate-reasoning", test_usage_estimate_reasoning);
+  g_test_add_func ("/juxta/core/usage/gemini-tool-use", test_usage_gemini_tool_use);
 
   return g_test_run ();
 }

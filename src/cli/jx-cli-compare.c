@@ -148,7 +148,6 @@ jx_cli_compare_response_record (JsonBuilder *builder,
                                 const char  *request_id,
                                 const char  *started_at)
 {
-  gint64 output_tokens = r->usage.output_tokens;
 
   json_builder_begin_object (builder);
   add_string_or_null (builder, "type", "response");
@@ -164,11 +163,15 @@ jx_cli_compare_response_record (JsonBuilder *builder,
   add_string_or_null (builder, "error_code", jx_cli_output_response_error_code (r));
   add_count_or_null (builder, "http_status", r->http_status > 0 ? (gint64) r->http_status : -1);
   add_number_or_null (builder, "ttft_ms", jx_timing_ttft_ms (&r->timing), 1000);
+  add_number_or_null (builder, "ttfat_ms", jx_timing_ttfat_ms (&r->timing), 1000);
   add_number_or_null (builder, "e2e_ms", jx_timing_e2e_ms (&r->timing), 1000);
-  add_number_or_null (builder, "itl_ms_mean", jx_timing_itl_mean_ms (&r->timing, output_tokens), 1000);
+  add_number_or_null (builder, "itl_ms_mean", jx_round_itl_mean_ms (r), 1000);
   add_number_or_null (builder, "itl_ms_p95", jx_timing_itl_gap_ms (&r->timing, 95), 1000);
   add_number_or_null (builder, "itl_ms_max", jx_timing_itl_max_ms (&r->timing), 1000);
-  add_number_or_null (builder, "decode_tokens_per_s", jx_timing_decode_tps (&r->timing, output_tokens), 100);
+  add_number_or_null (builder, "decode_tokens_per_s", jx_round_decode_tps (r), 100);
+  add_string_or_null (builder, "decode_basis", jx_decode_basis_to_string (jx_round_decode_basis (r)));
+  add_string_or_null (builder, "finish_reason", jx_finish_reason_to_string (jx_response_get_finish (r)));
+  add_string_or_null (builder, "finish_reason_raw", r->finish_reason);
   add_count_or_null (builder, "input_tokens", r->usage.input_tokens);
   add_count_or_null (builder, "cached_input_tokens", r->usage.cached_input_tokens);
   add_count_or_null (builder, "output_tokens", r->usage.output_tokens);
@@ -229,6 +232,7 @@ print_json_summaries (Compare *compare)
       JxCompareEntry *entry = g_ptr_array_index (compare->entries, i);
       g_autoptr(JsonBuilder) builder = json_builder_new ();
       guint ok = jx_round_count_ok (entry->responses);
+      JxRoundLeftOut left_out;
 
       json_builder_begin_object (builder);
       add_string_or_null (builder, "type", "summary");
@@ -240,6 +244,17 @@ print_json_summaries (Compare *compare)
       json_builder_add_int_value (builder, ok);
       json_builder_set_member_name (builder, "errors");
       json_builder_add_int_value (builder, entry->responses->len - ok);
+      /* Percentiles are over complete answers only; what they leave out, by kind. */
+      jx_round_count_left_out (entry->responses, &left_out);
+      json_builder_set_member_name (builder, "complete");
+      json_builder_add_int_value (builder, entry->responses->len - left_out.total);
+      for (JxFinishReason k = JX_FINISH_LENGTH; k <= JX_FINISH_TOOL_CALLS; k++)
+        {
+          g_autofree char *name = g_strconcat ("left_out_", jx_finish_reason_to_string (k), NULL);
+
+          json_builder_set_member_name (builder, name);
+          json_builder_add_int_value (builder, left_out.by_finish[k]);
+        }
       add_percentiles (builder, "ttft_ms", entry, JX_ROUND_FIGURE_TTFT_MS);
       add_percentiles (builder, "e2e_ms", entry, JX_ROUND_FIGURE_E2E_MS);
       add_percentiles (builder, "decode_tokens_per_s", entry, JX_ROUND_FIGURE_DECODE_TPS);
@@ -255,6 +270,7 @@ static const char * const csv_columns[] = {
   "itl_ms_mean", "itl_ms_p95", "itl_ms_max", "decode_tokens_per_s", "input_tokens",
   "cached_input_tokens", "output_tokens", "reasoning_tokens", "usage_source", "cost_usd",
   "retries", "ratelimit_remaining_requests", "ratelimit_remaining_tokens",
+  "ttfat_ms", "decode_basis", "finish_reason", "finish_reason_raw",
   NULL  /* for g_strjoinv() */
 };
 
@@ -338,6 +354,16 @@ print_table (Compare *compare)
           jx_cli_output_printf ("⏹ %s\n", error != NULL ? error : _("stopped"));
         else if (error != NULL)
           jx_cli_output_printf ("✗ %s\n", error);
+        else if (!jx_response_is_complete (r))
+          {
+            g_autofree char *raw = jx_cli_output_sanitize (r->finish_reason, FALSE);
+
+            /* Translators: %s is how the answer ended (refusal, length, content_filter,
+             * tool_calls), then the provider's own word for it */
+            jx_cli_output_printf (_("⚑ finish: %s (%s)\n"),
+                                  jx_finish_reason_to_string (jx_response_get_finish (r)),
+                                  raw != NULL ? raw : "—");
+          }
         jx_cli_output_printf ("\n");
       }
 
@@ -383,7 +409,7 @@ print_table (Compare *compare)
         continue;
       last = g_ptr_array_index (entry->responses, entry->responses->len - 1);
       estimate = last->usage.source != JX_USAGE_SOURCE_PROVIDER;
-      itl = jx_timing_itl_mean_ms (&last->timing, last->usage.output_tokens);
+      itl = jx_round_itl_mean_ms (last);
       itl_s = isnan (itl) ? g_strdup ("–") : g_strdup_printf ("%.1f", itl);
       in_s = format_count (last->usage.input_tokens, estimate);
       out_s = format_count (last->usage.output_tokens, estimate);
@@ -418,6 +444,26 @@ print_table (Compare *compare)
           jx_cli_output_cell (line, cost_s, 11, TRUE);
         }
       jx_cli_output_printf ("%s\n", line->str);
+    }
+
+  /* Refusals, cut answers, filtered answers and tool calls are not in the figures. */
+  for (guint i = 0; i < compare->entries->len; i++)
+    {
+      JxCompareEntry *entry = g_ptr_array_index (compare->entries, i);
+      JxRoundLeftOut left_out;
+      g_autofree char *label = jx_cli_output_sanitize (entry->label, FALSE);
+      g_autofree char *described = NULL;
+      g_autofree char *note = NULL;
+
+      jx_round_count_left_out (entry->responses, &left_out);
+      left_out.total -= left_out.by_finish[JX_FINISH_ERROR] + left_out.by_finish[JX_FINISH_CANCELLED];
+      left_out.by_finish[JX_FINISH_ERROR] = left_out.by_finish[JX_FINISH_CANCELLED] = 0;
+      if ((described = jx_round_describe_left_out (&left_out)) == NULL)
+        continue;
+      note = g_strdup_printf ("⚑ %s: %s", label, described);
+      g_string_truncate (line, 0);
+      jx_cli_output_cell (line, note, MAX ((glong) terminal_width, 24) - 1, FALSE);
+      jx_cli_output_printf ("%s\n", g_strchomp (line->str));
     }
 
   if (compare->runs > 1)

@@ -23,6 +23,7 @@
 
 #include "jx-history.h"
 #include "jx-request-error.h"
+#include "jx-round.h"
 
 /* Timestamps are stored as µs offsets from the first one that happened (monotonic clock
  * values mean nothing in another run); rebuilt responses start at this origin. */
@@ -357,6 +358,7 @@ response_copy (JxResponse *src)
   response_get_error (src, &code, &message);
   response_set_error (copy, code, message);
   copy->finish_reason = g_strdup (src->finish_reason);
+  copy->finish = src->finish;
   copy->http_status = src->http_status;
   copy->timing.t_queued = src->timing.t_queued;
   copy->timing.t_start = src->timing.t_start;
@@ -1545,7 +1547,6 @@ store_response (Worker   *worker,
   JxResponse *r = add->response;
   const JxTiming *t = &r->timing;
   gint64 origin = timing_origin (t);
-  gint64 output_tokens = r->usage.output_tokens;
   g_autofree char *ratelimit_json = table_to_json (r->ratelimit_headers, FALSE);
   g_autofree char *timings_json = table_to_json (r->server_timings, TRUE);
   g_autofree gint64 *content = NULL;
@@ -1614,11 +1615,11 @@ store_response (Worker   *worker,
 
   bind_real (stmt, col++, jx_timing_ttft_ms (t));
   bind_real (stmt, col++, jx_timing_e2e_ms (t));
-  bind_real (stmt, col++, jx_timing_itl_mean_ms (t, output_tokens));
+  bind_real (stmt, col++, jx_round_itl_mean_ms (r));
   bind_real (stmt, col++, jx_timing_itl_gap_ms (t, 50));
   bind_real (stmt, col++, jx_timing_itl_gap_ms (t, 95));
   bind_real (stmt, col++, jx_timing_itl_max_ms (t));
-  bind_real (stmt, col++, jx_timing_decode_tps (t, output_tokens));
+  bind_real (stmt, col++, jx_round_decode_tps (r));
 
   bind_count (stmt, col++, r->usage.input_tokens);
   bind_count (stmt, col++, r->usage.cached_input_tokens);
@@ -2081,6 +2082,7 @@ load_response (sqlite3_stmt *stmt)
   response_set_error (r, column_text (stmt, col), column_text (stmt, col + 1));
   col += 2;
   r->finish_reason = g_strdup (column_text (stmt, col++));
+  r->finish = jx_finish_reason_from_raw (r->finish_reason);
   r->http_status = (guint) MAX (column_count (stmt, col), 0);
   col++;
   r->timing.t_queued = column_time (stmt, col++);

@@ -478,7 +478,7 @@ compute_usage_and_cost (JxRequest *self)
                                                   "\n", self->prompt.user != NULL ? self->prompt.user : "",
                                                   NULL);
 
-      jx_usage_estimate (&response->usage, prompt_text, response->text->str);
+      jx_usage_estimate_with_reasoning (&response->usage, prompt_text, response->text->str, response->reasoning->str);
       if (provider_usage.input_tokens >= 0)
         response->usage.input_tokens = provider_usage.input_tokens;
       if (provider_usage.output_tokens >= 0)
@@ -496,7 +496,7 @@ compute_usage_and_cost (JxRequest *self)
                                                   "\n", self->prompt.user != NULL ? self->prompt.user : "",
                                                   NULL);
 
-      jx_usage_estimate (&response->usage, prompt_text, response->text->str);
+      jx_usage_estimate_with_reasoning (&response->usage, prompt_text, response->text->str, response->reasoning->str);
     }
 
   if (response->cost_from_provider)

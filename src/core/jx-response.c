@@ -71,6 +71,31 @@ jx_response_status_to_string (JxResponseStatus status)
     }
 }
 
+JxFinishReason
+jx_response_get_finish (const JxResponse *self)
+{
+  g_return_val_if_fail (self != NULL, JX_FINISH_UNKNOWN);
+
+  switch (self->status)
+    {
+    case JX_RESPONSE_ERROR:
+      return JX_FINISH_ERROR;
+    case JX_RESPONSE_CANCELLED:
+      return JX_FINISH_CANCELLED;
+    case JX_RESPONSE_OK:
+    default:
+      return self->finish;
+    }
+}
+
+gboolean
+jx_response_is_complete (const JxResponse *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->status == JX_RESPONSE_OK && jx_finish_reason_is_complete (self->finish);
+}
+
 static gint64
 parse_count (const char *value)
 {

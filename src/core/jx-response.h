@@ -6,6 +6,7 @@
 
 #include <glib-object.h>
 
+#include "jx-finish-reason.h"
 #include "jx-stats.h"
 #include "jx-usage.h"
 
@@ -30,7 +31,8 @@ typedef struct
   GString          *reasoning;
   GError           *error;              /* JX_REQUEST_ERROR (or G_IO_ERROR_CANCELLED when
                                          * stopped); its message names the provider; NULL = ok */
-  char             *finish_reason;
+  char             *finish_reason;      /* the provider's own value (raw), NULL = none */
+  JxFinishReason    finish;             /* normalised from it; read jx_response_get_finish() */
   guint             http_status;        /* 0 = no HTTP response */
   JxTiming          timing;
   JxUsage           usage;
@@ -50,6 +52,12 @@ JxResponse *jx_response_new           (void);
 JxResponse *jx_response_ref           (JxResponse *self);
 void        jx_response_unref         (JxResponse *self);
 const char *jx_response_status_to_string (JxResponseStatus status);
+/* How the answer ended: ERROR or CANCELLED when the request did not succeed, else what the
+ * provider said (normalised), UNKNOWN when it said nothing. */
+JxFinishReason jx_response_get_finish  (const JxResponse *self);
+/* A successful answer that ended normally (finish stop or unknown): the only kind whose
+ * figures enter percentiles and winners. */
+gboolean    jx_response_is_complete   (const JxResponse *self);
 /* Reads every provider's flavour of rate-limit headers (docs/protocols.md, "Rate-limit
  * headers"). */
 void        jx_response_take_ratelimit_header (JxResponse *self,

@@ -27,7 +27,17 @@ typedef struct
   int   fastest_decode;  /* highest decode tokens/s */
   int   cheapest;        /* lowest known cost */
   guint n_ok;            /* responses that finished successfully */
+  guint n_complete;      /* of which complete answers (jx_response_is_complete()): the only
+                          * ones that compete */
 } JxRoundWinners;
+
+/* Responses left out of winners and percentiles, by how they ended (index: JxFinishReason;
+ * STOP and UNKNOWN stay 0 except for failures counted under ERROR / CANCELLED). */
+typedef struct
+{
+  guint by_finish[JX_FINISH_CANCELLED + 1];
+  guint total;
+} JxRoundLeftOut;
 
 typedef struct
 {
@@ -38,15 +48,26 @@ typedef struct
 
 /* Output tokens as reported by the provider, else estimated from the text. */
 gint64 jx_round_output_tokens (const JxResponse *response);
+/* Decode figures with the basis jx_timing_decode_basis() picks for this response: all
+ * output tokens over every streamed generated token, or, for hidden reasoning, the answer's
+ * tokens (output − reasoning) over the answer's span. NAN when too fast to measure. */
+JxDecodeBasis jx_round_decode_basis (const JxResponse *response);
+double jx_round_decode_tps    (const JxResponse *response);
+double jx_round_itl_mean_ms   (const JxResponse *response);
+/* Every response that is not a complete answer, by kind (NULL entries are not counted). */
+void   jx_round_count_left_out (GPtrArray         *responses,
+                                JxRoundLeftOut    *left_out);
+/* "2 left out: 1 refused, 1 cut at max tokens", or NULL when none was (translated). */
+char  *jx_round_describe_left_out (const JxRoundLeftOut *left_out);
 /* The figure of one response; NAN when it failed or the figure cannot be computed. */
 double jx_round_figure        (const JxResponse *response,
                                JxRoundFigure     figure);
-/* @responses: JxResponse*, NULL entries allowed (a pane that has not run). Only successful
- * responses compete, and there are winners only when at least two succeeded; ties go to the
- * first. */
+/* @responses: JxResponse*, NULL entries allowed (a pane that has not run). Only complete
+ * answers compete (a refusal, a cut or filtered answer, a tool call or a failure does not),
+ * and there are winners only when there are at least two; ties go to the first. */
 void   jx_round_find_winners  (GPtrArray          *responses,
                                JxRoundWinners     *winners);
-/* P50/P95/P99 of @figure over the successful responses (NAN when there is none). */
+/* P50/P95/P99 of @figure over the complete answers (NAN when there is none). */
 void   jx_round_percentiles   (GPtrArray          *responses,
                                JxRoundFigure       figure,
                                JxRoundPercentiles *percentiles);

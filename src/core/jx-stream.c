@@ -84,7 +84,10 @@ add_text (JxStream   *stream,
     }
 
   if (reasoning)
-    g_string_append_len (response->reasoning, text, len);
+    {
+      jx_timing_add_reasoning (&response->timing, now);
+      g_string_append_len (response->reasoning, text, len);
+    }
   else
     {
       if (response->timing.t_first_token == 0)
@@ -147,15 +150,42 @@ void
 jx_stream_set_done (JxStream   *stream,
                     const char *finish_reason)
 {
-  JxResponse *response = jx_request_get_response (stream->request);
-
   stream->progress++;
   stream->done = TRUE;
   if (finish_reason != NULL)
+    jx_stream_set_finish (stream, jx_finish_reason_from_raw (finish_reason), finish_reason);
+}
+
+void
+jx_stream_set_finish (JxStream       *stream,
+                      JxFinishReason  reason,
+                      const char     *raw)
+{
+  JxResponse *response = jx_request_get_response (stream->request);
+
+  if (raw != NULL)
     {
       g_free (response->finish_reason);
-      response->finish_reason = g_strdup (finish_reason);
+      response->finish_reason = g_strdup (raw);
     }
+  /* A refusal streamed as text (OpenAI delta.refusal) or a Gemini function call still
+   * ends with "stop". */
+  if ((response->finish == JX_FINISH_REFUSAL || response->finish == JX_FINISH_TOOL_CALLS) &&
+      jx_finish_reason_is_complete (reason))
+    return;
+  response->finish = reason;
+}
+
+void
+jx_stream_add_refusal (JxStream   *stream,
+                       const char *text,
+                       gssize      len)
+{
+  if (text == NULL || stream->failure != NULL || len == 0 || *text == '\0')
+    return;
+
+  add_text (stream, text, len, FALSE);
+  jx_request_get_response (stream->request)->finish = JX_FINISH_REFUSAL;
 }
 
 void
@@ -175,6 +205,15 @@ jx_stream_fail_malformed (JxStream   *stream,
       stream->failure = jx_request_error_cap_text (message != NULL ? message : "", JX_REQUEST_ERROR_MAX_DETAIL);
       stream->failure_malformed = TRUE;
     }
+}
+
+void
+jx_stream_add_tool_call (JxStream *stream)
+{
+  JxResponse *response = jx_request_get_response (stream->request);
+
+  if (jx_finish_reason_is_complete (response->finish))
+    response->finish = JX_FINISH_TOOL_CALLS;
 }
 
 gboolean

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "jx-catalog.h"
+#include "jx-finish-reason.h"
 #include "jx-usage.h"
 
 G_BEGIN_DECLS
@@ -26,7 +27,16 @@ void         jx_stream_set_adapter_data  (JxStream   *stream,
 void         jx_stream_add_content       (JxStream   *stream,
                                           const char *text,
                                           gssize      len);
-/* Reasoning/thinking text streamed separately (not counted for TTFT). */
+/* A refusal streamed as text (OpenAI delta.refusal): it is shown as the answer, and the
+ * answer's finish reason is JX_FINISH_REFUSAL whatever raw value ends the stream. */
+void         jx_stream_add_refusal       (JxStream   *stream,
+                                          const char *text,
+                                          gssize      len);
+/* The model called a tool (a Gemini functionCall part): the answer's finish reason is
+ * JX_FINISH_TOOL_CALLS even when the stream ends with "STOP". */
+void         jx_stream_add_tool_call     (JxStream   *stream);
+/* Reasoning/thinking text streamed separately: it counts for TTFT and decode speed, not
+ * for the time to the first answer token. */
 void         jx_stream_add_reasoning     (JxStream   *stream,
                                           const char *text,
                                           gssize      len);
@@ -40,9 +50,15 @@ void         jx_stream_set_provider_cost (JxStream   *stream,
 void         jx_stream_set_server_timing (JxStream   *stream,
                                           const char *name,
                                           double      ms);
-/* The protocol's end marker was seen ([DONE], message_stop, done:true…). */
+/* The protocol's end marker was seen ([DONE], message_stop, done:true…). A non-NULL
+ * finish_reason is the provider's raw value, normalised by jx_finish_reason_from_raw(). */
 void         jx_stream_set_done          (JxStream   *stream,
                                           const char *finish_reason);
+/* How the answer ended, for an adapter whose raw value needs its own mapping (it does not
+ * mark the stream done). raw NULL keeps the raw value already given. */
+void         jx_stream_set_finish        (JxStream       *stream,
+                                          JxFinishReason  reason,
+                                          const char     *raw);
 /* An error reported inside the stream; message is the provider's own text. The request
  * fails with "<provider>: <message>" and keeps the text received so far. */
 void         jx_stream_fail              (JxStream   *stream,

@@ -67,6 +67,22 @@ jx_usage_estimate (JxUsage    *usage,
 }
 
 void
+jx_usage_estimate_with_reasoning (JxUsage    *usage,
+                                  const char *prompt_text,
+                                  const char *output_text,
+                                  const char *reasoning_text)
+{
+  gint64 reasoning = jx_usage_estimate_tokens (reasoning_text);
+
+  jx_usage_estimate (usage, prompt_text, output_text);
+  if (reasoning > 0)
+    {
+      usage->output_tokens += reasoning;
+      usage->reasoning_tokens = reasoning;
+    }
+}
+
+void
 jx_price_init (JxPrice *price)
 {
   g_return_if_fail (price != NULL);

@@ -64,6 +64,11 @@ gboolean jx_usage_is_known         (const JxUsage *usage);
 void     jx_usage_estimate         (JxUsage       *usage,
                                     const char    *prompt_text,
                                     const char    *output_text);
+/* The same, counting streamed reasoning as output too (and as reasoning_tokens, when any). */
+void     jx_usage_estimate_with_reasoning (JxUsage    *usage,
+                                           const char *prompt_text,
+                                           const char *output_text,
+                                           const char *reasoning_text);
 gint64   jx_usage_estimate_tokens  (const char    *text);
 void     jx_price_init             (JxPrice       *price);
 gboolean jx_price_is_known         (const JxPrice *price);
@@ -95,6 +100,15 @@ void     jx_usage_from_openai      (JxUsage       *usage,
                                     gint64         cached_tokens,
                                     gint64         completion_tokens,
                                     gint64         reasoning_tokens);
+/* The same with total_tokens (-1 when absent): some providers (xAI) count reasoning outside
+ * completion_tokens, so output is total − prompt when that exceeds completion, and
+ * completion + reasoning when reasoning exceeds completion and no total is given. */
+void     jx_usage_from_openai_total (JxUsage      *usage,
+                                     gint64        prompt_tokens,
+                                     gint64        cached_tokens,
+                                     gint64        completion_tokens,
+                                     gint64        reasoning_tokens,
+                                     gint64        total_tokens);
 void     jx_usage_from_anthropic   (JxUsage       *usage,
                                     gint64         input_tokens,
                                     gint64         cache_read_input_tokens,
@@ -105,6 +119,14 @@ void     jx_usage_from_gemini      (JxUsage       *usage,
                                     gint64         cached_content_token_count,
                                     gint64         candidates_token_count,
                                     gint64         thoughts_token_count);
+/* The same with toolUsePromptTokenCount (the results of built-in tools such as Search fed
+ * back to the model, billed as input), added to the input. */
+void     jx_usage_from_gemini_tools (JxUsage      *usage,
+                                     gint64        prompt_token_count,
+                                     gint64        cached_content_token_count,
+                                     gint64        candidates_token_count,
+                                     gint64        thoughts_token_count,
+                                     gint64        tool_use_prompt_token_count);
 void     jx_usage_from_bedrock     (JxUsage       *usage,
                                     gint64         input_tokens,
                                     gint64         cache_read_input_tokens,

@@ -1,4 +1,4 @@
-/* jx-summary-table.c — one line per pane under the panes: TTFT, tok/s, tokens, cost
+/* jx-summary-table.c — one line per pane under the panes: TTFT, tok/s, tokens, cost, finish
  *
  * The figures and winners come from jx-round; this widget only lays them out.
  *
@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "jx-pane-metrics.h"
 #include "jx-summary-table.h"
 
 struct _JxSummaryTable
@@ -53,12 +54,39 @@ add_cell (JxSummaryTable *self,
   gtk_grid_attach (GTK_GRID (self), label, column, row, 1, 1);
 }
 
+/* The finish column: "—" while running and for a normal stop. */
+static const char *
+describe_finish (const JxResponse *response)
+{
+  const char *badge;
+
+  if (response == NULL)
+    return "—";
+
+  switch (jx_response_get_finish (response))
+    {
+    case JX_FINISH_ERROR:
+      /* Translators: the finish column of an answer whose request failed */
+      return _("Failed");
+    case JX_FINISH_CANCELLED:
+      /* Translators: the finish column of an answer the user stopped */
+      return _("Stopped");
+    default:
+      badge = jx_pane_metrics_finish_badge (jx_response_get_finish (response));
+      /* Translators: the finish column of a complete answer */
+      return badge != NULL ? badge : _("Complete");
+    }
+}
+
 void
 jx_summary_table_set_round (JxSummaryTable       *self,
                             const char * const   *labels,
                             GPtrArray            *responses,
                             const JxRoundWinners *winners)
 {
+  g_autofree char *left_out_text = NULL;
+  JxRoundLeftOut left_out;
+
   g_return_if_fail (JX_IS_SUMMARY_TABLE (self));
   g_return_if_fail (labels != NULL && responses != NULL && winners != NULL);
 
@@ -69,6 +97,8 @@ jx_summary_table_set_round (JxSummaryTable       *self,
   add_cell (self, C_("metric", "tok/s"), 2, 0, TRUE, FALSE);
   add_cell (self, _("Output Tokens"), 3, 0, TRUE, FALSE);
   add_cell (self, C_("metric", "Cost"), 4, 0, TRUE, FALSE);
+  /* Translators: the summary column saying how each answer ended */
+  add_cell (self, _("Finish"), 5, 0, TRUE, FALSE);
 
   for (guint i = 0; i < responses->len; i++)
     {
@@ -101,6 +131,23 @@ jx_summary_table_set_round (JxSummaryTable       *self,
       add_cell (self, tps, 2, i + 1, FALSE, (int) i == winners->fastest_decode);
       add_cell (self, out, 3, i + 1, FALSE, FALSE);
       add_cell (self, cost, 4, i + 1, FALSE, (int) i == winners->cheapest);
+      add_cell (self, describe_finish (response), 5, i + 1, FALSE, FALSE);
+    }
+
+  jx_round_count_left_out (responses, &left_out);
+  left_out_text = jx_round_describe_left_out (&left_out);
+  if (left_out_text != NULL)
+    {
+      /* Translators: %s is e.g. "2 left out: 1 refused, 1 cut at max tokens" */
+      g_autofree char *line = g_strdup_printf (_("%s (not in winners or percentiles)"), left_out_text);
+      GtkWidget *label = gtk_label_new (line);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "caption");
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_set_name (label, "left-out");
+      gtk_grid_attach (GTK_GRID (self), label, 0, responses->len + 1, 6, 1);
     }
 }
 

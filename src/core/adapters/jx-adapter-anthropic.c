@@ -178,6 +178,9 @@ jx_adapter_anthropic_handle_event (JxStream   *stream,
         {
           g_free (state->stop_reason);
           state->stop_reason = g_strdup (stop_reason);
+          /* Kept even if message_stop never comes: the stream is then cut, but the model
+           * had said how its answer ended. */
+          jx_stream_set_finish (stream, jx_finish_reason_from_raw (stop_reason), stop_reason);
         }
       /* Cumulative: the last one is the final count. */
       take_usage (stream, jx_json_get_object (event, "usage"));

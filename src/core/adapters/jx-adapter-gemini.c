@@ -150,6 +150,7 @@ take_usage (JxStream   *stream,
   gint64 cached = jx_json_get_int (metadata, "cachedContentTokenCount", -1);
   gint64 candidates = jx_json_get_int (metadata, "candidatesTokenCount", -1);
   gint64 thoughts = jx_json_get_int (metadata, "thoughtsTokenCount", -1);
+  gint64 tool_use = jx_json_get_int (metadata, "toolUsePromptTokenCount", -1);
   JxUsage usage;
 
   /* Vertex's interim chunks carry only {"trafficType":"ON_DEMAND"}: no figures to keep. */
@@ -157,7 +158,7 @@ take_usage (JxStream   *stream,
     return;
 
   /* Thoughts are billed as output but not counted in candidatesTokenCount. */
-  jx_usage_from_gemini (&usage, prompt, cached, candidates, thoughts);
+  jx_usage_from_gemini_tools (&usage, prompt, cached, candidates, thoughts, tool_use);
   jx_stream_set_usage (stream, &usage);
 }
 
@@ -194,6 +195,11 @@ gemini_handle_event (JxStream   *stream,
       return;
     }
 
+  /* Gemini has no sentinel, but every answer ends with a finishReason
+   * (https://ai.google.dev/api/generate-content#FinishReason): a stream that stops before
+   * one is a cut answer, as with the protocols that have an end marker. */
+  jx_stream_expect_end_marker (stream);
+
   candidate = first_object (jx_json_get_array (chunk, "candidates"));
   if (candidate != NULL)
     {
@@ -205,6 +211,8 @@ gemini_handle_event (JxStream   *stream,
           JsonObject *part = JSON_NODE_HOLDS_OBJECT (part_node) ? json_node_get_object (part_node) : NULL;
           const char *text = jx_json_get_string (part, "text");
 
+          if (jx_json_get_object (part, "functionCall") != NULL)
+            jx_stream_add_tool_call (stream);
           if (text == NULL)
             continue;
           /* Thought summaries are reasoning, not answer: they must not set TTFT. */
@@ -402,10 +410,24 @@ jx_usage_from_gemini (JxUsage *usage,
                       gint64   candidates_token_count,
                       gint64   thoughts_token_count)
 {
+  jx_usage_from_gemini_tools (usage, prompt_token_count, cached_content_token_count,
+                              candidates_token_count, thoughts_token_count, -1);
+}
+
+/* https://ai.google.dev/api/generate-content#UsageMetadata: toolUsePromptTokenCount is
+ * outside promptTokenCount and billed as input. */
+void
+jx_usage_from_gemini_tools (JxUsage *usage,
+                            gint64   prompt_token_count,
+                            gint64   cached_content_token_count,
+                            gint64   candidates_token_count,
+                            gint64   thoughts_token_count,
+                            gint64   tool_use_prompt_token_count)
+{
   g_return_if_fail (usage != NULL);
 
   jx_usage_init (usage);
-  usage->input_tokens = prompt_token_count;
+  usage->input_tokens = jx_usage_sum_known (prompt_token_count, tool_use_prompt_token_count, -1);
   usage->cached_input_tokens = cached_content_token_count;
   if (candidates_token_count >= 0 || thoughts_token_count >= 0)
     usage->output_tokens = jx_sat_add (MAX (candidates_token_count, 0), MAX (thoughts_token_count, 0));

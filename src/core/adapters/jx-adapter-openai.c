@@ -129,11 +129,23 @@ take_usage (JxStream   *stream,
   JsonNode *cost;
   JxUsage normalised;
 
-  jx_usage_from_openai (&normalised,
-                        jx_json_get_int (usage, "prompt_tokens", -1),
-                        jx_json_get_int (prompt_details, "cached_tokens", -1),
-                        jx_json_get_int (usage, "completion_tokens", -1),
-                        jx_json_get_int (completion_details, "reasoning_tokens", -1));
+  gint64 cache_writes;
+
+  jx_usage_from_openai_total (&normalised,
+                              jx_json_get_int (usage, "prompt_tokens", -1),
+                              jx_json_get_int (prompt_details, "cached_tokens", -1),
+                              jx_json_get_int (usage, "completion_tokens", -1),
+                              jx_json_get_int (completion_details, "reasoning_tokens", -1),
+                              jx_json_get_int (usage, "total_tokens", -1));
+  /* Gateways routing to Claude report its cache writes (already inside prompt_tokens):
+   * OpenRouter as prompt_tokens_details.cache_write_tokens
+   * (https://openrouter.ai/docs/use-cases/usage-accounting), LiteLLM as a top-level
+   * cache_creation_input_tokens (https://docs.litellm.ai/docs/completion/prompt_caching). */
+  cache_writes = jx_json_get_int (prompt_details, "cache_write_tokens", -1);
+  if (cache_writes < 0)
+    cache_writes = jx_json_get_int (usage, "cache_creation_input_tokens", -1);
+  if (cache_writes >= 0)
+    normalised.cache_write_tokens = cache_writes;
   jx_stream_set_usage (stream, &normalised);
 
   /* OpenRouter bills in credits (1 credit = 1 USD) and tells us the exact amount. */
@@ -182,6 +194,23 @@ take_content (JxStream *stream,
     }
 }
 
+/* Choice 0 only: a proxy that fans out (n > 1) interleaves the choices' chunks, each
+ * tagged with its index. A choice without an index is choice 0. */
+static JsonObject *
+first_choice (JsonArray *choices)
+{
+  for (guint i = 0; i < json_array_get_length (choices); i++)
+    {
+      JsonNode *node = json_array_get_element (choices, i);
+      JsonObject *choice = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+
+      if (choice != NULL && jx_json_get_int (choice, "index", 0) == 0)
+        return choice;
+    }
+
+  return NULL;
+}
+
 void
 jx_adapter_openai_handle_event (JxStream   *stream,
                      const char *event_type,
@@ -221,8 +250,7 @@ jx_adapter_openai_handle_event (JxStream   *stream,
   if (choices != NULL && JSON_NODE_HOLDS_ARRAY (choices) &&
       json_array_get_length (json_node_get_array (choices)) > 0)
     {
-      JsonNode *choice_node = json_array_get_element (json_node_get_array (choices), 0);
-      JsonObject *choice = JSON_NODE_HOLDS_OBJECT (choice_node) ? json_node_get_object (choice_node) : NULL;
+      JsonObject *choice = first_choice (json_node_get_array (choices));
       /* Azure filter annotations come as choices without a delta: not text. */
       JsonObject *delta = jx_json_get_object (choice, "delta");
       const char *finish_reason = jx_json_get_string (choice, "finish_reason");
@@ -235,6 +263,10 @@ jx_adapter_openai_handle_event (JxStream   *stream,
             take_content (stream, json_object_get_member (delta, "reasoning"), TRUE);
           if (json_object_has_member (delta, "content"))
             take_content (stream, json_object_get_member (delta, "content"), FALSE);
+          /* Structured outputs: a refusal comes as delta.refusal instead of content
+           * (https://platform.openai.com/docs/guides/structured-outputs#refusals). */
+          if (jx_json_get_string (delta, "refusal") != NULL)
+            jx_stream_add_refusal (stream, jx_json_get_string (delta, "refusal"), -1);
         }
 
       if (finish_reason != NULL)
@@ -314,6 +346,21 @@ jx_usage_from_openai (JxUsage *usage,
                       gint64   completion_tokens,
                       gint64   reasoning_tokens)
 {
+  jx_usage_from_openai_total (usage, prompt_tokens, cached_tokens, completion_tokens,
+                              reasoning_tokens, -1);
+}
+
+/* OpenAI puts reasoning inside completion_tokens; xAI reports it beside them
+ * (https://docs.x.ai/docs/guides/reasoning: completion 2, reasoning 340, total 354), so
+ * total − prompt is the whole output whenever it is larger than completion. */
+void
+jx_usage_from_openai_total (JxUsage *usage,
+                            gint64   prompt_tokens,
+                            gint64   cached_tokens,
+                            gint64   completion_tokens,
+                            gint64   reasoning_tokens,
+                            gint64   total_tokens)
+{
   g_return_if_fail (usage != NULL);
 
   jx_usage_init (usage);
@@ -321,5 +368,10 @@ jx_usage_from_openai (JxUsage *usage,
   usage->cached_input_tokens = cached_tokens;
   usage->output_tokens = completion_tokens;
   usage->reasoning_tokens = reasoning_tokens;
+  if (completion_tokens >= 0 && prompt_tokens >= 0 && total_tokens > prompt_tokens &&
+      total_tokens - prompt_tokens > completion_tokens)
+    usage->output_tokens = total_tokens - prompt_tokens;
+  else if (completion_tokens >= 0 && total_tokens < 0 && reasoning_tokens > completion_tokens)
+    usage->output_tokens = completion_tokens + reasoning_tokens;
   jx_usage_mark_reported (usage);
 }

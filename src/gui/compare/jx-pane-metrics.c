@@ -24,6 +24,7 @@
 #include <math.h>
 
 #include "jx-pane-metrics.h"
+#include "jx-round.h"
 
 struct _JxPaneMetrics
 {
@@ -35,6 +36,7 @@ struct _JxPaneMetrics
   GtkLabel *itl_value;
   GtkLabel *tokens_value;
   GtkLabel *cost_value;
+  GtkLabel *finish_label;
 };
 
 G_DEFINE_FINAL_TYPE (JxPaneMetrics, jx_pane_metrics, GTK_TYPE_BOX)
@@ -58,9 +60,72 @@ is_estimate (const JxResponse *response)
 gint64
 jx_pane_metrics_output_tokens (const JxResponse *response)
 {
-  if (response->usage.source != JX_USAGE_SOURCE_NONE)
-    return response->usage.output_tokens;
-  return jx_usage_estimate_tokens (response->text->str);
+  return jx_round_output_tokens (response);
+}
+
+/* How the answer ended, when that is not a normal stop (NULL then): a short badge. */
+const char *
+jx_pane_metrics_finish_badge (JxFinishReason finish)
+{
+  switch (finish)
+    {
+    case JX_FINISH_REFUSAL:
+      /* Translators: a badge on an answer whose model refused to answer */
+      return _("Refused");
+    case JX_FINISH_LENGTH:
+      /* Translators: a badge on an answer cut at the output-token limit */
+      return _("Cut at max tokens");
+    case JX_FINISH_CONTENT_FILTER:
+      /* Translators: a badge on an answer stopped by the provider's safety filter */
+      return _("Blocked by content filter");
+    case JX_FINISH_TOOL_CALLS:
+      /* Translators: a badge on an answer that is a tool call instead of text */
+      return _("Tool call");
+    case JX_FINISH_STOP:
+    case JX_FINISH_UNKNOWN:
+    case JX_FINISH_ERROR:     /* the pane shows the error itself */
+    case JX_FINISH_CANCELLED:
+    default:
+      return NULL;
+    }
+}
+
+static void
+update_finish (JxPaneMetrics    *self,
+               const JxResponse *response)
+{
+  const char *badge = response != NULL && response->status == JX_RESPONSE_OK
+                      ? jx_pane_metrics_finish_badge (jx_response_get_finish (response)) : NULL;
+  g_autofree char *tooltip = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->finish_label), badge != NULL);
+  if (badge == NULL)
+    return;
+
+  gtk_label_set_text (self->finish_label, badge);
+  if (response->finish_reason != NULL)
+    /* Translators: %s is the provider's own finish reason, e.g. “max_tokens” */
+    tooltip = g_strdup_printf (_("Not a complete answer: left out of the round’s winners and "
+                                 "percentiles. The provider said “%s”."), response->finish_reason);
+  else
+    tooltip = g_strdup (_("Not a complete answer: left out of the round’s winners and percentiles."));
+  set_tooltip_if_changed (GTK_WIDGET (self->finish_label), tooltip);
+}
+
+/* Why decode speed or ITL shows "—", or what it was computed over. */
+static const char *
+decode_tooltip (const JxResponse *response,
+                double            value)
+{
+  if (!isfinite (value))
+    return response->timing.t_first_token != 0
+           /* Translators: tooltip of a "—" decode speed or inter-token latency */
+           ? _("Too fast to measure: the answer arrived in too few separate reads")
+           : NULL;
+  if (jx_round_decode_basis (response) == JX_DECODE_BASIS_ANSWER)
+    /* Translators: tooltip of a decode speed of a model whose reasoning was not streamed */
+    return _("Over the answer’s tokens only: the reasoning was counted but not streamed");
+  return NULL;
 }
 
 static char *
@@ -134,9 +199,11 @@ jx_pane_metrics_update (JxPaneMetrics *self,
   g_autofree char *itl = NULL;
   g_autofree char *tokens = NULL;
   g_autofree char *cost = NULL;
+  g_autofree char *ttft_tooltip = NULL;
   const char *approx;
   gint64 out;
   double rate;
+  double itl_ms;
 
   g_return_if_fail (JX_IS_PANE_METRICS (self));
 
@@ -147,6 +214,10 @@ jx_pane_metrics_update (JxPaneMetrics *self,
       gtk_label_set_text (self->itl_value, "—");
       gtk_label_set_text (self->tokens_value, "—");
       gtk_label_set_text (self->cost_value, "—");
+      set_tooltip_if_changed (GTK_WIDGET (self->ttft_value), NULL);
+      set_tooltip_if_changed (GTK_WIDGET (self->tps_value), NULL);
+      set_tooltip_if_changed (GTK_WIDGET (self->itl_value), NULL);
+      update_finish (self, NULL);
       return;
     }
 
@@ -154,9 +225,18 @@ jx_pane_metrics_update (JxPaneMetrics *self,
   out = jx_pane_metrics_output_tokens (response);
 
   ttft = format_ms (jx_timing_ttft_ms (&response->timing));
-  rate = jx_timing_decode_tps (&response->timing, out);
+  rate = jx_round_decode_tps (response);
   tps = isfinite (rate) ? g_strdup_printf ("%.1f", rate) : g_strdup ("—");
-  itl = format_ms (jx_timing_itl_mean_ms (&response->timing, out));
+  itl_ms = jx_round_itl_mean_ms (response);
+  itl = format_ms (itl_ms);
+  if (response->timing.t_first_answer_token != 0 &&
+      response->timing.t_first_answer_token != response->timing.t_first_token)
+    {
+      g_autofree char *ttfat = format_ms (jx_timing_ttfat_ms (&response->timing));
+
+      /* Translators: tooltip of TTFT when reasoning came before the answer; %s is a duration */
+      ttft_tooltip = g_strdup_printf (_("Reasoning counts as the first token. First answer token: %s"), ttfat);
+    }
 
   if (response->usage.source == JX_USAGE_SOURCE_NONE)
     tokens = g_strdup_printf ("— → ~%" G_GINT64_FORMAT, out);
@@ -174,7 +254,28 @@ jx_pane_metrics_update (JxPaneMetrics *self,
   gtk_label_set_text (self->itl_value, itl);
   gtk_label_set_text (self->tokens_value, tokens);
   gtk_label_set_text (self->cost_value, cost);
+  set_tooltip_if_changed (GTK_WIDGET (self->ttft_value), ttft_tooltip);
+  set_tooltip_if_changed (GTK_WIDGET (self->tps_value), decode_tooltip (response, rate));
+  set_tooltip_if_changed (GTK_WIDGET (self->itl_value), decode_tooltip (response, itl_ms));
+  update_finish (self, response);
   update_breakdown (self, response);
+}
+
+/**
+ * jx_pane_metrics_get_finish_badge:
+ * @self: a #JxPaneMetrics
+ *
+ * Returns: (nullable): the finish-reason badge shown ("Refused", "Cut at max tokens"…), or
+ * %NULL when none is (a complete answer).
+ */
+const char *
+jx_pane_metrics_get_finish_badge (JxPaneMetrics *self)
+{
+  g_return_val_if_fail (JX_IS_PANE_METRICS (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->finish_label)))
+    return NULL;
+  return gtk_label_get_text (self->finish_label);
 }
 
 static void
@@ -200,6 +301,7 @@ jx_pane_metrics_class_init (JxPaneMetricsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JxPaneMetrics, itl_value);
   gtk_widget_class_bind_template_child (widget_class, JxPaneMetrics, tokens_value);
   gtk_widget_class_bind_template_child (widget_class, JxPaneMetrics, cost_value);
+  gtk_widget_class_bind_template_child (widget_class, JxPaneMetrics, finish_label);
 }
 
 static void

@@ -27,6 +27,7 @@
 #include "jx-model-picker.h"
 #include "jx-pane-metrics.h"
 #include "jx-pane-private.h"
+#include "jx-round.h"
 
 struct _JxPane
 {
@@ -749,7 +750,7 @@ jx_pane_get_tokens_per_s (JxPane *self)
   g_return_val_if_fail (JX_IS_PANE (self), NAN);
   if (self->response == NULL || self->response->status != JX_RESPONSE_OK)
     return NAN;
-  return jx_timing_decode_tps (&self->response->timing, jx_pane_metrics_output_tokens (self->response));
+  return jx_round_decode_tps (self->response);
 }
 
 gint64
