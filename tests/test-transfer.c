@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "jx-test-util.h"
+#include "jx-net-init.h"
 #include "jx-network-thread.h"
 #include "jx-transfer.h"
 
@@ -356,6 +357,8 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  /* Some cases start the network thread without an engine. */
+  jx_net_init ();
 
   g_test_add_func ("/juxta/core/transfer/events", test_transfer_events);
   g_test_add_func ("/juxta/core/transfer/back-pressure", test_back_pressure);

@@ -29,7 +29,6 @@ struct _JxCatalog
 
 G_DEFINE_FINAL_TYPE (JxCatalog, jx_catalog, G_TYPE_OBJECT)
 
-G_DEFINE_QUARK (jx-catalog-error-quark, jx_catalog_error)
 
 static gboolean
 jx_catalog_load_internal (JxCatalog   *self,

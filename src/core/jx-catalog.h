@@ -7,19 +7,10 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "jx-catalog-error.h"
 #include "jx-provider.h"
 
 G_BEGIN_DECLS
-
-#define JX_CATALOG_ERROR (jx_catalog_error_quark ())
-
-typedef enum
-{
-  JX_CATALOG_ERROR_PARSE,     /* bad JSON */
-  JX_CATALOG_ERROR_INVALID,   /* a field has a bad value (unknown protocol, bad URL…) */
-} JxCatalogError;
-
-GQuark jx_catalog_error_quark (void);
 
 #define JX_TYPE_CATALOG (jx_catalog_get_type ())
 G_DECLARE_FINAL_TYPE (JxCatalog, jx_catalog, JX, CATALOG, GObject)

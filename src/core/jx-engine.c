@@ -10,7 +10,7 @@
 
 #include "jx-engine.h"
 #include "jx-http-log.h"
-#include "jx-net.h"
+#include "jx-net-init.h"
 #include "jx-network-thread.h"
 #include "jx-proxy-resolver.h"
 #include "jx-simulator.h"

@@ -19,9 +19,4 @@ gboolean jx_host_is_local    (const char *host);
  * system resolver may send to DNS. */
 gboolean jx_host_is_loopback (const char *host);
 
-/* Initialises, on the calling thread, the types and GIO singletons the network threads use,
- * so that no two threads ever initialise a class at once. Call before the first engine or
- * thread exists (jx_engine_new and the network thread do); later calls do nothing. */
-void     jx_net_init         (void);
-
 G_END_DECLS

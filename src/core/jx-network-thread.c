@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include "jx-net.h"
 #include "jx-network-thread.h"
 
 static gpointer
@@ -33,8 +32,8 @@ jx_network_thread_get_context (void)
     {
       GMainContext *new_context = g_main_context_new ();
 
-      /* What the thread will use is initialised here first (no-op after the first engine). */
-      jx_net_init ();
+      /* What the thread will use was initialised before it (jx_net_init (), by JxEngine's
+       * class or by whoever starts it without an engine). */
       g_thread_unref (g_thread_new ("jx-network", network_thread_main,
                                     g_main_context_ref (new_context)));
       g_once_init_leave (&context, new_context);

@@ -7,7 +7,7 @@
  */
 #pragma once
 
-#include "jx-catalog.h"
+#include "jx-provider.h"
 #include "jx-finish-reason.h"
 #include "jx-usage.h"
 

@@ -25,7 +25,7 @@
 #include "jx-keys.h"
 #include "jx-preferences-window.h"
 #include "jx-provider-key-row.h"
-#include "jx-providers-file.h"
+#include "jx-providers-file-writer.h"
 
 struct _JxPreferencesWindow
 {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "jx-adapter-private.h"
+#include "jx-engine.h"
 #include "jx-google-auth.h"
 
 #define DEFAULT_VERTEX_LOCATION    "us-central1"

@@ -10,13 +10,15 @@
 
 #include <libsoup/soup.h>
 
-#include "jx-catalog.h"
-#include "jx-engine.h"
+#include "jx-provider.h"
 #include "jx-request-error.h"
 #include "jx-stream.h"
 #include "jx-usage.h"
 
 G_BEGIN_DECLS
+
+/* The engine is only passed through to the credential hooks (jx-engine.h). */
+typedef struct _JxEngine JxEngine;
 
 typedef struct
 {
