@@ -10,7 +10,6 @@
 
 #include <string.h>
 
-#include "jx-adapter.h"
 #include "jx-net.h"
 #include "jx-provider-private.h"
 
@@ -294,15 +293,4 @@ jx_provider_is_local (JxProvider *provider)
     return FALSE;
 
   return jx_host_is_local (g_uri_get_host (uri));
-}
-
-gboolean
-jx_provider_is_simulated (JxProvider *provider)
-{
-  const JxAdapter *adapter;
-
-  g_return_val_if_fail (provider != NULL, FALSE);
-
-  adapter = jx_adapter_lookup (provider->protocol);
-  return adapter != NULL && adapter->is_simulated;
 }

@@ -217,3 +217,16 @@ jx_adapter_describe_error_body (const char *body,
 
   return g_steal_pointer (&text);
 }
+
+/* Declared in jx-provider.h; defined here, where protocols are known, so that the provider
+ * type does not depend on the adapters. */
+gboolean
+jx_provider_is_simulated (JxProvider *provider)
+{
+  const JxAdapter *adapter;
+
+  g_return_val_if_fail (provider != NULL, FALSE);
+
+  adapter = jx_adapter_lookup (provider->protocol);
+  return adapter != NULL && adapter->is_simulated;
+}
