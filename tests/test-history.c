@@ -793,9 +793,11 @@ test_history_migrates_v1 (void)
   {
     g_autoptr(sqlite3) db = open_raw (path);
 
-    g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, 2);
+    g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, 3);
     g_assert_cmpint (query_int (db, "SELECT count(*) FROM pragma_table_info('responses')"
                                     " WHERE name = 'price_source'"), ==, 1);
+    g_assert_cmpint (query_int (db, "SELECT count(*) FROM pragma_table_info('responses')"
+                                    " WHERE name = 't_first_answer_token_us'"), ==, 1);
   }
 
   round = get_round (history, 7);

@@ -134,8 +134,13 @@ static const char schema_v2[] =
   "INSERT INTO rounds_fts (rounds_fts) VALUES ('rebuild');"
   "INSERT INTO responses_fts (responses_fts) VALUES ('rebuild');";
 
+/* Version 3: when the first answer token came (TTFAT), apart from the first token of any
+ * kind (TTFT), which counts reasoning since it is streamed. */
+static const char schema_v3[] =
+  "ALTER TABLE responses ADD COLUMN t_first_answer_token_us INTEGER;";
+
 /* migrations[i] takes a file from version i to i + 1. */
-static const char * const migrations[] = { schema_v1, schema_v2 };
+static const char * const migrations[] = { schema_v1, schema_v2, schema_v3 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == JX_HISTORY_SCHEMA_VERSION);
 
@@ -365,6 +370,7 @@ response_copy (JxResponse *src)
   copy->timing.t_headers = src->timing.t_headers;
   copy->timing.t_first_byte = src->timing.t_first_byte;
   copy->timing.t_first_token = src->timing.t_first_token;
+  copy->timing.t_first_answer_token = src->timing.t_first_answer_token;
   copy->timing.t_last_token = src->timing.t_last_token;
   copy->timing.t_end = src->timing.t_end;
   if (src->timing.content_times != NULL)
@@ -1568,14 +1574,14 @@ store_response (Worker   *worker,
                   " reasoning_tokens, billed_input_tokens, billed_output_tokens, usage_source,"
                   " cost_usd, cost_from_provider, price_source, retries,"
                   " ratelimit_remaining_requests, ratelimit_remaining_tokens,"
-                  " ratelimit_headers, server_timings)"
+                  " ratelimit_headers, server_timings, t_first_answer_token_us)"
                   " VALUES (?1, ?2, ?3,"
                   " coalesce (?4, (SELECT provider_id FROM panes WHERE round_id = ?1 AND pane_index = ?2)),"
                   " coalesce (?5, (SELECT provider_name FROM panes WHERE round_id = ?1 AND pane_index = ?2)),"
                   " coalesce (?6, (SELECT model FROM panes WHERE round_id = ?1 AND pane_index = ?2)),"
                   " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
                   " ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37,"
-                  " ?38, ?39, ?40, ?41, ?42, ?43, ?44, ?45, ?46)", error);
+                  " ?38, ?39, ?40, ?41, ?42, ?43, ?44, ?45, ?46, ?47)", error);
   if (stmt == NULL)
     return FALSE;
 
@@ -1638,7 +1644,8 @@ store_response (Worker   *worker,
   bind_count (stmt, col++, r->ratelimit_remaining_tokens);
   bind_text (stmt, col++, ratelimit_json);
   bind_text (stmt, col++, timings_json);
-  g_assert (col == 47);
+  bind_offset (stmt, col++, t->t_first_answer_token, origin);
+  g_assert (col == 48);
 
   /* One statement is its own transaction: committed (and safe from a crash) on return. */
   stored = step_done (worker->db, stmt, error);
@@ -2123,6 +2130,7 @@ load_response (sqlite3_stmt *stmt)
   r->ratelimit_remaining_tokens = column_count (stmt, col++);
   table_from_json (r->ratelimit_headers, column_text (stmt, col++), FALSE);
   table_from_json (r->server_timings, column_text (stmt, col++), TRUE);
+  r->timing.t_first_answer_token = column_time (stmt, col++);
 
   return r;
 }
@@ -2168,7 +2176,8 @@ get_round_job (Worker   *worker,
                        " input_tokens, cached_input_tokens, cache_write_tokens, output_tokens,"
                        " reasoning_tokens, billed_input_tokens, billed_output_tokens, usage_source,"
                        " cost_usd, cost_from_provider, retries, ratelimit_remaining_requests,"
-                       " ratelimit_remaining_tokens, ratelimit_headers, server_timings"
+                       " ratelimit_remaining_tokens, ratelimit_headers, server_timings,"
+                       " t_first_answer_token_us"
                        " FROM responses WHERE round_id = ? ORDER BY pane_index, id", &error);
   if (responses == NULL)
     {

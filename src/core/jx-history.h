@@ -22,7 +22,7 @@
 
 G_BEGIN_DECLS
 
-#define JX_HISTORY_SCHEMA_VERSION 2
+#define JX_HISTORY_SCHEMA_VERSION 3
 
 /* ------------------------------------------------------------------------------------ */
 /* What a round was asked                                                               */
