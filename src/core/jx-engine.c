@@ -29,6 +29,7 @@ struct _JxEngine
   guint        connect_timeout;
   guint        idle_timeout;
   GHashTable  *credential_cache;  /* string → GObject, see jx_engine_get_credential_cache */
+  GHashTable  *model_list_cache;  /* see jx_engine_get_model_list_cache; NULL until used */
   guint        max_time;
   guint64      max_output_bytes;
 };
@@ -149,6 +150,7 @@ jx_engine_dispose (GObject *object)
     jx_network_thread_invoke (drop_on_network_thread_cb, g_steal_pointer (&self->simulator));
   g_clear_object (&self->catalog);
   g_clear_pointer (&self->credential_cache, g_hash_table_unref);
+  g_clear_pointer (&self->model_list_cache, g_hash_table_unref);
 
   G_OBJECT_CLASS (jx_engine_parent_class)->dispose (object);
 }
@@ -388,6 +390,18 @@ jx_engine_get_simulator_url (JxEngine  *self,
     }
 
   return jx_simulator_get_url (self->simulator);
+}
+
+GHashTable *
+jx_engine_get_model_list_cache (JxEngine       *self,
+                                GDestroyNotify  free_entry)
+{
+  g_return_val_if_fail (JX_IS_ENGINE (self), NULL);
+
+  if (self->model_list_cache == NULL)
+    self->model_list_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_entry);
+
+  return self->model_list_cache;
 }
 
 GHashTable *

@@ -34,6 +34,10 @@ guint        jx_engine_get_idle_timeout    (JxEngine  *self);
 /* What adapters keep per session for a credential (Vertex: one JxGoogleAuth, so its token
  * is shared until it expires). Keys are digests, never the credential; values GObjects. */
 GHashTable  *jx_engine_get_credential_cache (JxEngine *self);
+/* The model lists fetched in this session, by provider and key fingerprint (jx-models.c owns
+ * the entries; @free_entry frees one, given when the table is first made). */
+GHashTable  *jx_engine_get_model_list_cache (JxEngine       *self,
+                                             GDestroyNotify  free_entry);
 /* The longest a response may take in all, in seconds ("max-time"; 0 = no limit). */
 void         jx_engine_set_max_time        (JxEngine  *self,
                                             guint      seconds);

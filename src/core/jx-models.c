@@ -18,7 +18,6 @@
 #include "jx-json.h"
 #include "jx-models.h"
 
-#define CACHE_DATA_KEY          "jx-models-cache"
 #define LIST_TIMEOUT_SECONDS    20
 #define DETECT_TIMEOUT_MS       1000
 #define DEFAULT_OLLAMA_URL      "http://127.0.0.1:11434"
@@ -187,16 +186,7 @@ parse_model_list (GBytes   *body,
 static GHashTable *
 get_cache (JxEngine *engine)
 {
-  GHashTable *cache = g_object_get_data (G_OBJECT (engine), CACHE_DATA_KEY);
-
-  if (cache == NULL)
-    {
-      cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, cache_entry_free);
-      g_object_set_data_full (G_OBJECT (engine), CACHE_DATA_KEY, cache,
-                              (GDestroyNotify) g_hash_table_unref);
-    }
-
-  return cache;
+  return jx_engine_get_model_list_cache (engine, cache_entry_free);
 }
 
 /* A digest rather than the key itself: the cache must not keep secrets in memory. */

@@ -125,8 +125,8 @@ typedef struct _JxAdapter
                                        gsize       len);
 
   /* Optional: turn the stored credential into what build_message needs, asynchronously
-   * (Vertex: credentials JSON → OAuth access token). `engine` keeps per-session caches
-   * per-session cache through g_object_set_data(). Returns a new string or NULL + error. */
+   * (Vertex: credentials JSON → OAuth access token). `engine` keeps a per-session cache
+   * (jx_engine_get_credential_cache ()). Returns a new string or NULL + error. */
   void         (*resolve_credential_async)  (JxEngine            *engine,
                                              JxProvider          *provider,
                                              const char          *credential,
