@@ -47,8 +47,11 @@ _jx_price_overrides_parse_file (const char  *path,
   if (!jx_json_check_depth (contents, len, &local_error) ||
       !json_parser_load_from_data (parser, contents, len, &local_error))
     {
+      /* json-glib may quote the offending bytes, which need not be UTF-8. */
+      g_autofree char *valid = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, JX_CATALOG_ERROR, JX_CATALOG_ERROR_PARSE,
-                   "%s: %s", path, local_error->message);
+                   "%s: %s", path, valid);
       return NULL;
     }
 

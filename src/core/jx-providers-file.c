@@ -787,13 +787,16 @@ jx_providers_file_parse (const char  *data,
       !json_parser_load_from_data (parser, data, len, &local_error))
     {
       const char *message = local_error->message;
+      g_autofree char *valid = NULL;
 
       /* json-glib says "<data>:LINE:COL: Parse error: …"; put the file name in. */
       if (g_str_has_prefix (message, "<data>:"))
         message += strlen ("<data>:");
 
+      /* json-glib may quote the offending bytes, which need not be UTF-8. */
+      valid = g_utf8_make_valid (message, -1);
       g_set_error (error, JX_CATALOG_ERROR, JX_CATALOG_ERROR_PARSE,
-                   "%s:%s", source_name, message);
+                   "%s:%s", source_name, valid);
       return NULL;
     }
 
